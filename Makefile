@@ -83,6 +83,10 @@ $(BIN)/roamctl: $(ROAMCTL_OBJS) $(LIBNL_OBJS)
 
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
 
+# Each area with its own userspace build adds a fragment; fragments append
+# host test binaries to UNIT_TESTS (each prints TAP when run).
+include $(wildcard $(TOP)/daemons/build.mk)
+
 # ---------------------------------------------------------------------------
 # Kernel modules
 # ---------------------------------------------------------------------------
