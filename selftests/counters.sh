@@ -1,0 +1,72 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Counters grow with real traffic through a routed veth topology:
+#
+#   client (10.0.1.1) --veth-- (10.0.1.254) router (10.0.2.254) --veth-- (10.0.2.1) server
+#
+# The router counts forwarded packets and bytes, the server counts local
+# delivery, and the client, which only sends, forwards nothing.
+
+. "$(dirname "$0")/lib.sh"
+
+require_root
+require_modules mtf roam
+require_cmd ip jq ping iperf3
+
+cleanup() {
+	[ -n "${server:-}" ] && ip netns pids "$server" 2>/dev/null | xargs -r kill 2>/dev/null
+	cleanup_all_ns
+	mod_unload mtf
+	mod_unload roam
+}
+trap cleanup EXIT
+
+mod_load mtf && mod_load roam || exit $KSFT_FAIL
+setup_line3 || exit $KSFT_FAIL
+
+stat() {	# ns tool counter
+	jget "$1" "$2" ".stats.$3"
+}
+
+test_ping_forwarded() {
+	local p0 p1 b0 b1 s0 s1
+	p0=$(stat "$router" "$MTFCTL" fwd_packets) || return 1
+	b0=$(stat "$router" "$MTFCTL" fwd_bytes) || return 1
+	s0=$(stat "$server" "$MTFCTL" local_in_packets) || return 1
+	cmd ip netns exec "$client" ping -c 50 -i 0.01 -s 200 -q 10.0.2.1 || return 1
+	p1=$(stat "$router" "$MTFCTL" fwd_packets) || return 1
+	b1=$(stat "$router" "$MTFCTL" fwd_bytes) || return 1
+	s1=$(stat "$server" "$MTFCTL" local_in_packets) || return 1
+	echo "router fwd_packets $p0 -> $p1, fwd_bytes $b0 -> $b1; server local_in $s0 -> $s1"
+	# 50 requests and 50 replies cross the router, each 228 bytes of IP.
+	[ $((p1 - p0)) -ge 100 ] || fail "router forwarded fewer than 100 packets" || return 1
+	[ $((b1 - b0)) -ge $((100 * 228)) ] || fail "router forwarded too few bytes" || return 1
+	[ $((s1 - s0)) -ge 50 ] || fail "server delivered fewer than 50 packets"
+}
+
+test_tcp_bulk() {
+	local b0 b1 r0 r1
+	ip netns exec "$server" iperf3 -s -1 -D -B 10.0.2.1 >/dev/null || return 1
+	busywait 5000 ip netns exec "$server" sh -c 'ss -ltn | grep -q ":5201"' || return 1
+	b0=$(stat "$router" "$MTFCTL" fwd_bytes) || return 1
+	r0=$(stat "$router" "$ROAMCTL" in_bytes) || return 1
+	cmd ip netns exec "$client" iperf3 -c 10.0.2.1 -n 4M -J >/dev/null || return 1
+	b1=$(stat "$router" "$MTFCTL" fwd_bytes) || return 1
+	r1=$(stat "$router" "$ROAMCTL" in_bytes) || return 1
+	echo "router mtf fwd_bytes +$((b1 - b0)), roam in_bytes +$((r1 - r0))"
+	[ $((b1 - b0)) -ge $((4 * 1024 * 1024)) ] || fail "mtf counted less than the 4 MiB sent" || return 1
+	[ $((r1 - r0)) -ge $((4 * 1024 * 1024)) ] || fail "roam counted less than the 4 MiB sent"
+}
+
+test_client_forwards_nothing() {
+	local p
+	p=$(stat "$client" "$MTFCTL" fwd_packets) || return 1
+	[ "$p" = 0 ] || fail "client forwarded $p packets"
+}
+
+ktap_header 3
+run_test "ping across the router is counted (mtf FORWARD, LOCAL_IN)" test_ping_forwarded
+run_test "a 4 MiB TCP transfer is counted in bytes (mtf and roam)" test_tcp_bulk
+run_test "an end host forwards nothing" test_client_forwards_nothing
+ktap_finish
