@@ -21,8 +21,44 @@
  *	Request: no attributes.
  *	Reply:   MTF_A_VERSION, MTF_A_NETNS_COOKIE, MTF_A_STATS.
  *
+ * MTF_CMD_CONFIG_GET (doit) / MTF_CMD_CONFIG_SET (doit, admin)
+ *	MTF_A_CONFIG: nest of enum mtf_cfg_attr.  SET changes only the
+ *	attributes present.
+ *
+ * MTF_CMD_DEV_GET (doit with MTF_A_DEV/MTF_DEV_A_IFINDEX, or dump)
+ * MTF_CMD_DEV_SET (doit, admin)
+ *	MTF_A_DEV: nest of enum mtf_dev_attr: the roles of one interface.
+ *
+ * MTF_CMD_KEY_ROTATE (doit, admin)
+ *	Optional MTF_A_KEY (MTF_KEY_LEN bytes; random when absent).  The
+ *	previous key stays valid for the configured grace period.
+ *
+ * MTF_CMD_MARK_GET (doit, admin)
+ *	Request: MTF_A_DST4.  Reply: MTF_A_MARK (current key), and
+ *	MTF_A_MARK_PREV while the previous key is in its grace period.
+ *
+ * MTF_CMD_PATH_GET (dump) / MTF_CMD_PATH_FLUSH (doit, admin)
+ *	One MTF_A_PATH nest (enum mtf_path_attr) per accounted path or path
+ *	suffix.
+ *
+ * MTF_CMD_FILTER_ADD / MTF_CMD_FILTER_DEL (doit, admin)
+ *	One or more MTF_A_FILTER nests (enum mtf_filter_attr) in one
+ *	message (bulk).  Processing stops at the first invalid entry; the
+ *	extack names it, and entries before it stay applied.  ADD of an
+ *	existing key fails with EEXIST unless NLM_F_REPLACE is set.
+ * MTF_CMD_FILTER_GET (dump) / MTF_CMD_FILTER_FLUSH (doit, admin)
+ *
+ * MTF_CMD_EVENT_PATH_RATE (multicast on MTF_GENL_MCGRP_EVENTS)
+ *	An MTF_A_PATH nest for a path whose rate crossed the configured
+ *	threshold (once per crossing, re-armed when the rate falls below
+ *	half of it).
+ *
  * MTF_A_STATS is a nest of u64 counters indexed by enum mtf_stat; a
  * counter the tool does not know is printed by number.
+ *
+ * Paths are lists of MTF_A_SLOT nests (enum mtf_slot_attr), oldest router
+ * first, as they appear in the path header.  A path *suffix* of length k
+ * is the last k slots.
  *
  * Path header (wire format)
  * -------------------------
@@ -87,6 +123,19 @@ struct mtf_slot6 {
 enum mtf_cmd {
 	MTF_CMD_UNSPEC,
 	MTF_CMD_STATUS_GET,
+	MTF_CMD_CONFIG_GET,
+	MTF_CMD_CONFIG_SET,
+	MTF_CMD_DEV_GET,
+	MTF_CMD_DEV_SET,
+	MTF_CMD_KEY_ROTATE,
+	MTF_CMD_MARK_GET,
+	MTF_CMD_PATH_GET,
+	MTF_CMD_PATH_FLUSH,
+	MTF_CMD_FILTER_ADD,
+	MTF_CMD_FILTER_DEL,
+	MTF_CMD_FILTER_GET,
+	MTF_CMD_FILTER_FLUSH,
+	MTF_CMD_EVENT_PATH_RATE,
 
 	__MTF_CMD_MAX
 };
@@ -98,10 +147,117 @@ enum mtf_attr {
 	MTF_A_VERSION,		/* string: module version */
 	MTF_A_NETNS_COOKIE,	/* u64: identifies the namespace replied for */
 	MTF_A_STATS,		/* nest: enum mtf_stat */
+	MTF_A_CONFIG,		/* nest: enum mtf_cfg_attr */
+	MTF_A_DEV,		/* nest: enum mtf_dev_attr */
+	MTF_A_KEY,		/* binary, MTF_KEY_LEN bytes */
+	MTF_A_DST4,		/* be32: IPv4 destination */
+	MTF_A_MARK,		/* be32 */
+	MTF_A_MARK_PREV,	/* be32 */
+	MTF_A_PATH,		/* nest: enum mtf_path_attr */
+	MTF_A_FILTER,		/* nest: enum mtf_filter_attr; repeated */
 
 	__MTF_A_MAX
 };
 #define MTF_A_MAX (__MTF_A_MAX - 1)
+
+#define MTF_KEY_LEN		16	/* siphash key */
+
+/* Per-namespace configuration. */
+enum mtf_cfg_attr {
+	MTF_CFG_A_UNSPEC,
+	MTF_CFG_A_ROUTER_ADDR4,	/* be32: address written in our slots;
+				 * 0 = the ingress interface's address */
+	MTF_CFG_A_SLOTS,	/* u8: slots pre-allocated on insert, 1..15 */
+	MTF_CFG_A_KEY_GRACE_MS,	/* u32: previous key valid this long */
+	MTF_CFG_A_SUFFIX_LEN,	/* u8: path suffix accounted, 0..15 (0: off) */
+	MTF_CFG_A_PATH_MAX,	/* u32: accounted paths limit */
+	MTF_CFG_A_PATH_RATE_THRESH,	/* u32: pps; 0 = no events */
+	MTF_CFG_A_FILTER_MAX,	/* u32: filters limit */
+	MTF_CFG_A_FILTER_TIMEOUT_MS,	/* u32: default lifetime (Ttmp) */
+	MTF_CFG_A_PATHS,	/* u32, read-only: paths accounted now */
+	MTF_CFG_A_FILTERS,	/* u32, read-only: filters installed now */
+	MTF_CFG_A_KEY_ID,	/* u32, read-only: rotations so far */
+
+	__MTF_CFG_A_MAX
+};
+#define MTF_CFG_A_MAX (__MTF_CFG_A_MAX - 1)
+
+/* Roles of one interface (MTF_DEV_A_FLAGS bits). */
+#define MTF_DEV_F_BORDER_INGRESS	0x1	/* packets arriving here are
+						 * marked (insert or next slot) */
+#define MTF_DEV_F_STRIP_EGRESS		0x2	/* remove the path header from
+						 * packets leaving here */
+#define MTF_DEV_F_ACCOUNT		0x4	/* account paths arriving here
+						 * (also done for local delivery) */
+#define MTF_DEV_F_ALL			0x7
+
+enum mtf_dev_attr {
+	MTF_DEV_A_UNSPEC,
+	MTF_DEV_A_IFINDEX,	/* u32 */
+	MTF_DEV_A_IFNAME,	/* string, reply only */
+	MTF_DEV_A_FLAGS,	/* u32: MTF_DEV_F_* to set */
+	MTF_DEV_A_FLAGS_MASK,	/* u32: which bits of FLAGS apply (SET) */
+
+	__MTF_DEV_A_MAX
+};
+#define MTF_DEV_A_MAX (__MTF_DEV_A_MAX - 1)
+
+enum mtf_slot_attr {
+	MTF_SLOT_A_UNSPEC,
+	MTF_SLOT_A_ADDR4,	/* be32 */
+	MTF_SLOT_A_ADDR6,	/* binary, 16 bytes (reserved for IPv6) */
+	MTF_SLOT_A_MARK,	/* be32 */
+
+	__MTF_SLOT_A_MAX
+};
+#define MTF_SLOT_A_MAX (__MTF_SLOT_A_MAX - 1)
+
+/* Slot lists: a nest holding MTF_A_SLOT-typed nests in path order. */
+#define MTF_A_SLOT		1
+
+enum mtf_path_attr {
+	MTF_PATH_A_UNSPEC,
+	MTF_PATH_A_PAD,
+	MTF_PATH_A_SLOTS,	/* nest of MTF_A_SLOT nests */
+	MTF_PATH_A_SUFFIX,	/* u8: 1 if this entry is a suffix aggregate */
+	MTF_PATH_A_PACKETS,	/* u64 */
+	MTF_PATH_A_BYTES,	/* u64 */
+	MTF_PATH_A_RATE_PPS,	/* u64: EWMA, packets per second */
+	MTF_PATH_A_RATE_BPS,	/* u64: EWMA, bits per second */
+	MTF_PATH_A_FIRST_MS,	/* u64: ms since first seen */
+	MTF_PATH_A_LAST_MS,	/* u64: ms since last seen */
+	MTF_PATH_A_DST4,	/* be32: destination of the last packet */
+
+	__MTF_PATH_A_MAX
+};
+#define MTF_PATH_A_MAX (__MTF_PATH_A_MAX - 1)
+
+enum mtf_filter_action {
+	MTF_FILTER_DROP = 1,
+	MTF_FILTER_RATELIMIT = 2,
+};
+
+enum mtf_filter_attr {
+	MTF_FILTER_A_UNSPEC,
+	MTF_FILTER_A_PAD,
+	MTF_FILTER_A_SLOTS,	/* nest of MTF_A_SLOT nests: path suffix,
+				 * 1..MTF_MAX_SLOTS, matched with marks */
+	MTF_FILTER_A_SRC4,	/* be32; absent: any source ("*") */
+	MTF_FILTER_A_SRC_PLEN,	/* u8, 0..32 (default 32 with SRC4) */
+	MTF_FILTER_A_DST4,	/* be32; required */
+	MTF_FILTER_A_ACTION,	/* u8: enum mtf_filter_action */
+	MTF_FILTER_A_RATE_PPS,	/* u64: RATELIMIT packets/s (0: no limit) */
+	MTF_FILTER_A_RATE_BPS,	/* u64: RATELIMIT bits/s (0: no limit) */
+	MTF_FILTER_A_TIMEOUT_MS,	/* u32: lifetime; 0: permanent;
+					 * absent: configured default */
+	MTF_FILTER_A_EXPIRES_MS,	/* u64, reply: ms left (0: permanent) */
+	MTF_FILTER_A_HITS,	/* u64, reply: packets matched */
+	MTF_FILTER_A_BYTES,	/* u64, reply: bytes matched */
+	MTF_FILTER_A_DROPS,	/* u64, reply: packets dropped */
+
+	__MTF_FILTER_A_MAX
+};
+#define MTF_FILTER_A_MAX (__MTF_FILTER_A_MAX - 1)
 
 /* Counters of one namespace, all u64. */
 enum mtf_stat {
@@ -111,6 +267,31 @@ enum mtf_stat {
 	MTF_STAT_FWD_BYTES,
 	MTF_STAT_LOCAL_IN_PACKETS,	/* IPv4 packets seen in LOCAL_IN */
 	MTF_STAT_LOCAL_IN_BYTES,
+	MTF_STAT_HDR_INSERTED,		/* path headers inserted */
+	MTF_STAT_SLOT_WRITTEN,		/* slots written (incl. inserts) */
+	MTF_STAT_STRIPPED_EGRESS,	/* headers removed on egress */
+	MTF_STAT_STRIPPED_LOCAL,	/* headers removed before delivery */
+	MTF_STAT_HEADROOM_EXPAND,	/* inserts that had to grow headroom */
+	MTF_STAT_GSO_SEGMENTED,		/* GSO packets segmented to mark */
+	MTF_STAT_PMTU_SENT,		/* ICMP frag-needed sent (DF set) */
+	MTF_STAT_TOO_BIG_UNMARKED,	/* no DF, no room: sent unmarked */
+	MTF_STAT_FRAG_UNMARKED,		/* fragments forwarded unmarked */
+	MTF_STAT_DROP_FULL,		/* no empty slot left */
+	MTF_STAT_DROP_TRUNCATED,	/* shorter than the header claims */
+	MTF_STAT_DROP_BAD_SIZE,		/* size 0 or > MTF_MAX_SLOTS */
+	MTF_STAT_DROP_BAD_PTR,		/* pointer > size */
+	MTF_STAT_DROP_BAD_VERSION,	/* unknown version or flags */
+	MTF_STAT_DROP_FRAGMENT,		/* path header in a fragment */
+	MTF_STAT_DROP_NOMEM,		/* allocation failed growing a packet */
+	MTF_STAT_FILTER_MATCHED,	/* packets matching a filter */
+	MTF_STAT_FILTER_DROPPED,	/* dropped by a drop filter */
+	MTF_STAT_FILTER_RATELIMITED,	/* dropped by a rate limit */
+	MTF_STAT_FILTER_EXPIRED,	/* filters removed by lifetime */
+	MTF_STAT_FILTER_FULL,		/* adds refused: limit reached */
+	MTF_STAT_PATH_NEW,		/* path entries created */
+	MTF_STAT_PATH_EVICTED,		/* removed by LRU/GC */
+	MTF_STAT_PATH_FULL,		/* not accounted: table full */
+	MTF_STAT_PATH_EVENTS,		/* rate threshold events sent */
 
 	__MTF_STAT_MAX
 };
