@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Userspace roaming daemons (issue 4): included by the top Makefile.
+#
+#   make daemons          authd, authd-admin, roam-client into build/bin
+#   make daemons-tests    host unit tests into build/tests (TAP)
+#   make fuzz-daemons     libFuzzer targets into build/fuzz, each run for
+#                         FUZZ_SECONDS (default 20)
+
+D_DIR := daemons
+D_CFLAGS := -I$(TOP)/daemons/common -I$(TOP)/daemons/client \
+	$(shell pkg-config --cflags openssl 2>/dev/null)
+D_LIBS := $(or $(shell pkg-config --libs openssl 2>/dev/null),-lssl -lcrypto)
+
+D_COMMON_SRCS := $(wildcard $(D_DIR)/common/*.c)
+D_AUTHD_SRCS := $(filter-out $(D_DIR)/authd/admin-cli.c,$(wildcard $(D_DIR)/authd/*.c))
+D_CLIENT_LIB_SRCS := $(D_DIR)/client/client.c
+D_CLIENT_SRCS := $(D_DIR)/client/main.c
+
+D_COMMON_OBJS := $(D_COMMON_SRCS:%.c=$(OBJ)/%.o)
+D_AUTHD_OBJS := $(D_AUTHD_SRCS:%.c=$(OBJ)/%.o)
+D_CLIENT_LIB_OBJS := $(D_CLIENT_LIB_SRCS:%.c=$(OBJ)/%.o)
+D_CLIENT_OBJS := $(D_CLIENT_SRCS:%.c=$(OBJ)/%.o)
+D_ADMIN_OBJS := $(OBJ)/$(D_DIR)/authd/admin-cli.o
+D_TEST_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/tests/*.c))
+D_LIB := $(BUILD)/lib/libroamcommon.a
+
+D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client
+D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
+	$(BUILD)/tests/roam-authd-e2e
+UNIT_TESTS += $(D_TESTS)
+
+D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
+	$(D_CLIENT_OBJS) $(D_ADMIN_OBJS) $(D_TEST_OBJS)
+$(D_ALL_OBJS): USER_CFLAGS += $(D_CFLAGS)
+
+.PHONY: daemons daemons-tests fuzz-daemons
+all: daemons
+unit-tests: daemons-tests
+daemons: $(D_BINS)
+daemons-tests: $(D_TESTS)
+
+$(D_LIB): $(D_COMMON_OBJS)
+	$(quiet) AR $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BIN)/authd: $(D_AUTHD_OBJS) $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+
+$(BIN)/authd-admin: $(D_ADMIN_OBJS) $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+
+$(BIN)/roam-client: $(D_CLIENT_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+
+$(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+
+# The end-to-end test is a script; it finds the binaries next to itself.
+$(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS)
+	$(quiet) GEN $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
+
+# ---------------------------------------------------------------------------
+# libFuzzer (clang): the message parser and the admin request parser.
+# ---------------------------------------------------------------------------
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 20
+D_FUZZ_FLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+	-I$(TOP)/daemons/common $(shell pkg-config --cflags openssl 2>/dev/null)
+D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz
+
+$(BUILD)/fuzz/roam-%-fuzz: $(D_DIR)/fuzz/%-fuzz.c $(D_COMMON_SRCS) $(wildcard $(D_DIR)/common/*.h)
+	$(quiet) FUZZCC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -o $@ $< $(D_COMMON_SRCS) $(D_LIBS)
+
+fuzz: fuzz-daemons
+fuzz-daemons: $(D_FUZZERS)
+	$(Q)set -e; for f in $(D_FUZZERS); do \
+		n=$$(basename $$f); c=$(BUILD)/fuzz/$$n.corpus; mkdir -p $$c; \
+		echo "  FUZZ     $$n ($(FUZZ_SECONDS)s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -max_len=20000 -print_final_stats=0 \
+			$$c $(TOP)/$(D_DIR)/fuzz/corpus/$${n#roam-} >$(BUILD)/fuzz/$$n.log 2>&1 \
+			|| { tail -n 40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
+	done

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <openssl/pem.h>
+
+#include "admin.h"
+#include "pki.h"
+#include "schedule.h"
+#include "secfile.h"
+
+static int word(const char **p, const char *end, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	while (*p < end && **p == ' ')
+		(*p)++;
+	while (*p < end && **p != ' ') {
+		if (n + 1 >= cap)
+			return -EINVAL;
+		out[n++] = *(*p)++;
+	}
+	out[n] = 0;
+	return n ? 0 : -ENOENT;
+}
+
+int roam_admin_parse(const char *line, size_t len, struct roam_admin_req *r,
+		     const char **why)
+{
+	const char *p = line, *end = line + len;
+	char w[3][ROAM_NAME_MAX + 2];
+	int n = 0;
+
+	memset(r, 0, sizeof(*r));
+	*why = "malformed request";
+	if (len > ROAM_ADMIN_LINE_MAX || memchr(line, 0, len))
+		return -EINVAL;
+	while (n < 3 && !word(&p, end, w[n], sizeof(w[n])))
+		n++;
+	while (p < end && *p == ' ')
+		p++;
+	if (p != end || !n)
+		return -EINVAL;
+	*why = "unknown request";
+	if (n == 1 && !strcmp(w[0], "status")) {
+		r->cmd = ROAM_ADMIN_STATUS;
+	} else if (n == 2 && !strcmp(w[0], "threat")) {
+		r->level = roam_threat_parse(w[1]);
+		if (r->level < 0) {
+			*why = "threat level must be low or high";
+			return -EINVAL;
+		}
+		r->cmd = ROAM_ADMIN_THREAT;
+	} else if (n == 2 && !strcmp(w[0], "client") && !strcmp(w[1], "list")) {
+		r->cmd = ROAM_ADMIN_CLIENT_LIST;
+	} else if (n == 3 && !strcmp(w[0], "client") &&
+		   (!strcmp(w[1], "add") || !strcmp(w[1], "revoke"))) {
+		if (!roam_name_valid(w[2])) {
+			*why = "client names are 1-64 of [A-Za-z0-9_.-], not starting with . or -";
+			return -EINVAL;
+		}
+		strcpy(r->name, w[2]);
+		r->cmd = w[1][0] == 'a' ? ROAM_ADMIN_CLIENT_ADD : ROAM_ADMIN_CLIENT_REVOKE;
+	} else {
+		return -EINVAL;
+	}
+	*why = NULL;
+	return 0;
+}
+
+int roam_admin_call(const char *sock, const char *line, char **reply,
+		    size_t *len, char *err, size_t errlen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	size_t cap = 4096, off = 0, ll = strlen(line);
+	char *buf = NULL, *nb;
+	ssize_t n;
+	int fd, ret;
+
+	*reply = NULL;
+	if (strlen(sock) >= sizeof(sun.sun_path) || ll > ROAM_ADMIN_LINE_MAX) {
+		snprintf(err, errlen, "socket path or request too long");
+		return -EINVAL;
+	}
+	strcpy(sun.sun_path, sock);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot reach authd at %s: %s (is authd running?)",
+			 sock, strerror(errno));
+		goto out;
+	}
+	if (write(fd, line, ll) != (ssize_t)ll || write(fd, "\n", 1) != 1) {
+		ret = -errno;
+		snprintf(err, errlen, "writing to %s: %s", sock, strerror(errno));
+		goto out;
+	}
+	shutdown(fd, SHUT_WR);
+	for (;;) {
+		if (off + 1 >= cap || !buf) {
+			if (buf)
+				cap *= 2;
+			nb = cap <= ROAM_ADMIN_REPLY_MAX ? realloc(buf, cap) : NULL;
+			if (!nb) {
+				ret = -EMSGSIZE;
+				snprintf(err, errlen, "reply from authd too large");
+				goto out;
+			}
+			buf = nb;
+		}
+		n = read(fd, buf + off, cap - off - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "reading from %s: %s", sock, strerror(errno));
+			goto out;
+		}
+		if (!n)
+			break;
+		off += (size_t)n;
+	}
+	buf[off] = 0;
+	if (!strncmp(buf, "ok\n", 3)) {
+		*reply = buf;
+		*len = off;
+		buf = NULL;
+		ret = 0;
+	} else {
+		ret = -EPROTO;
+		if (!strncmp(buf, "error: ", 7)) {
+			ret = -EINVAL;
+			buf[strcspn(buf, "\n")] = 0;
+			snprintf(err, errlen, "authd: %s", buf + 7);
+		} else {
+			snprintf(err, errlen, "authd gave no answer");
+		}
+	}
+out:
+	free(buf);
+	if (fd >= 0)
+		close(fd);
+	return ret;
+}
+
+static int simple(const char *sock, const char *line, char *err, size_t errlen)
+{
+	char *reply;
+	size_t len;
+	int ret = roam_admin_call(sock, line, &reply, &len, err, errlen);
+
+	free(reply);
+	return ret;
+}
+
+static int data_lines(const char *sock, const char *line, char **lines,
+		      char *err, size_t errlen)
+{
+	size_t len;
+	int ret = roam_admin_call(sock, line, lines, &len, err, errlen);
+
+	if (!ret)
+		memmove(*lines, *lines + 3, len - 2);	/* drop "ok\n" */
+	return ret;
+}
+
+int roam_admin_client_revoke(const char *sock, const char *name,
+			     char *err, size_t errlen)
+{
+	char line[ROAM_ADMIN_LINE_MAX];
+
+	snprintf(line, sizeof(line), "client revoke %s", name);
+	return simple(sock, line, err, errlen);
+}
+
+int roam_admin_threat(const char *sock, int level, char *err, size_t errlen)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "threat %s", roam_threat_name(level));
+	return simple(sock, line, err, errlen);
+}
+
+int roam_admin_client_list(const char *sock, char **lines, char *err, size_t errlen)
+{
+	return data_lines(sock, "client list", lines, err, errlen);
+}
+
+int roam_admin_status(const char *sock, char **lines, char *err, size_t errlen)
+{
+	return data_lines(sock, "status", lines, err, errlen);
+}
+
+static int write_pem(const char *dir, const char *name, const char *ext,
+		     int mode, EVP_PKEY *key, X509 *cert)
+{
+	char path[4096];
+	char *pem = NULL;
+	size_t len;
+	int ret;
+
+	if (snprintf(path, sizeof(path), "%s/%s%s", dir, name, ext) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	ret = key ? roam_pki_key_pem(key, &pem, &len) : roam_pki_cert_pem(cert, &pem, &len);
+	if (!ret)
+		ret = roam_file_write(path, pem, len, mode);
+	roam_file_free(pem, pem ? len : 0);
+	return ret;
+}
+
+int roam_admin_client_add(const char *sock, const char *name, const char *dir,
+			  char *err, size_t errlen)
+{
+	char line[ROAM_ADMIN_LINE_MAX], path[4096];
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL, *ca = NULL;
+	char *reply = NULL;
+	struct stat st;
+	size_t len = 0;
+	BIO *bio = NULL;
+	int ret;
+
+	if (!roam_name_valid(name)) {
+		snprintf(err, errlen, "invalid client name '%s'", name);
+		return -EINVAL;
+	}
+	snprintf(path, sizeof(path), "%s/%s.key", dir, name);
+	if (!lstat(path, &st)) {
+		snprintf(err, errlen, "%s exists; not overwriting it", path);
+		return -EEXIST;
+	}
+	snprintf(line, sizeof(line), "client add %s", name);
+	ret = roam_admin_call(sock, line, &reply, &len, err, errlen);
+	if (ret)
+		return ret;
+	/* The reply is three PEM blocks: key, certificate, CA certificate. */
+	bio = BIO_new_mem_buf(reply + 3, (int)(len - 3));
+	if (bio) {
+		key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+		cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		ca = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	}
+	ret = -EPROTO;
+	if (!key || !cert || !ca) {
+		snprintf(err, errlen, "authd sent a malformed credential");
+		goto out;
+	}
+	ret = write_pem(dir, name, ".key", 0600, key, NULL);
+	if (!ret)
+		ret = write_pem(dir, name, ".crt", 0644, NULL, cert);
+	if (!ret)
+		ret = write_pem(dir, "ca", ".crt", 0644, NULL, ca);
+	if (ret)
+		snprintf(err, errlen, "writing credentials to %s: %s", dir, strerror(-ret));
+out:
+	BIO_free(bio);
+	EVP_PKEY_free(key);
+	X509_free(cert);
+	X509_free(ca);
+	roam_file_free(reply, len);
+	return ret;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * authd's admin interface: a UNIX stream socket (mode 0600) taking one
+ * request line per connection and answering "ok" or "error: MESSAGE",
+ * then any data, then closing.  Requests:
+ *
+ *   client add NAME       -> ok, then PEM: private key, certificate, CA
+ *   client revoke NAME    -> ok
+ *   client list           -> ok, then "NAME active|revoked" lines
+ *   threat low|high       -> ok
+ *   status                -> ok, then "key value" lines
+ *
+ * The functions below are what roamctl (tools/) and authd-admin call;
+ * they return 0 or -errno and put a one-line reason in err.
+ */
+#ifndef ROAM_ADMIN_H
+#define ROAM_ADMIN_H
+
+#include <stddef.h>
+
+#define ROAM_ADMIN_SOCK		"/run/roam/authd.sock"
+#define ROAM_ADMIN_LINE_MAX	256
+#define ROAM_ADMIN_REPLY_MAX	(16 << 20)
+
+enum roam_admin_cmd {
+	ROAM_ADMIN_CLIENT_ADD = 1,
+	ROAM_ADMIN_CLIENT_REVOKE,
+	ROAM_ADMIN_CLIENT_LIST,
+	ROAM_ADMIN_THREAT,
+	ROAM_ADMIN_STATUS,
+};
+
+struct roam_admin_req {
+	int cmd;
+	char name[65];
+	int level;
+};
+
+/* Server side: parse one request line (no newline). 0 or -EINVAL + why. */
+int roam_admin_parse(const char *line, size_t len, struct roam_admin_req *r,
+		     const char **why);
+
+/* Send one request line, read the whole reply (malloc'ed, NUL-terminated). */
+int roam_admin_call(const char *sock, const char *line, char **reply,
+		    size_t *len, char *err, size_t errlen);
+
+/*
+ * Provision NAME and write DIR/NAME.key (0600), DIR/NAME.crt and
+ * DIR/ca.crt (0644).  Refuses to overwrite an existing NAME.key.
+ */
+int roam_admin_client_add(const char *sock, const char *name, const char *dir,
+			  char *err, size_t errlen);
+int roam_admin_client_revoke(const char *sock, const char *name,
+			     char *err, size_t errlen);
+int roam_admin_threat(const char *sock, int level, char *err, size_t errlen);
+
+/* "client list" / "status": the data lines after "ok" (caller frees). */
+int roam_admin_client_list(const char *sock, char **lines, char *err,
+			   size_t errlen);
+int roam_admin_status(const char *sock, char **lines, char *err, size_t errlen);
+
+#endif
