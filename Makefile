@@ -86,6 +86,7 @@ $(BIN)/roamctl: $(ROAMCTL_OBJS) $(LIBNL_OBJS)
 # Each area with its own userspace build adds a fragment; fragments append
 # host test binaries to UNIT_TESTS (each prints TAP when run).
 include $(wildcard $(TOP)/daemons/build.mk)
+include $(wildcard $(TOP)/tools/build.mk)
 
 # ---------------------------------------------------------------------------
 # Kernel modules

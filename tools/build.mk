@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# mtfctl / roamctl host tests and fuzzers: included by the top Makefile,
+# which builds the CLIs themselves (tools/lib, tools/mtfctl, tools/roamctl).
+#
+#   make unit-tests     build/tests/test-cmdline, build/tests/test-genl-msg
+#   make fuzz-build     build/fuzz/{mtf_status,roam_status,genl_family}
+#   make fuzz-tools     run each for FUZZ_SECONDS through scripts/fuzz-run
+
+# test-cmdline links both CLIs whole, with tools/tests/mock_genl.c in
+# place of the socket layer (tools/lib/genl.c); test-genl-msg builds
+# netlink messages and parses them back.  Each prints TAP.
+T_LIB_PURE_OBJS := $(filter-out %/genl.o,$(LIBNL_OBJS))
+T_CLI_OBJS := $(filter-out %/main.o,$(MTFCTL_OBJS) $(ROAMCTL_OBJS))
+T_TESTS := $(BUILD)/tests/test-cmdline $(BUILD)/tests/test-genl-msg
+UNIT_TESTS += $(T_TESTS)
+
+.PHONY: tools-tests fuzz-build fuzz-tools
+unit-tests: tools-tests
+tools-tests: $(T_TESTS)
+
+$(BUILD)/tests/test-cmdline: $(OBJ)/tools/tests/test-cmdline.o \
+	$(OBJ)/tools/tests/mock_genl.o $(T_CLI_OBJS) $(T_LIB_PURE_OBJS)
+$(BUILD)/tests/test-genl-msg: $(OBJ)/tools/tests/test-genl-msg.o \
+	$(T_CLI_OBJS) $(LIBNL_OBJS)
+$(T_TESTS):
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
+
+# libFuzzer: tools/fuzz/NAME.c becomes build/fuzz/NAME, with the netlink
+# layer and the CLIs instrumented too.  Seeds: tools/fuzz/corpus/NAME/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+T_FUZZ_OBJ := $(BUILD)/obj-fuzz
+T_FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+T_FUZZ_CFLAGS := $(filter-out -O2,$(USER_CFLAGS)) -O1 -fno-omit-frame-pointer \
+	-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+T_FUZZ_BINS := $(patsubst tools/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tools/fuzz/*.c))
+T_FUZZ_DEPS := $(patsubst %.c,$(T_FUZZ_OBJ)/%.o,$(LIBNL_SRCS) \
+	$(filter-out %/main.c,$(MTFCTL_SRCS) $(ROAMCTL_SRCS)))
+
+fuzz-build: $(T_FUZZ_BINS)
+
+fuzz-tools: $(T_FUZZ_BINS)
+	$(Q)for f in $(T_FUZZ_BINS); do \
+		$(TOP)/scripts/fuzz-run $$f $(FUZZ_SECONDS) || exit 1; done
+
+$(T_FUZZ_OBJ)/%.o: %.c
+	$(quiet) FUZZCC $<
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(T_FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(T_FUZZ_BINS): $(BUILD)/fuzz/%: $(T_FUZZ_OBJ)/tools/fuzz/%.o $(T_FUZZ_DEPS)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(T_FUZZ_SAN) -o $@ $^ $(USER_LDLIBS)
+
+-include $(shell find $(T_FUZZ_OBJ) -name '*.d' 2>/dev/null)

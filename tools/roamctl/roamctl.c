@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * roamctl: configure the proactive server roaming (roam.ko) of a network
+ * namespace.  One row per object; each object lives in its own file.
+ */
+#include "roamctl.h"
+
+static const struct cli_cmd objects[] = {
+	{ "status", roamctl_status, "module version, namespace cookie and counters" },
+	{ NULL, NULL, NULL }
+};
+
+static const struct cli_prog roamctl = {
+	.name = "roamctl",
+	.family = ROAM_GENL_NAME,
+	.module = "roam",
+	.version = ROAM_GENL_VERSION,
+	.objects = objects,
+};
+
+int roamctl_main(int argc, char **argv)
+{
+	return cli_main(&roamctl, argc, argv);
+}
