@@ -3,13 +3,37 @@
 #define _MTF_NETNS_H
 
 #include <net/net_namespace.h>
+#include <linux/mutex.h>
 #include <net/netns/generic.h>
 
 #include "stats.h"
 
+/*
+ * Per-namespace configuration (MTF_CMD_CONFIG_*).  Written under
+ * mtf_net.cfg_lock from netlink; read locklessly with READ_ONCE() on the
+ * packet path, field by field.
+ */
+struct mtf_config {
+	__be32 router_addr;	/* 0: ingress interface's address */
+	u8 slots;		/* slots pre-allocated on insert */
+	u8 suffix_len;		/* path suffix length accounted */
+	u32 key_grace_ms;
+	u32 path_max;
+	u32 path_rate_thresh;	/* pps; 0: no events */
+	u32 filter_max;
+	u32 filter_timeout_ms;	/* default filter lifetime (Ttmp) */
+};
+
+struct mtf_filters;
+struct mtf_paths;
+
 /* State of one network namespace, allocated by the pernet core. */
 struct mtf_net {
 	struct mtf_pcpu_stats __percpu *stats;
+	struct mtf_config cfg;
+	struct mutex cfg_lock;
+	struct mtf_filters *filters;	/* filter.c */
+	struct mtf_paths *paths;	/* path.c */
 };
 
 extern unsigned int mtf_net_id;

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Path accounting: per recorded path and per path suffix, packets, bytes,
+ * EWMA rates, first/last seen, in a bounded table with LRU/GC; events on
+ * the multicast group when a path's rate crosses the threshold.
+ */
+#ifndef _MTF_PATH_H
+#define _MTF_PATH_H
+
+#include <linux/types.h>
+#include <linux/mtf.h>
+
+struct net;
+struct genl_info;
+struct sk_buff;
+struct netlink_callback;
+
+int mtf_path_net_init(struct net *net);
+void mtf_path_net_exit(struct net *net);
+
+/*
+ * Packet path, under RCU with bottom halves disabled; arguments as for
+ * mtf_filter_drop().  @segs is the number of wire packets @len stands for
+ * (GSO).
+ */
+void mtf_path_account(struct net *net, const struct mtf_slot4 *slots,
+		      unsigned int n, __be32 daddr, unsigned int len,
+		      unsigned int segs);
+
+int mtf_nl_path_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int mtf_nl_path_flush(struct sk_buff *skb, struct genl_info *info);
+u32 mtf_path_count(struct net *net);
+
+#endif /* _MTF_PATH_H */
