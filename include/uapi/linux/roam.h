@@ -16,6 +16,32 @@
  *	Request: no attributes.
  *	Reply:   ROAM_A_VERSION, ROAM_A_NETNS_COOKIE, ROAM_A_STATS.
  *
+ * ROAM_CMD_GATE_GET (doit) / ROAM_CMD_GATE_SET (doit, admin)
+ *	ROAM_A_GATE: nest of enum roam_gate_attr.  The gate guards the
+ *	service addresses of the server pool: a packet to a pool address
+ *	(and, if ports are configured, to one of the service ports) passes
+ *	only if it is addressed to the active server, or to the previous
+ *	active server while the transition window is open.  SET replaces
+ *	the attributes present; setting a new ACTIVE4 makes the old active
+ *	address the previous one and opens the window.  An empty pool
+ *	disables the gate.
+ *
+ * ROAM_CMD_CLIENT_SET (doit, admin) / ROAM_CMD_CLIENT_DEL (doit, admin)
+ * ROAM_CMD_CLIENT_GET (dump) / ROAM_CMD_CLIENT_FLUSH (doit, admin)
+ *	ROAM_A_CLIENT: nest of enum roam_client_attr, one client by source
+ *	address: its state (allowed, warned, blocked) and its contract (a
+ *	token-bucket rate).  Blocked clients' packets to the service are
+ *	dropped; packets over the contract rate are dropped and raise one
+ *	ROAM_CMD_EVENT_CLIENT_VIOLATION per client until the state is set
+ *	again.  Unknown sources are not limited.
+ *
+ * ROAM_CMD_EVENT_CLIENT_VIOLATION (multicast on ROAM_GENL_MCGRP_EVENTS)
+ *	ROAM_A_CLIENT nest of the offending client.
+ * ROAM_CMD_EVENT_ATTACK (multicast)
+ *	ROAM_A_GATE nest with ROAM_GATE_A_DROP_RATE: packets to inactive
+ *	addresses exceeded ROAM_GATE_A_ATTACK_PPS (a signal for roamd/authd
+ *	to raise the threat level); sent at most once per second.
+ *
  * ROAM_A_STATS is a nest of u64 counters indexed by enum roam_stat.
  */
 #ifndef _UAPI_LINUX_ROAM_H
@@ -30,6 +56,14 @@
 enum roam_cmd {
 	ROAM_CMD_UNSPEC,
 	ROAM_CMD_STATUS_GET,
+	ROAM_CMD_GATE_GET,
+	ROAM_CMD_GATE_SET,
+	ROAM_CMD_CLIENT_SET,
+	ROAM_CMD_CLIENT_DEL,
+	ROAM_CMD_CLIENT_GET,
+	ROAM_CMD_CLIENT_FLUSH,
+	ROAM_CMD_EVENT_CLIENT_VIOLATION,
+	ROAM_CMD_EVENT_ATTACK,
 
 	__ROAM_CMD_MAX
 };
@@ -41,16 +75,73 @@ enum roam_attr {
 	ROAM_A_VERSION,		/* string: module version */
 	ROAM_A_NETNS_COOKIE,	/* u64 */
 	ROAM_A_STATS,		/* nest: enum roam_stat */
+	ROAM_A_GATE,		/* nest: enum roam_gate_attr */
+	ROAM_A_CLIENT,		/* nest: enum roam_client_attr */
 
 	__ROAM_A_MAX
 };
 #define ROAM_A_MAX (__ROAM_A_MAX - 1)
+
+#define ROAM_POOL_MAX		64	/* pool addresses */
+#define ROAM_PORTS_MAX		16	/* service ports */
+
+enum roam_gate_attr {
+	ROAM_GATE_A_UNSPEC,
+	ROAM_GATE_A_PAD,
+	ROAM_GATE_A_POOL,	/* nest of ROAM_GATE_A_ADDR4 (be32), in
+				 * pool order; up to ROAM_POOL_MAX */
+	ROAM_GATE_A_ADDR4,	/* be32: one pool address (inside POOL) */
+	ROAM_GATE_A_PORTS,	/* nest of ROAM_GATE_A_PORT; empty: all */
+	ROAM_GATE_A_PORT,	/* u32: proto << 16 | port (inside PORTS) */
+	ROAM_GATE_A_ACTIVE4,	/* be32: the active server's address */
+	ROAM_GATE_A_PREV4,	/* be32, reply: previous active address */
+	ROAM_GATE_A_WINDOW_MS,	/* u32: transition window (default 1000) */
+	ROAM_GATE_A_WINDOW_LEFT_MS,	/* u32, reply: ms the window stays open */
+	ROAM_GATE_A_EPOCH,	/* u64: epoch of the active server (info) */
+	ROAM_GATE_A_ATTACK_PPS,	/* u32: attack signal threshold; 0: off */
+	ROAM_GATE_A_DROP_RATE,	/* u64, event: pps to inactive addresses */
+	ROAM_GATE_A_CLIENTS,	/* u32, reply: clients in the table */
+	ROAM_GATE_A_CLIENT_MAX,	/* u32: client table limit */
+
+	__ROAM_GATE_A_MAX
+};
+#define ROAM_GATE_A_MAX (__ROAM_GATE_A_MAX - 1)
+
+enum roam_client_state {
+	ROAM_CLIENT_ALLOWED = 1,
+	ROAM_CLIENT_WARNED = 2,		/* violated once: second chance */
+	ROAM_CLIENT_BLOCKED = 3,
+};
+
+enum roam_client_attr {
+	ROAM_CLIENT_A_UNSPEC,
+	ROAM_CLIENT_A_PAD,
+	ROAM_CLIENT_A_ADDR4,	/* be32: client source address (key) */
+	ROAM_CLIENT_A_STATE,	/* u8: enum roam_client_state */
+	ROAM_CLIENT_A_RATE_PPS,	/* u64: contract, packets/s; 0: none */
+	ROAM_CLIENT_A_RATE_BPS,	/* u64: contract, bits/s; 0: none */
+	ROAM_CLIENT_A_PACKETS,	/* u64, reply */
+	ROAM_CLIENT_A_BYTES,	/* u64, reply */
+	ROAM_CLIENT_A_DROPS,	/* u64, reply: dropped (blocked or over) */
+	ROAM_CLIENT_A_VIOLATIONS,	/* u64, reply: contract violations */
+
+	__ROAM_CLIENT_A_MAX
+};
+#define ROAM_CLIENT_A_MAX (__ROAM_CLIENT_A_MAX - 1)
 
 enum roam_stat {
 	ROAM_STAT_UNSPEC,
 	ROAM_STAT_PAD,
 	ROAM_STAT_IN_PACKETS,		/* IPv4 packets seen by the gate */
 	ROAM_STAT_IN_BYTES,
+	ROAM_STAT_PASS_ACTIVE,		/* service packets to the active server */
+	ROAM_STAT_PASS_TRANSITION,	/* to the previous one, window open */
+	ROAM_STAT_DROP_INACTIVE,	/* to a pool address not active */
+	ROAM_STAT_DROP_BLOCKED,		/* from a blocked client */
+	ROAM_STAT_DROP_CONTRACT,	/* over the client's contract rate */
+	ROAM_STAT_CLIENT_VIOLATIONS,	/* violation events raised */
+	ROAM_STAT_ATTACK_EVENTS,	/* attack signal events raised */
+	ROAM_STAT_CLIENT_FULL,		/* client adds refused: table full */
 
 	__ROAM_STAT_MAX
 };
