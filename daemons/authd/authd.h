@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * authd: the roaming authenticator.  Hands subscribed clients the pool,
+ * the schedule parameters and the chain keys over TLS 1.3, pushes each
+ * new key before it is needed, and cuts revoked clients off.
+ */
+#ifndef AUTHD_H
+#define AUTHD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include <openssl/ssl.h>
+
+#include "chain.h"
+#include "pki.h"
+#include "proto.h"
+#include "schedule.h"
+
+struct conn;
+struct authd;
+
+struct client {
+	struct client *next;		/* hash bucket */
+	char name[ROAM_NAME_MAX + 1];
+	char serial[80];		/* of the current certificate, hex */
+	bool revoked;
+	char last_peer[64];
+};
+
+struct threat_change {
+	uint64_t from_epoch;
+	int level;
+};
+
+/* Revocation hooks: how the gates learn that a client is out. */
+struct authd_gate_ops {
+	const char *name;
+	void (*revoked)(struct authd *a, const char *name, const char *addrs);
+};
+
+struct authd_config {
+	const char *dir;
+	const char *listen;
+	const char *admin_sock;
+	const char *san;
+	const char *revoke_hook;
+	struct roam_sched_params params;	/* from flags, for a new chain */
+	struct roam_addr pool[ROAM_POOL_MAX];
+	uint64_t chain_len;
+	uint32_t lookahead;
+	uint32_t lead_ms;
+	uint32_t handshake_ms;
+	uint32_t max_conns;
+	bool params_given;
+	bool new_chain;
+};
+
+struct authd {
+	struct authd_config cfg;
+
+	/* The chain and where the schedule stands. */
+	struct roam_chain chain;
+	struct roam_sched_params p;
+	struct roam_addr pool[ROAM_POOL_MAX];
+	uint8_t anchor[ROAM_KEY_LEN];
+	struct roam_epoch cur, nxt;	/* epoch c and c+1 */
+	uint64_t released;		/* highest key handed out */
+	bool exhausted;
+	int threat;			/* for keys not yet released */
+	struct threat_change *changes;
+	size_t nchanges;
+
+	/* Credentials. */
+	SSL_CTX *ctx;
+	X509 *ca;
+	EVP_PKEY *ca_key;
+
+	/* Clients, by name. */
+	struct client **buckets;
+	size_t nbuckets, nclients;
+
+	/* Network. */
+	int epfd, lfd, afd, sfd;
+	struct conn *conns;		/* all connections */
+	size_t nconns, nsubscribed;
+	bool stop;
+
+	const struct authd_gate_ops *gates[4];
+	int ngates;
+};
+
+uint64_t authd_now_ms(void);
+
+/* state.c: the state directory. */
+int authd_state_load(struct authd *a);
+void authd_state_free(struct authd *a);
+int authd_journal(struct authd *a, const char *file, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int authd_level(const struct authd *a, uint64_t epoch);
+int authd_set_threat(struct authd *a, int level);
+bool authd_advance(struct authd *a, uint64_t now);
+uint64_t authd_release_target(const struct authd *a, uint64_t now);
+int authd_print_schedule(struct authd *a, uint64_t from, uint64_t count);
+
+/* clients.c */
+struct client *authd_client_find(struct authd *a, const char *name);
+struct client *authd_client_add(struct authd *a, const char *name, const char *serial);
+int authd_clients_load(struct authd *a);
+int authd_client_issue(struct authd *a, const char *name, char **pem, size_t *len,
+		       const char **why);
+int authd_client_revoke(struct authd *a, const char *name, const char **why);
+
+/* server.c */
+int authd_tls_init(struct authd *a, EVP_PKEY *key, X509 *cert);
+int authd_listen(struct authd *a);
+int authd_run(struct authd *a);
+void authd_close_client_sessions(struct authd *a, const char *name, char *addrs,
+				 size_t len);
+void authd_server_free(struct authd *a);
+
+/* admin.c */
+int authd_admin_listen(struct authd *a);
+void authd_admin_accept(struct authd *a);
+
+/* hooks.c */
+void authd_gates_init(struct authd *a);
+void authd_gates_revoked(struct authd *a, const char *name, const char *addrs);
+
+#endif

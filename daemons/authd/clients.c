@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Subscribed clients: a hash table by name, persisted as an append-only
+ * journal.  A client's name is the CN of its certificate and the serial
+ * number pins the one certificate currently valid for that name, so a
+ * name that was revoked and added again does not revive the old one.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/bn.h>
+
+#include "authd.h"
+#include "log.h"
+#include "secfile.h"
+
+#define CLIENT_DAYS	825
+
+static size_t hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a */
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+struct client *authd_client_find(struct authd *a, const char *name)
+{
+	struct client *c;
+
+	if (!a->nbuckets)
+		return NULL;
+	for (c = a->buckets[hash(name) % a->nbuckets]; c; c = c->next)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+struct client *authd_client_add(struct authd *a, const char *name, const char *serial)
+{
+	struct client *c = authd_client_find(a, name);
+	size_t b;
+
+	if (!a->nbuckets) {
+		a->nbuckets = 16384;
+		a->buckets = calloc(a->nbuckets, sizeof(*a->buckets));
+		if (!a->buckets) {
+			a->nbuckets = 0;
+			return NULL;
+		}
+	}
+	if (!c) {
+		c = calloc(1, sizeof(*c));
+		if (!c)
+			return NULL;
+		snprintf(c->name, sizeof(c->name), "%s", name);
+		b = hash(name) % a->nbuckets;
+		c->next = a->buckets[b];
+		a->buckets[b] = c;
+		a->nclients++;
+	}
+	snprintf(c->serial, sizeof(c->serial), "%s", serial);
+	c->revoked = false;
+	return c;
+}
+
+int authd_clients_load(struct authd *a)
+{
+	char path[4096], err[512], *data, *save = NULL, *line;
+	char op[16], name[ROAM_NAME_MAX + 2], serial[80];
+	size_t len;
+	int ret, n;
+
+	snprintf(path, sizeof(path), "%s/clients", a->cfg.dir);
+	ret = roam_file_read(path, false, &data, &len, err, sizeof(err));
+	if (ret == -ENOENT)
+		return 0;
+	if (ret) {
+		log_err("%s", err);
+		return ret;
+	}
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct client *c;
+
+		n = sscanf(line, "%15s %65s %79s", op, name, serial);
+		if (n >= 2 && roam_name_valid(name) && !strcmp(op, "add") && n == 3) {
+			if (!authd_client_add(a, name, serial)) {
+				ret = -ENOMEM;
+				break;
+			}
+		} else if (n == 2 && roam_name_valid(name) && !strcmp(op, "revoke") &&
+			   (c = authd_client_find(a, name))) {
+			c->revoked = true;
+		} else {
+			log_warn("%s: ignoring malformed line '%s'", path, line);
+		}
+	}
+	roam_file_free(data, len);
+	log_info("%zu clients on record", a->nclients);
+	return ret;
+}
+
+static int serial_hex(X509 *cert, char *buf, size_t len)
+{
+	BIGNUM *bn = ASN1_INTEGER_to_BN(X509_get0_serialNumber(cert), NULL);
+	char *hex = bn ? BN_bn2hex(bn) : NULL;
+	int ret = hex && strlen(hex) < len ? 0 : -EINVAL;
+
+	if (!ret)
+		strcpy(buf, hex);
+	OPENSSL_free(hex);
+	BN_free(bn);
+	return ret;
+}
+
+/* The reply to "client add": key, certificate and CA certificate, in PEM. */
+int authd_client_issue(struct authd *a, const char *name, char **pem, size_t *len,
+		       const char **why)
+{
+	char serial[80], *k = NULL, *c = NULL, *ca = NULL;
+	size_t kl = 0, cl = 0, cal = 0;
+	struct client *cl_old = authd_client_find(a, name);
+	EVP_PKEY *key = NULL;
+	X509 *cert = NULL;
+	int ret = -EINVAL;
+
+	*pem = NULL;
+	if (cl_old && !cl_old->revoked) {
+		*why = "client exists; revoke it first to issue a new credential";
+		return -EEXIST;
+	}
+	*why = "cannot create the credential";
+	key = roam_pki_keygen();
+	if (key)
+		cert = roam_pki_issue(a->ca, a->ca_key, key, name, false, NULL, CLIENT_DAYS);
+	if (!cert || serial_hex(cert, serial, sizeof(serial)) ||
+	    roam_pki_key_pem(key, &k, &kl) || roam_pki_cert_pem(cert, &c, &cl) ||
+	    roam_pki_cert_pem(a->ca, &ca, &cal))
+		goto out;
+	*why = "cannot record the client";
+	ret = authd_journal(a, "clients", "add %s %s\n", name, serial);
+	if (ret)
+		goto out;
+	if (!authd_client_add(a, name, serial)) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = -ENOMEM;
+	*len = kl + cl + cal;
+	*pem = malloc(*len + 1);
+	if (!*pem)
+		goto out;
+	memcpy(*pem, k, kl);
+	memcpy(*pem + kl, c, cl);
+	memcpy(*pem + kl + cl, ca, cal);
+	(*pem)[*len] = 0;
+	*why = NULL;
+	ret = 0;
+	log_info("client %s added (certificate serial %s)", name, serial);
+out:
+	if (ret && !*why)
+		*why = "internal error";
+	roam_file_free(k, kl);
+	free(c);
+	free(ca);
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	return ret;
+}
+
+int authd_client_revoke(struct authd *a, const char *name, const char **why)
+{
+	struct client *c = authd_client_find(a, name);
+	char addrs[1024] = "";
+	int ret;
+
+	if (!c) {
+		*why = "no such client";
+		return -ENOENT;
+	}
+	if (c->revoked) {
+		*why = "client already revoked";
+		return -EALREADY;
+	}
+	ret = authd_journal(a, "clients", "revoke %s\n", name);
+	if (ret) {
+		*why = "cannot record the revocation";
+		return ret;
+	}
+	c->revoked = true;
+	authd_close_client_sessions(a, name, addrs, sizeof(addrs));
+	if (!addrs[0] && c->last_peer[0])
+		snprintf(addrs, sizeof(addrs), "%s", c->last_peer);
+	log_info("client %s revoked; sessions closed%s%s", name,
+		 addrs[0] ? ", addresses " : "", addrs);
+	authd_gates_revoked(a, name, addrs);
+	return 0;
+}

@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The state directory (0700):
+ *
+ *   ca.key, server.key, chain   secrets, 0600, refused if more open
+ *   ca.crt, server.crt          certificates
+ *   clients                     journal: "add NAME SERIAL" / "revoke NAME"
+ *   threat                      journal: "FROM_EPOCH low|high"
+ *
+ * Journals are only appended to, so a crash loses at most the last line.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "authd.h"
+#include "log.h"
+#include "secfile.h"
+
+#define CA_DAYS		3650
+#define SERVER_DAYS	825
+
+uint64_t authd_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void path_of(const struct authd *a, const char *file, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", a->cfg.dir, file);
+}
+
+int authd_journal(struct authd *a, const char *file, const char *fmt, ...)
+{
+	char path[4096], line[512];
+	va_list ap;
+	int fd, n, ret = 0;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -EINVAL;
+	path_of(a, file, path, sizeof(path));
+	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0 || write(fd, line, (size_t)n) != n || fdatasync(fd))
+		ret = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (ret)
+		log_err("%s: %s", path, strerror(-ret));
+	return ret;
+}
+
+/* Read a secret PEM key or a certificate from the state directory. */
+static int load_pem(struct authd *a, const char *file, EVP_PKEY **key, X509 **cert)
+{
+	char path[4096], err[512], *data;
+	size_t len;
+	int ret;
+
+	path_of(a, file, path, sizeof(path));
+	ret = roam_file_read(path, key != NULL, &data, &len, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err);
+		return ret;
+	}
+	if (key)
+		*key = roam_pki_key_from_pem(data, len);
+	else
+		*cert = roam_pki_cert_from_pem(data, len);
+	roam_file_free(data, len);
+	if (key ? !*key : !*cert) {
+		log_err("%s: not a valid PEM %s", path, key ? "private key" : "certificate");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int save_pem(struct authd *a, const char *file, EVP_PKEY *key, X509 *cert)
+{
+	char path[4096], *pem = NULL;
+	size_t len = 0;
+	int ret;
+
+	path_of(a, file, path, sizeof(path));
+	ret = key ? roam_pki_key_pem(key, &pem, &len) : roam_pki_cert_pem(cert, &pem, &len);
+	if (!ret)
+		ret = roam_file_write(path, pem, len, key ? 0600 : 0644);
+	roam_file_free(pem, len);
+	if (ret)
+		log_err("%s: %s", path, strerror(-ret));
+	return ret;
+}
+
+static bool exists(const struct authd *a, const char *file)
+{
+	char path[4096];
+	struct stat st;
+
+	path_of(a, file, path, sizeof(path));
+	return !lstat(path, &st);
+}
+
+/* Create the CA and the server certificate on first start. */
+static int init_pki(struct authd *a, EVP_PKEY **skey, X509 **scert)
+{
+	char path[4096];
+	int ret;
+
+	if (!exists(a, "ca.key")) {
+		a->ca_key = roam_pki_keygen();
+		a->ca = a->ca_key ? roam_pki_make_ca(a->ca_key, "roam authd CA", CA_DAYS) : NULL;
+		if (!a->ca) {
+			log_err("cannot create the CA: %s", roam_ssl_errstr());
+			return -EINVAL;
+		}
+		ret = save_pem(a, "ca.key", a->ca_key, NULL);
+		if (!ret)
+			ret = save_pem(a, "ca.crt", NULL, a->ca);
+		if (ret)
+			return ret;
+		/* A server certificate from an older CA would no longer verify. */
+		path_of(a, "server.key", path, sizeof(path));
+		unlink(path);
+		log_info("created a new CA in %s", a->cfg.dir);
+	} else {
+		ret = load_pem(a, "ca.key", &a->ca_key, NULL);
+		if (!ret)
+			ret = load_pem(a, "ca.crt", NULL, &a->ca);
+		if (ret)
+			return ret;
+	}
+	if (!exists(a, "server.key")) {
+		*skey = roam_pki_keygen();
+		*scert = *skey ? roam_pki_issue(a->ca, a->ca_key, *skey, "authd", true,
+						a->cfg.san, SERVER_DAYS) : NULL;
+		if (!*scert) {
+			log_err("cannot create the server certificate (subjectAltName '%s'): %s",
+				a->cfg.san, roam_ssl_errstr());
+			return -EINVAL;
+		}
+		ret = save_pem(a, "server.key", *skey, NULL);
+		return ret ? ret : save_pem(a, "server.crt", NULL, *scert);
+	}
+	ret = load_pem(a, "server.key", skey, NULL);
+	return ret ? ret : load_pem(a, "server.crt", NULL, scert);
+}
+
+static int hex2bin(const char *hex, uint8_t *out, size_t n)
+{
+	if (strlen(hex) != 2 * n)
+		return -EINVAL;
+	for (size_t i = 0; i < n; i++)
+		if (sscanf(hex + 2 * i, "%2hhx", &out[i]) != 1)
+			return -EINVAL;
+	return 0;
+}
+
+static int write_chain(struct authd *a, const uint8_t seed[ROAM_KEY_LEN])
+{
+	char buf[8192], path[4096], addr[64];
+	size_t off = 0;
+	int ret;
+
+	off += (size_t)snprintf(buf + off, sizeof(buf) - off, "roam-chain 1\nseed ");
+	for (int i = 0; i < ROAM_KEY_LEN; i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%02x", seed[i]);
+	off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+		"\nlength %" PRIu64 "\nstart_ms %" PRIu64 "\nmin_ms %u\nmax_low_ms %u\nmax_high_ms %u\n",
+		a->chain.n ? a->chain.n : a->cfg.chain_len, a->p.start_ms, a->p.min_ms,
+		a->p.max_low_ms, a->p.max_high_ms);
+	for (uint32_t i = 0; i < a->p.nservers; i++) {
+		roam_addr_format(&a->pool[i], addr, sizeof(addr));
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "pool %s\n", addr);
+	}
+	path_of(a, "chain", path, sizeof(path));
+	ret = roam_file_write(path, buf, off, 0600);
+	roam_memzero(buf, sizeof(buf));
+	if (ret)
+		log_err("%s: %s", path, strerror(-ret));
+	return ret;
+}
+
+/* Parse the chain file strictly; every field is required once (pool 2+). */
+static int parse_chain(struct authd *a, char *data, uint8_t seed[ROAM_KEY_LEN],
+		       uint64_t *len)
+{
+	char *save = NULL, *line, key[32], val[128];
+	unsigned int seen = 0;
+	const char *why;
+
+	memset(&a->p, 0, sizeof(a->p));
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		unsigned long long v = 0;
+
+		if (sscanf(line, "%31s %127s", key, val) != 2)
+			return -EINVAL;
+		if (!strcmp(key, "pool")) {
+			if (a->p.nservers >= ROAM_POOL_MAX ||
+			    roam_addr_parse(val, &a->pool[a->p.nservers]))
+				return -EINVAL;
+			a->p.nservers++;
+			continue;
+		}
+		if (!strcmp(key, "seed")) {
+			if (hex2bin(val, seed, ROAM_KEY_LEN))
+				return -EINVAL;
+			seen |= 1;
+			continue;
+		}
+		if (!strcmp(key, "roam-chain")) {
+			if (strcmp(val, "1"))
+				return -EINVAL;
+			continue;
+		}
+		if (sscanf(val, "%llu", &v) != 1)
+			return -EINVAL;
+		if (!strcmp(key, "length"))
+			*len = v, seen |= 2;
+		else if (!strcmp(key, "start_ms"))
+			a->p.start_ms = v, seen |= 4;
+		else if (!strcmp(key, "min_ms") && v <= UINT32_MAX)
+			a->p.min_ms = (uint32_t)v, seen |= 8;
+		else if (!strcmp(key, "max_low_ms") && v <= UINT32_MAX)
+			a->p.max_low_ms = (uint32_t)v, seen |= 16;
+		else if (!strcmp(key, "max_high_ms") && v <= UINT32_MAX)
+			a->p.max_high_ms = (uint32_t)v, seen |= 32;
+		else
+			return -EINVAL;
+	}
+	if (seen != 63 || roam_sched_check(&a->p, &why) || !*len ||
+	    *len > ROAM_CHAIN_MAX_LEN)
+		return -EINVAL;
+	return 0;
+}
+
+static int init_chain(struct authd *a)
+{
+	uint8_t seed[ROAM_KEY_LEN];
+	char path[4096], err[512], *data;
+	uint64_t len = 0;
+	size_t dlen;
+	int ret;
+
+	if (!exists(a, "chain") || a->cfg.new_chain) {
+		if (!a->cfg.params_given) {
+			log_err("no chain in %s yet: give the pool (--pool ADDR:PORT, twice or more)",
+				a->cfg.dir);
+			return -EINVAL;
+		}
+		if (RAND_priv_bytes(seed, sizeof(seed)) != 1) {
+			log_err("no randomness: %s", roam_ssl_errstr());
+			return -EIO;
+		}
+		a->p = a->cfg.params;
+		if (!a->p.start_ms)
+			a->p.start_ms = authd_now_ms();
+		memcpy(a->pool, a->cfg.pool, sizeof(a->pool));
+		len = a->cfg.chain_len;
+		ret = write_chain(a, seed);
+		if (ret)
+			return ret;
+		/* A new chain starts a new threat history. */
+		path_of(a, "threat", path, sizeof(path));
+		unlink(path);
+		log_info("created a new chain of %" PRIu64 " keys starting at %" PRIu64,
+			 len, a->p.start_ms);
+	} else {
+		if (a->cfg.params_given) {
+			log_err("%s already holds a chain with its own pool and intervals; "
+				"pass --new-chain to replace it", a->cfg.dir);
+			return -EEXIST;
+		}
+		path_of(a, "chain", path, sizeof(path));
+		ret = roam_file_read(path, true, &data, &dlen, err, sizeof(err));
+		if (ret) {
+			log_err("%s", err);
+			return ret;
+		}
+		ret = parse_chain(a, data, seed, &len);
+		roam_file_free(data, dlen);
+		if (ret) {
+			log_err("%s: malformed chain file", path);
+			return ret;
+		}
+	}
+	ret = roam_chain_init(&a->chain, seed, len, 0);
+	roam_memzero(seed, sizeof(seed));
+	if (ret)
+		return ret;
+	roam_chain_key(&a->chain, 0, a->anchor);
+	return 0;
+}
+
+static int load_threat(struct authd *a)
+{
+	char path[4096], err[512], *data, *save = NULL, *line, lv[8];
+	unsigned long long from;
+	size_t len;
+	int ret;
+
+	path_of(a, "threat", path, sizeof(path));
+	if (!exists(a, "threat"))
+		return 0;
+	ret = roam_file_read(path, false, &data, &len, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err);
+		return ret;
+	}
+	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct threat_change *nc;
+		int level;
+
+		if (sscanf(line, "%llu %7s", &from, lv) != 2 ||
+		    (level = roam_threat_parse(lv)) < 0 ||
+		    (a->nchanges && from < a->changes[a->nchanges - 1].from_epoch)) {
+			log_warn("%s: ignoring malformed line '%s'", path, line);
+			continue;
+		}
+		nc = realloc(a->changes, (a->nchanges + 1) * sizeof(*nc));
+		if (!nc) {
+			roam_file_free(data, len);
+			return -ENOMEM;
+		}
+		a->changes = nc;
+		a->changes[a->nchanges++] = (struct threat_change){ from, level };
+	}
+	roam_file_free(data, len);
+	if (a->nchanges)
+		a->threat = a->changes[a->nchanges - 1].level;
+	return 0;
+}
+
+int authd_level(const struct authd *a, uint64_t epoch)
+{
+	int level = ROAM_THREAT_LOW;
+
+	for (size_t i = 0; i < a->nchanges && a->changes[i].from_epoch <= epoch; i++)
+		level = a->changes[i].level;
+	return level;
+}
+
+/*
+ * A new level applies to the first key not yet released: keys already in
+ * clients' hands keep the level they were released with.
+ */
+int authd_set_threat(struct authd *a, int level)
+{
+	struct threat_change *nc;
+	uint64_t from = a->released + 1;
+	int ret;
+
+	if (level == a->threat)
+		return 0;
+	ret = authd_journal(a, "threat", "%" PRIu64 " %s\n", from, roam_threat_name(level));
+	if (ret)
+		return ret;
+	nc = realloc(a->changes, (a->nchanges + 1) * sizeof(*nc));
+	if (!nc)
+		return -ENOMEM;
+	a->changes = nc;
+	a->changes[a->nchanges++] = (struct threat_change){ from, level };
+	a->threat = level;
+	log_info("threat level %s from epoch %" PRIu64 " (max interval %u ms)",
+		 roam_threat_name(level), from, roam_sched_bound(&a->p, level));
+	return 0;
+}
+
+/* nxt = epoch after cur; false when the chain has no key for cur. */
+static bool compute_next(struct authd *a)
+{
+	uint8_t k[ROAM_KEY_LEN];
+
+	if (a->cur.index > a->chain.n)
+		return false;
+	roam_chain_key(&a->chain, a->cur.index, k);
+	roam_sched_next(&a->p, &a->cur, k, authd_level(a, a->cur.index), &a->nxt);
+	roam_memzero(k, sizeof(k));
+	return true;
+}
+
+/* Move the cursor to the epoch holding `now`; true if it moved. */
+bool authd_advance(struct authd *a, uint64_t now)
+{
+	bool moved = false;
+
+	if (!a->cur.index) {
+		roam_sched_first(&a->p, a->anchor, &a->cur);
+		a->exhausted = !compute_next(a);
+		moved = true;
+	}
+	while (!a->exhausted && now >= a->nxt.start_ms) {
+		a->cur = a->nxt;
+		a->exhausted = !compute_next(a);
+		moved = true;
+	}
+	if (a->exhausted && moved)
+		log_err("the chain is used up at epoch %" PRIu64 "; restart with --new-chain",
+			a->cur.index);
+	return moved;
+}
+
+/*
+ * Keys that should be out by `now`: K_c .. K_{c+L}, and K_{c+L+1} from
+ * `lead` ms before epoch c+1 begins.
+ */
+uint64_t authd_release_target(const struct authd *a, uint64_t now)
+{
+	uint64_t r = a->cur.index + a->cfg.lookahead;
+
+	if (a->exhausted)
+		return a->released;
+	if (now + a->cfg.lead_ms >= a->nxt.start_ms)
+		r++;
+	return r < a->chain.n ? r : a->chain.n;
+}
+
+int authd_print_schedule(struct authd *a, uint64_t from, uint64_t count)
+{
+	struct roam_epoch e, n;
+	uint8_t k[ROAM_KEY_LEN];
+	char line[512];
+
+	roam_sched_first(&a->p, a->anchor, &e);
+	while (e.index < from + count && e.index <= a->chain.n) {
+		int level = authd_level(a, e.index);
+
+		roam_chain_key(&a->chain, e.index, k);
+		roam_sched_next(&a->p, &e, k, level, &n);
+		if (e.index >= from) {
+			roam_epoch_json(line, sizeof(line), &e, n.start_ms, level, a->pool);
+			puts(line);
+		}
+		e = n;
+	}
+	roam_memzero(k, sizeof(k));
+	return 0;
+}
+
+static int check_dir(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		log_err("%s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		log_err("%s: not a directory", dir);
+		return -ENOTDIR;
+	}
+	if (st.st_mode & 077) {
+		log_err("%s: permissions %04o are too open for the state directory; run chmod 700 %s",
+			dir, (unsigned int)(st.st_mode & 07777), dir);
+		return -EPERM;
+	}
+	return 0;
+}
+
+int authd_state_load(struct authd *a)
+{
+	EVP_PKEY *skey = NULL;
+	X509 *scert = NULL;
+	int ret;
+
+	ret = check_dir(a->cfg.dir);
+	if (!ret)
+		ret = init_pki(a, &skey, &scert);
+	if (!ret)
+		ret = init_chain(a);
+	if (!ret)
+		ret = load_threat(a);
+	if (!ret)
+		ret = authd_clients_load(a);
+	if (!ret)
+		ret = authd_tls_init(a, skey, scert);
+	EVP_PKEY_free(skey);
+	X509_free(scert);
+	return ret;
+}
+
+void authd_state_free(struct authd *a)
+{
+	for (size_t b = 0; b < a->nbuckets; b++)
+		while (a->buckets[b]) {
+			struct client *c = a->buckets[b];
+
+			a->buckets[b] = c->next;
+			free(c);
+		}
+	free(a->buckets);
+	free(a->changes);
+	roam_chain_free(&a->chain);
+	X509_free(a->ca);
+	EVP_PKEY_free(a->ca_key);
+	SSL_CTX_free(a->ctx);
+}

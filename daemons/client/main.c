@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * roam-client: subscribe and print the schedule as JSON lines, one
+ * "epoch" line per epoch as soon as it is fully known and one "active"
+ * line whenever the active server changes.  For tests and debugging.
+ * Exit 0 (done), 1 (refused, revoked, error), 2 (usage).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "client.h"
+#include "log.h"
+#include "proto.h"
+
+static const struct roam_addr *pool;
+static unsigned long epochs_seen;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static void on_epoch(void *arg, const struct roam_epoch *e, uint64_t end_ms, int level)
+{
+	char line[512];
+
+	(void)arg;
+	roam_epoch_json(line, sizeof(line), e, end_ms, level, pool);
+	puts(line);
+	fflush(stdout);
+	epochs_seen++;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: roam-client --ca FILE --cert FILE --key FILE [OPTIONS]\n"
+"  -H, --host HOST       authd address [127.0.0.1]\n"
+"  -P, --port PORT       authd port [7443]\n"
+"  -n, --epochs N        exit 0 after N epoch lines (0: run until stopped)\n"
+"  -t, --timeout-ms MS   give up after MS [0: never]\n"
+"  --inject KIND         test only: after subscribing send garbage, an\n"
+"                        oversized header or an unexpected message\n"
+"                        (garbage|oversized|unexpected)\n");
+}
+
+static int inject(struct roam_client *c, const char *kind)
+{
+	static const uint8_t garbage[] = "GET / HTTP/1.0\r\n\r\n";
+	uint8_t big[8] = { ROAM_PROTO_VERSION, ROAM_MSG_SUBSCRIBE, 0, 0, 0x7f, 0xff, 0xff, 0xff };
+	struct roam_msg m = { .type = ROAM_MSG_ERROR, .code = 1 };
+	uint8_t buf[64];
+
+	if (!strcmp(kind, "garbage"))
+		return roam_client_send_raw(c, garbage, sizeof(garbage) - 1);
+	if (!strcmp(kind, "oversized"))
+		return roam_client_send_raw(c, big, sizeof(big));
+	return roam_client_send_raw(c, buf, (size_t)roam_msg_encode(&m, buf, sizeof(buf)));
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "ca", required_argument, NULL, 'a' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "epochs", required_argument, NULL, 'n' },
+		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "inject", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct roam_client_cfg cfg = { .host = "127.0.0.1", .port = "7443",
+				       .on_epoch = on_epoch };
+	unsigned long want = 0, timeout = 0;
+	const char *inj = NULL;
+	struct roam_client *c;
+	uint64_t start, last_active = UINT64_MAX;
+	char err[512], addr[64];
+	int o, ret;
+
+	roam_log_prog = "roam-client";
+	while ((o = getopt_long(argc, argv, "a:c:k:H:P:n:t:h", opts, NULL)) != -1) {
+		switch (o) {
+		case 'a': cfg.ca_file = optarg; break;
+		case 'c': cfg.cert_file = optarg; break;
+		case 'k': cfg.key_file = optarg; break;
+		case 'H': cfg.host = optarg; break;
+		case 'P': cfg.port = optarg; break;
+		case 'n': want = strtoul(optarg, NULL, 10); break;
+		case 't': timeout = strtoul(optarg, NULL, 10); break;
+		case 'i':
+			if (strcmp(optarg, "garbage") && strcmp(optarg, "oversized") &&
+			    strcmp(optarg, "unexpected")) {
+				usage(stderr);
+				return 2;
+			}
+			inj = optarg;
+			break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (!cfg.ca_file || !cfg.cert_file || !cfg.key_file || optind != argc) {
+		usage(stderr);
+		return 2;
+	}
+	start = now_ms();
+	ret = roam_client_open(&c, &cfg, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err);
+		printf("{\"event\":\"error\",\"text\":\"%s\"}\n", "connect failed");
+		return 1;
+	}
+	while (!ret) {
+		uint32_t idx;
+		struct roam_addr a;
+		uint64_t now;
+
+		ret = roam_client_poll(c, 50);
+		if (ret)
+			break;
+		if (!pool && roam_client_ready(c)) {
+			pool = roam_client_pool(c);
+			printf("{\"event\":\"params\",\"servers\":%u}\n",
+			       roam_client_params(c)->nservers);
+			if (inj) {
+				ret = inject(c, inj);
+				inj = NULL;
+			}
+		}
+		now = now_ms();
+		if (roam_client_active_server(c, now, &idx, &a) == 0 && idx != last_active) {
+			roam_addr_format(&a, addr, sizeof(addr));
+			printf("{\"event\":\"active\",\"now_ms\":%" PRIu64 ",\"server\":%u,\"addr\":\"%s\"}\n",
+			       now, idx, addr);
+			last_active = idx;
+		}
+		fflush(stdout);
+		if (want && epochs_seen >= want)
+			break;
+		if (timeout && now - start > timeout) {
+			log_err("timed out after %lu ms", timeout);
+			ret = -ETIMEDOUT;
+		}
+	}
+	if (ret) {
+		const char *kind = ret == -EPERM ? "revoked" : "error";
+
+		if (ret != -ETIMEDOUT)
+			log_err("%s", roam_client_error(c));
+		printf("{\"event\":\"%s\"}\n", kind);
+	}
+	roam_client_close(c);
+	return ret ? 1 : 0;
+}
