@@ -9,6 +9,14 @@
 static const char *const names[] = {
 	[ROAM_STAT_IN_PACKETS]	= "in_packets",
 	[ROAM_STAT_IN_BYTES]	= "in_bytes",
+	[ROAM_STAT_PASS_ACTIVE]		= "pass_active",
+	[ROAM_STAT_PASS_TRANSITION]	= "pass_transition",
+	[ROAM_STAT_DROP_INACTIVE]	= "drop_inactive",
+	[ROAM_STAT_DROP_BLOCKED]	= "drop_blocked",
+	[ROAM_STAT_DROP_CONTRACT]	= "drop_contract",
+	[ROAM_STAT_CLIENT_VIOLATIONS]	= "client_violations",
+	[ROAM_STAT_ATTACK_EVENTS]	= "attack_events",
+	[ROAM_STAT_CLIENT_FULL]		= "client_full",
 };
 
 const struct stats_names roam_stat_names = {
