@@ -12,7 +12,6 @@
 #include "netns.h"
 #include "version.h"
 
-static struct genl_family genl_family;
 
 /* STATUS_GET takes no attributes: an empty strict policy rejects all. */
 static const struct nla_policy status_get_policy[MTF_A_MAX + 1] = {
@@ -58,7 +57,7 @@ static int status_get(struct sk_buff *skb, struct genl_info *info)
 	if (!msg)
 		return -ENOMEM;
 
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
+	hdr = genlmsg_put_reply(msg, info, &mtf_genl_family, 0,
 				MTF_CMD_STATUS_GET);
 	if (!hdr)
 		goto err_size;
@@ -100,7 +99,7 @@ static const struct genl_multicast_group genl_mcgrps[] = {
  * command, this first one included, gets strict attribute validation and
  * has its reserved header field and unknown nlmsg flags rejected.
  */
-static struct genl_family genl_family __ro_after_init = {
+struct genl_family mtf_genl_family __ro_after_init = {
 	.name = MTF_GENL_NAME,
 	.version = MTF_GENL_VERSION,
 	.module = THIS_MODULE,
@@ -116,10 +115,10 @@ static struct genl_family genl_family __ro_after_init = {
 
 int __init mtf_genl_init(void)
 {
-	return genl_register_family(&genl_family);
+	return genl_register_family(&mtf_genl_family);
 }
 
 void mtf_genl_uninit(void)
 {
-	genl_unregister_family(&genl_family);
+	genl_unregister_family(&mtf_genl_family);
 }
