@@ -38,6 +38,7 @@ struct conn {
 	int fd;
 	SSL *ssl;
 	enum conn_state state;
+	bool shut;			/* CLOSING: our side is done */
 	uint32_t events;
 	uint64_t deadline;
 	struct client *cl;
@@ -129,11 +130,16 @@ static bool conn_flush(struct authd *a, struct conn *c)
 		}
 	}
 	set_events(a, c, EPOLLIN);
-	if (c->state == C_CLOSING) {
+	if (c->state == C_CLOSING && !c->shut) {
+		/*
+		 * Half-close and wait for the peer's EOF (or the deadline):
+		 * closing with unread input would send a RST that can
+		 * overtake our last message.
+		 */
 		SSL_shutdown(c->ssl);
 		ERR_clear_error();
-		conn_kill(a, c);
-		return false;
+		shutdown(c->fd, SHUT_WR);
+		c->shut = true;
 	}
 	return true;
 }
@@ -615,6 +621,8 @@ int authd_tls_init(struct authd *a, EVP_PKEY *key, X509 *cert)
 	    !SSL_CTX_set_purpose(ctx, X509_PURPOSE_SSL_CLIENT))
 		goto fail;
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
+	/* A peer that just disconnects is not a protocol error. */
+	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
 	SSL_CTX_set_verify_depth(ctx, 1);
 	SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,7 +18,7 @@
 #include "log.h"
 #include "proto.h"
 
-static const struct roam_addr *pool;
+static struct roam_client *client;
 static unsigned long epochs_seen;
 
 static uint64_t now_ms(void)
@@ -33,7 +34,7 @@ static void on_epoch(void *arg, const struct roam_epoch *e, uint64_t end_ms, int
 	char line[512];
 
 	(void)arg;
-	roam_epoch_json(line, sizeof(line), e, end_ms, level, pool);
+	roam_epoch_json(line, sizeof(line), e, end_ms, level, roam_client_pool(client));
 	puts(line);
 	fflush(stdout);
 	epochs_seen++;
@@ -84,6 +85,7 @@ int main(int argc, char **argv)
 				       .on_epoch = on_epoch };
 	unsigned long want = 0, timeout = 0;
 	const char *inj = NULL;
+	bool params_shown = false;
 	struct roam_client *c;
 	uint64_t start, last_active = UINT64_MAX;
 	char err[512], addr[64];
@@ -117,6 +119,7 @@ int main(int argc, char **argv)
 	}
 	start = now_ms();
 	ret = roam_client_open(&c, &cfg, err, sizeof(err));
+	client = c;
 	if (ret) {
 		log_err("%s", err);
 		printf("{\"event\":\"error\",\"text\":\"%s\"}\n", "connect failed");
@@ -130,8 +133,8 @@ int main(int argc, char **argv)
 		ret = roam_client_poll(c, 50);
 		if (ret)
 			break;
-		if (!pool && roam_client_ready(c)) {
-			pool = roam_client_pool(c);
+		if (!params_shown && roam_client_ready(c)) {
+			params_shown = true;
 			printf("{\"event\":\"params\",\"servers\":%u}\n",
 			       roam_client_params(c)->nservers);
 			if (inj) {

@@ -1,0 +1,202 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# End-to-end test of authd and roam-client on loopback, no kernel needed.
+#
+#   roam-client (alice) ---\
+#   roam-client (bob)   ----+-- TLS 1.3 --> authd 127.0.0.1:PORT
+#   raw TCP / foreign cert -/                 | admin socket <- authd-admin
+#                                             | revoke hook  -> hook.log
+#
+# Prints TAP; exit 0 all passed, 1 some failed, 4 skipped entirely.
+
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+BIN=${BIN:-$HERE/../bin}
+AUTHD=$BIN/authd ADMIN=$BIN/authd-admin CLIENT=$BIN/roam-client
+T=$(mktemp -d /tmp/roam-e2e.XXXXXX)
+chmod 700 "$T"
+AUTHD_PID=
+FOLLOW_PID=
+
+cleanup() {
+	[ -n "$FOLLOW_PID" ] && kill "$FOLLOW_PID" 2>/dev/null
+	[ -n "$AUTHD_PID" ] && kill "$AUTHD_PID" 2>/dev/null
+	wait 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+
+n=0 pass=0 fail=0
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+skip() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1 # SKIP $2"; }
+
+# Poll for a condition instead of sleeping.
+busywait() {
+	local ms=$1; shift
+	for _ in $(seq $((ms / 50))); do "$@" && return 0; sleep 0.05; done
+	return 1
+}
+
+for f in "$AUTHD" "$ADMIN" "$CLIENT"; do
+	if [ ! -x "$f" ]; then
+		echo "TAP version 13"; echo "1..0 # SKIP $f not built"; exit 4
+	fi
+done
+
+echo "TAP version 13"
+echo "1..17"
+
+adm() { "$ADMIN" -s "$T/admin.sock" "$@"; }
+cli() { "$CLIENT" --ca "$T/ca.crt" --cert "$T/$1.crt" --key "$T/$1.key" -P "$PORT" "${@:2}"; }
+log_has() { grep -q -- "$1" "$T/authd.log"; }
+alive() { kill -0 "$AUTHD_PID" 2>/dev/null; }
+
+cat > "$T/hook" <<HOOK
+#!/bin/sh
+echo "\$@" >> "$T/hook.log"
+HOOK
+chmod 755 "$T/hook"
+
+start_authd() {
+	for try in 1 2 3 4 5; do
+		PORT=$((20000 + (RANDOM % 20000)))
+		"$AUTHD" -v -d "$T/state" -l "127.0.0.1:$PORT" -s "$T/admin.sock" \
+			-p 127.0.0.1:9001 -p 127.0.0.1:9002 -p '[::1]:9003' \
+			--min-ms 300 --max-low-ms 700 --max-high-ms 400 \
+			--handshake-timeout-ms 2000 --revoke-hook "$T/hook" \
+			>>"$T/authd.log" 2>&1 &
+		AUTHD_PID=$!
+		busywait 3000 test -S "$T/admin.sock" && alive && return 0
+		kill "$AUTHD_PID" 2>/dev/null; wait "$AUTHD_PID" 2>/dev/null
+		rm -rf "$T/state"
+	done
+	return 1
+}
+
+if start_authd; then ok "authd starts and listens"; else
+	nok "authd starts and listens"; cat "$T/authd.log" | sed 's/^/# /'; exit 1
+fi
+
+adm client add alice -o "$T" >/dev/null && adm client add bob -o "$T" >/dev/null &&
+	adm client add carol -o "$T" >/dev/null
+check "client add writes NAME.key 0600, NAME.crt, ca.crt" \
+	test "$(stat -c %a "$T/alice.key")" = 600 -a -s "$T/alice.crt" -a -s "$T/ca.crt"
+
+# Two subscribed clients at once: both follow, and agree with the server side.
+cli alice -n 4 -t 8000 >"$T/alice.out" 2>"$T/alice.err" &
+A=$!
+cli bob -n 4 -t 8000 >"$T/bob.out" 2>"$T/bob.err"
+B_RC=$?
+wait $A
+A_RC=$?
+check "two subscribed clients each learn 4 epochs" \
+	test $A_RC = 0 -a $B_RC = 0 -a "$(grep -c '"event":"epoch"' "$T/alice.out")" = 4
+
+first=$(grep -m1 '"event":"epoch"' "$T/alice.out" | sed 's/.*"epoch":\([0-9]*\),.*/\1/')
+"$AUTHD" -q -d "$T/state" --print-schedule "$((first > 2 ? first - 2 : 1)):20" >"$T/server.out" 2>/dev/null
+same_as_server() {
+	grep '"event":"epoch"' "$1" >"$T/ep" && [ -s "$T/ep" ] && grep -qvxF -f "$T/server.out" "$T/ep" && return 1
+	[ -s "$T/ep" ]
+}
+check "alice's schedule equals the server side's, epoch by epoch" same_as_server "$T/alice.out"
+check "bob's schedule equals the server side's, epoch by epoch" same_as_server "$T/bob.out"
+
+# The active server the client reports is that of the epoch holding now_ms.
+active_ok() {
+	local now srv
+	while read -r now srv; do
+		awk -v t="$now" -v s="$srv" -F'[:,]' '
+			/"event":"epoch"/ { st = $6; en = $8; sv = $10
+				if (t >= st && t < en && sv == s) found = 1 }
+			END { exit !found }' "$T/server.out" || return 1
+	done < <(sed -n 's/.*"active","now_ms":\([0-9]*\),"server":\([0-9]*\).*/\1 \2/p' "$1")
+}
+check "roam_client_active_server() matches the schedule at each roam" active_ok "$T/alice.out"
+
+# Secrets with loose permissions are refused, on both sides.
+chmod 644 "$T/alice.key"
+cli alice -n 1 -t 3000 >/dev/null 2>"$T/perm.err"
+rc=$?
+chmod 600 "$T/alice.key"
+check "client refuses a group/world-readable key file" \
+	test $rc = 1 -a -n "$(grep 'too open' "$T/perm.err")"
+cp -a "$T/state" "$T/state2"
+chmod 640 "$T/state2/ca.key"
+"$AUTHD" -d "$T/state2" -l 127.0.0.1:1 -s "$T/admin2.sock" >/dev/null 2>"$T/perm2.err"
+rc=$?
+check "authd refuses a group-readable CA key (exit 1, clear message)" \
+	test $rc = 1 -a -n "$(grep 'ca.key: permissions 0640 are too open' "$T/perm2.err")"
+
+# A certificate from another CA never gets the schedule.
+if command -v openssl >/dev/null; then
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$T/mallory.key" -out "$T/mallory.crt" -subj /CN=alice -days 1 \
+		>/dev/null 2>&1
+	chmod 600 "$T/mallory.key"
+	cli mallory -n 1 -t 3000 >"$T/mallory.out" 2>"$T/mallory.err"
+	rc=$?
+	check "certificate from a foreign CA is refused, learns nothing" \
+		test $rc = 1 -a -z "$(grep '"epoch"' "$T/mallory.out")"
+	check "authd logs the rejected certificate" \
+		busywait 2000 log_has "client certificate rejected"
+else
+	skip "certificate from a foreign CA is refused" "no openssl command"
+	skip "authd logs the rejected certificate" "no openssl command"
+fi
+
+# Garbage before TLS, and bad messages inside an authenticated session.
+exec 3<>"/dev/tcp/127.0.0.1/$PORT" && printf 'GET / HTTP/1.0\r\n\r\n\x16\x03\x01\xff\xff' >&3
+exec 3>&-
+cli carol --inject oversized -n 100 -t 3000 >/dev/null 2>&1
+cli carol --inject garbage -n 100 -t 3000 >/dev/null 2>&1
+cli carol --inject unexpected -n 100 -t 3000 >/dev/null 2>&1
+bad_input_logged() {
+	log_has "TLS handshake failed" && log_has "(carol): oversized message" &&
+		log_has "(carol): garbage instead of a message" &&
+		log_has "(carol): unexpected ERROR message"
+}
+check "garbage records, oversized and unexpected messages: one log line each" \
+	busywait 3000 bad_input_logged
+check "authd survives all of it" alive
+
+# Revocation: cut off at once, refused on reconnect, gates told.
+cli bob -n 0 -t 15000 >"$T/follow.out" 2>"$T/follow.err" &
+FOLLOW_PID=$!
+busywait 3000 grep -qs '"event":"epoch"' "$T/follow.out"
+adm client revoke bob
+cut_off() { ! kill -0 "$FOLLOW_PID" 2>/dev/null; }
+busywait 2000 cut_off
+wait "$FOLLOW_PID"
+rc=$?
+FOLLOW_PID=
+check "revoked client is cut off at once" \
+	test $rc = 1 -a -n "$(grep '"event":"revoked"' "$T/follow.out")"
+cli bob -n 1 -t 3000 >"$T/bob2.out" 2>"$T/bob2.err"
+check "revoked client is refused on reconnect" \
+	test $? = 1 -a -n "$(grep 'client revoked' "$T/bob2.err")"
+check "revoke hook told the gates (name and address)" \
+	busywait 2000 grep -q '^revoke bob 127.0.0.1:' "$T/hook.log"
+
+# Threat high: keys released from now on carry the smaller bound.
+adm threat high
+cli alice -n 6 -t 8000 >"$T/high.out" 2>/dev/null
+high_ok() {
+	grep '"level":"high"' "$T/high.out" | awk -F'[:,]' '{ d = $8 - $6; if (d < 300 || d > 400) bad = 1; n++ }
+		END { exit bad || n < 2 }'
+}
+check "threat high: later epochs are high with intervals within [300, 400] ms" high_ok
+
+kill -TERM "$AUTHD_PID"
+wait "$AUTHD_PID"
+rc=$?
+AUTHD_PID=
+check "authd exits 0 on SIGTERM" test $rc = 0
+
+if [ $fail -ne 0 ]; then
+	echo "# authd log:"; sed 's/^/#   /' "$T/authd.log" | tail -40
+fi
+echo "# $pass passed, $fail failed"
+[ $fail -eq 0 ]
