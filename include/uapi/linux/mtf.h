@@ -45,7 +45,11 @@
  *	One or more MTF_A_FILTER nests (enum mtf_filter_attr) in one
  *	message (bulk).  Processing stops at the first invalid entry; the
  *	extack names it, and entries before it stay applied.  ADD of an
- *	existing key fails with EEXIST unless NLM_F_REPLACE is set.
+ *	existing key fails with EEXIST unless the request carries the
+ *	MTF_A_REPLACE flag.  (Not NLM_F_REPLACE: generic netlink rejects
+ *	nlmsg flags other than REQUEST/ACK/ECHO for families with strict
+ *	validation, as this one is.)  Malformed attributes fail the whole
+ *	message before any entry is applied (policy validation).
  * MTF_CMD_FILTER_GET (dump) / MTF_CMD_FILTER_FLUSH (doit, admin)
  *
  * MTF_CMD_EVENT_PATH_RATE (multicast on MTF_GENL_MCGRP_EVENTS)
@@ -155,6 +159,7 @@ enum mtf_attr {
 	MTF_A_MARK_PREV,	/* be32 */
 	MTF_A_PATH,		/* nest: enum mtf_path_attr */
 	MTF_A_FILTER,		/* nest: enum mtf_filter_attr; repeated */
+	MTF_A_REPLACE,		/* flag: FILTER_ADD replaces existing keys */
 
 	__MTF_A_MAX
 };
