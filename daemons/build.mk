@@ -94,3 +94,16 @@ fuzz-daemons: $(D_FUZZERS)
 			$$c $(TOP)/$(D_DIR)/fuzz/corpus/$${n#roam-} >$(BUILD)/fuzz/$$n.log 2>&1 \
 			|| { tail -n 40 $(BUILD)/fuzz/$$n.log; exit 1; }; \
 	done
+
+# ---------------------------------------------------------------------------
+# Subscription-rate benchmark (bench/authd-*; not run by make check).
+# ---------------------------------------------------------------------------
+$(BUILD)/bench/authd-bench: bench/authd-bench.c $(D_CLIENT_LIB_OBJS) $(D_LIB)
+	$(quiet) CC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) $(D_CFLAGS) -o $@ $^ $(D_LIBS)
+
+.PHONY: bench-authd
+bench: bench-authd
+bench-authd: $(D_BINS) $(BUILD)/bench/authd-bench
+	$(Q)BUILD=$(BUILD) SESSIONS=$(or $(SESSIONS),10000) $(TOP)/bench/authd-bench.sh

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +100,8 @@ static int tcp_connect(struct roam_client *c)
 	freeaddrinfo(res);
 	if (fd < 0)
 		return fail(c, -ECONNREFUSED, "cannot connect to authd at %s", c->cfg.host);
+	/* The handshake's flights are small writes: don't let Nagle hold them. */
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
 	c->fd = fd;
 	return 0;
 }
