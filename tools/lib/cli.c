@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -25,9 +26,11 @@ static void usage(const struct cli_prog *prog, FILE *fp, bool full)
 
 	fprintf(fp,
 		"Usage: %s [ OPTIONS ] OBJECT [ COMMAND [ ARGS ] ]\n"
-		"       %s help [ OBJECT ]\n"
-		"       %s { -V | --version | -h | --help }\n"
-		"\nObjects:\n", prog->name, prog->name, prog->name);
+		"       %s help [ OBJECT ]\n", prog->name, prog->name);
+	if (prog->batch)
+		fprintf(fp, "       %s [ OPTIONS ] -b FILE\n", prog->name);
+	fprintf(fp, "       %s { -V | --version | -h | --help }\n"
+		"\nObjects:\n", prog->name);
 	for (c = prog->objects; c->name; c++)
 		fprintf(fp, "  %-10s %s\n", c->name, c->help);
 	if (!full) {
@@ -40,9 +43,12 @@ static void usage(const struct cli_prog *prog, FILE *fp, bool full)
 		"  -p, --pretty        pretty-printed JSON (implies -j)\n"
 		"  -n, --netns NAME    act in network namespace NAME\n"
 		"                      (/run/netns/NAME, or an absolute path)\n"
+		"%s"
 		"  -V, --version       print the version and exit\n"
 		"  -h, --help          print this help and exit\n"
 		"\n'%s OBJECT help' lists the commands of an object.\n",
+		prog->batch ? "  -b, --batch FILE    run the commands in FILE, one a line\n"
+			      "                      (- for standard input)\n" : "",
 		prog->name);
 }
 
@@ -58,15 +64,26 @@ static void obj_usage(const struct cli *cli, FILE *fp)
 	fprintf(fp, "  %-10s %s\n", "help", "this text");
 }
 
+/* "prog: " or, for a line of a batch file, "prog: FILE:LINE: ". */
+static void err_prefix(const struct cli *cli)
+{
+	fprintf(stderr, "%s: ", cli->prog->name);
+	if (cli->batch_name && cli->lineno)
+		fprintf(stderr, "%s:%lu: ", cli->batch_name, cli->lineno);
+}
+
+/* Lines of a batch file get the message only: usage would drown it. */
 int cli_usage_error(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli->prog->name);
+	err_prefix(cli);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputs("\n", stderr);
+	if (cli->batch_name && cli->lineno)
+		return CLI_USAGE;
 	if (cli->cmds)
 		obj_usage(cli, stderr);
 	else
@@ -79,7 +96,7 @@ int cli_error(struct cli *cli, int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", cli->prog->name);
+	err_prefix(cli);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -170,6 +187,112 @@ static int run_object(struct cli *cli, int argc, char **argv)
 	return obj->fn(cli, argc - 1, argv + 1);
 }
 
+/*
+ * Split a line into words in place: blanks separate, double quotes group
+ * (so a PATH may be written "a > b"), a backslash takes the next
+ * character literally, '#' starting a word comments out the rest.
+ * Returns the number of words, -E2BIG or -EINVAL (open quote).
+ */
+int cli_tokenize(char *line, char **argv, int max)
+{
+	char *r = line, *w = line;
+	bool quoted;
+	int argc = 0;
+
+	for (;;) {
+		while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
+			r++;
+		if (!*r || *r == '#')
+			return argc;
+		if (argc == max)
+			return -E2BIG;
+		argv[argc++] = w;
+		quoted = false;
+		for (; *r; r++) {
+			if (!quoted && strchr(" \t\r\n", *r))
+				break;
+			if (*r == '"') {
+				quoted = !quoted;
+				continue;
+			}
+			if (*r == '\\' && r[1])
+				r++;
+			*w++ = *r;
+		}
+		if (quoted)
+			return -EINVAL;
+		/* w <= r always, so the terminator never overwrites input. */
+		if (*r)
+			r++;
+		*w++ = '\0';
+	}
+}
+
+/*
+ * Run fn over the words of each line of path ("-": stdin), stopping at
+ * the first line that fails.  fn gets argc 0 at the end and before an
+ * error of ours is reported, so that it can send what it holds: lines
+ * before a bad one take effect, as in the kernel's bulk requests.
+ */
+int cli_read_lines(struct cli *cli, const char *path, cli_line_fn fn,
+		   void *arg)
+{
+	FILE *fp = strcmp(path, "-") ? fopen(path, "re") : stdin;
+	char *argv[CLI_MAX_WORDS + 1];
+	char *line = NULL;
+	size_t cap = 0;
+	int argc, ret = CLI_OK;
+
+	if (!fp)
+		return cli_error(cli, -errno, "cannot open '%s'", path);
+	cli->batch_name = fp == stdin ? "stdin" : path;
+	cli->lineno = 0;
+	while (getline(&line, &cap, fp) >= 0) {
+		cli->lineno++;
+		argc = cli_tokenize(line, argv, CLI_MAX_WORDS);
+		if (argc < 0) {
+			ret = fn(cli, 0, NULL, arg);
+			if (ret == CLI_OK)
+				ret = cli_usage_error(cli, "%s", argc == -E2BIG ?
+						      "too many words" :
+						      "unterminated quote");
+			break;
+		}
+		if (argc == 0)
+			continue;
+		argv[argc] = NULL;
+		ret = fn(cli, argc, argv, arg);
+		if (ret != CLI_OK)
+			break;
+	}
+	if (ret == CLI_OK) {
+		cli->lineno = 0;
+		ret = fn(cli, 0, NULL, arg);
+	}
+	if (ret == CLI_OK && ferror(fp))
+		ret = cli_error(cli, -EIO, "cannot read '%s'", path);
+	cli->lineno = 0;
+	cli->batch_name = NULL;
+	free(line);
+	if (fp != stdin)
+		fclose(fp);
+	return ret;
+}
+
+/* A line of -b: the program's batch hook first, else an ordinary command. */
+static int batch_line(struct cli *cli, int argc, char **argv, void *arg)
+{
+	int ret = cli->prog->batch(cli, argc, argv);
+
+	(void)arg;
+	if (ret != CLI_PASS || !argc)
+		return ret == CLI_PASS ? CLI_OK : ret;
+	cli->cmds = NULL;
+	if (!strcmp(argv[0], "help"))
+		return cli_usage_error(cli, "help is not a batch command");
+	return run_object(cli, argc, argv);
+}
+
 /* "help" and "help OBJECT" (the latter is "OBJECT help"). */
 static int help(struct cli *cli, int argc, char **argv)
 {
@@ -184,9 +307,11 @@ static int help(struct cli *cli, int argc, char **argv)
 	return run_object(cli, 2, (char *[]){ argv[0], help_word, NULL });
 }
 
-static int parse_options(struct cli *cli, int argc, char **argv, bool *done)
+static int parse_options(struct cli *cli, int argc, char **argv, bool *done,
+			 const char **batch)
 {
 	static const struct option opts[] = {
+		{ "batch",   required_argument, NULL, 'b' },
 		{ "json",    no_argument,       NULL, 'j' },
 		{ "pretty",  no_argument,       NULL, 'p' },
 		{ "netns",   required_argument, NULL, 'n' },
@@ -201,8 +326,13 @@ static int parse_options(struct cli *cli, int argc, char **argv, bool *done)
 	optind = 0;
 	opterr = 0;
 	/* '+': options go before OBJECT, as with ip; ':': report missing args. */
-	while ((c = getopt_long(argc, argv, "+:jpn:Vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:b:jpn:Vh", opts, NULL)) != -1) {
 		switch (c) {
+		case 'b':
+			if (!cli->prog->batch)
+				return cli_usage_error(cli, "unknown option '-b'");
+			*batch = optarg;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -243,6 +373,7 @@ int cli_main(const struct cli_prog *prog, int argc, char **argv)
 	/* Static: the socket buffers are too big to be polite on the stack. */
 	static struct cli storage;
 	struct cli *cli = &storage;
+	const char *batch = NULL;
 	bool done = false;
 	int ret;
 
@@ -250,18 +381,24 @@ int cli_main(const struct cli_prog *prog, int argc, char **argv)
 	memset(cli, 0, offsetof(struct cli, gs));
 	cli->gs.nl = NULL;
 	cli->prog = prog;
-	ret = parse_options(cli, argc, argv, &done);
+	ret = parse_options(cli, argc, argv, &done, &batch);
 	if (ret != CLI_OK || done)
 		return ret;
 	argc -= optind;
 	argv += optind;
-	if (argc == 0)
+	if (batch && argc > 0)
+		ret = cli_usage_error(cli, "-b FILE takes no object; put commands in FILE");
+	else if (batch)
+		ret = cli_read_lines(cli, batch, batch_line, NULL);
+	else if (argc == 0)
 		ret = cli_usage_error(cli, "no object given");
 	else if (!strcmp(argv[0], "help"))
 		ret = help(cli, argc - 1, argv + 1);
 	else
 		ret = run_object(cli, argc, argv);
 	out_free(&cli->out);
+	free(cli->priv);
+	cli->priv = NULL;
 	genl_close(&cli->gs);
 	return ret;
 }

@@ -9,9 +9,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -53,6 +55,7 @@ int genl_open(struct genl_sock *gs)
 	int ret;
 
 	gs->extack[0] = '\0';
+	gs->extack_off = -1;
 	gs->nl = mnl_socket_open(NETLINK_GENERIC);
 	if (!gs->nl)
 		return -errno;
@@ -95,6 +98,7 @@ static int genl_talk(struct genl_sock *gs, struct nlmsghdr *nlh,
 	int ret = 0;
 
 	gs->extack[0] = '\0';
+	gs->extack_off = -1;
 	nlh->nlmsg_seq = ++gs->seq;
 	if (mnl_socket_sendto(gs->nl, nlh, nlh->nlmsg_len) < 0)
 		return -errno;
@@ -125,6 +129,46 @@ int genl_dump(struct genl_sock *gs, struct nlmsghdr *nlh, genl_cb_t cb,
 {
 	nlh->nlmsg_flags |= NLM_F_DUMP;
 	return genl_talk(gs, nlh, cb, data);
+}
+
+/*
+ * Listen to a multicast group.  A larger receive buffer rides out bursts
+ * of events while the reader is busy printing; best effort, as the
+ * kernel caps it at rmem_max anyway.
+ */
+int genl_mcast_join(struct genl_sock *gs, uint32_t group)
+{
+	int rcvbuf = 4 << 20;
+
+	setsockopt(mnl_socket_get_fd(gs->nl), SOL_SOCKET, SO_RCVBUF,
+		   &rcvbuf, sizeof(rcvbuf));
+	if (mnl_socket_setsockopt(gs->nl, NETLINK_ADD_MEMBERSHIP, &group,
+				  sizeof(group)) < 0)
+		return -errno;
+	return 0;
+}
+
+/*
+ * One receive, for listeners: the callback runs over every data message
+ * in it.  The wait is a ppoll() with sigmask, so a signal the caller
+ * blocks outside it cannot slip in between its check and our sleep:
+ * -EINTR then.  -ENOBUFS when the kernel had to drop messages because
+ * we were too slow.
+ */
+int genl_recv(struct genl_sock *gs, genl_cb_t cb, void *data,
+	      const sigset_t *sigmask)
+{
+	struct pollfd pfd = { .fd = mnl_socket_get_fd(gs->nl), .events = POLLIN };
+	ssize_t n;
+	int ret;
+
+	if (ppoll(&pfd, 1, NULL, sigmask) < 0)
+		return -errno;
+	n = mnl_socket_recvfrom(gs->nl, gs->rx, sizeof(gs->rx));
+	if (n < 0)
+		return -errno;
+	ret = genl_process(gs, gs->rx, n, cb, data);
+	return ret < 0 ? ret : 0;
 }
 
 /* -ENOENT when no such family exists, e.g. the module is not loaded. */

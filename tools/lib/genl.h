@@ -10,6 +10,7 @@
 #ifndef TOOLS_GENL_H
 #define TOOLS_GENL_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -39,11 +40,16 @@ struct genl_sock {
 	uint32_t portid;
 	uint32_t seq;
 	char extack[GENL_EXTACK_LEN];	/* kernel's message, "" if none */
+	int32_t extack_off;		/* offset of the bad attribute in the
+					 * request, -1 if the kernel named none */
 	char req[GENL_REQ_SIZE] __attribute__((aligned(8)));
 	char rx[GENL_RX_SIZE] __attribute__((aligned(8)));
 };
 
-/* Called per data message; returns 0 to go on or a negative errno. */
+/*
+ * Called per data message; returns 0 to go on or a negative errno.  May
+ * be NULL when no data is expected (a doit without reply).
+ */
 typedef int (*genl_cb_t)(const struct nlmsghdr *nlh, void *data);
 
 /* genl.c: talks to the kernel. */
@@ -58,6 +64,9 @@ int genl_doit(struct genl_sock *gs, struct nlmsghdr *nlh, genl_cb_t cb,
 	      void *data);
 int genl_dump(struct genl_sock *gs, struct nlmsghdr *nlh, genl_cb_t cb,
 	      void *data);
+int genl_mcast_join(struct genl_sock *gs, uint32_t group);
+int genl_recv(struct genl_sock *gs, genl_cb_t cb, void *data,
+	      const sigset_t *sigmask);
 
 /* nlmsg.c: pure message handling. */
 struct nlmsghdr *genl_msg_start(void *buf, uint16_t type, uint16_t flags,

@@ -109,10 +109,12 @@ static void extack_parse(struct genl_sock *gs, const struct nlmsghdr *nlh,
 {
 	static const enum mnl_attr_data_type policy[NLMSGERR_ATTR_MAX + 1] = {
 		[NLMSGERR_ATTR_MSG] = MNL_TYPE_NUL_STRING,
+		[NLMSGERR_ATTR_OFFS] = MNL_TYPE_U32,
 	};
 	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
 	size_t len = mnl_nlmsg_get_payload_len(nlh);
 
+	gs->extack_off = -1;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS) || off > len)
 		return;
 	if (attr_parse_buf((const char *)mnl_nlmsg_get_payload(nlh) + off,
@@ -121,6 +123,10 @@ static void extack_parse(struct genl_sock *gs, const struct nlmsghdr *nlh,
 	if (tb[NLMSGERR_ATTR_MSG])
 		snprintf(gs->extack, sizeof(gs->extack), "%s",
 			 mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]));
+	/* Bulk requests map it back to the entry (and input line) at fault. */
+	if (tb[NLMSGERR_ATTR_OFFS] &&
+	    mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]) <= INT32_MAX)
+		gs->extack_off = mnl_attr_get_u32(tb[NLMSGERR_ATTR_OFFS]);
 }
 
 static int error_parse(struct genl_sock *gs, const struct nlmsghdr *nlh)
@@ -189,7 +195,7 @@ int genl_process(struct genl_sock *gs, const void *buf, size_t len,
 		case NLMSG_OVERRUN:
 			return -ENOBUFS;
 		}
-		if (nlh->nlmsg_type < NLMSG_MIN_TYPE)
+		if (nlh->nlmsg_type < NLMSG_MIN_TYPE || !cb)
 			continue;
 		ret = cb(nlh, data);
 		if (ret < 0)
