@@ -7,6 +7,13 @@
 
 static const struct cli_cmd objects[] = {
 	{ "status", mtfctl_status, "module version, namespace cookie and counters" },
+	{ "config", mtfctl_config, "settings of the namespace (slots, key grace, limits)" },
+	{ "dev", mtfctl_dev, "interface roles: border-ingress, strip-egress, account" },
+	{ "key", mtfctl_key, "rotate the key that marks are made with" },
+	{ "mark", mtfctl_mark, "this router's mark for a destination" },
+	{ "path", mtfctl_path, "accounted paths and path suffixes" },
+	{ "filter", mtfctl_filter, "drop and rate-limit filters keyed by path suffix" },
+	{ "monitor", mtfctl_monitor, "print events as they happen" },
 	{ NULL, NULL, NULL }
 };
 
@@ -16,6 +23,7 @@ static const struct cli_prog mtfctl = {
 	.module = "mtf",
 	.version = MTF_GENL_VERSION,
 	.objects = objects,
+	.batch = mtfctl_batch_line,
 };
 
 int mtfctl_main(int argc, char **argv)

@@ -1,0 +1,406 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mtfctl filter add SPEC | add -f FILE: MTF_CMD_FILTER_ADD
+ * mtfctl filter del KEY  | del -f FILE: MTF_CMD_FILTER_DEL
+ * mtfctl filter [show]: MTF_CMD_FILTER_GET (dump)
+ * mtfctl filter flush: MTF_CMD_FILTER_FLUSH
+ *
+ * SPEC := PATH [src PREFIX|*] dst ADDR [drop | rate-limit [pps N] [bps R]]
+ *         [timeout T | permanent] [replace]
+ * KEY  := PATH [src PREFIX|*] dst ADDR
+ * PATH := ADDR/MARK[,ADDR/MARK...], oldest router first, MARK in hex
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "mtfctl.h"
+#include "util.h"
+
+#define HAS(a)	(1u << (a))
+
+static int dup_word(struct mtf_filter_ent *f, unsigned int attr,
+		    const char *word, struct mtf_perr *e)
+{
+	if (f->has & HAS(attr))
+		return mtf_perr(e, "'%s' given twice", word);
+	f->has |= HAS(attr);
+	return 0;
+}
+
+/* argv[0] is the keyword; its value, if it takes one, is argv[1]. */
+static int filter_word(int argc, char **argv, bool del,
+		       struct mtf_filter_ent *f, struct mtf_perr *e)
+{
+	const char *w = argv[0];
+	uint8_t plen;
+
+	if (!strcmp(w, "dst") || !strcmp(w, "src") ||
+	    (!del && (!strcmp(w, "pps") || !strcmp(w, "bps") ||
+		      !strcmp(w, "timeout"))))
+		if (argc < 2)
+			return mtf_perr(e, "'%s' needs a value", w);
+	if (!strcmp(w, "dst"))
+		return dup_word(f, MTF_FILTER_A_DST4, w, e) ? -EINVAL :
+		       mtf_parse_ip4(argv[1], &f->dst, "dst", e) ? -EINVAL : 2;
+	if (!strcmp(w, "src")) {
+		/* "*" is what the paper writes for spoofed sources. */
+		if (f->has & HAS(MTF_FILTER_A_SRC_PLEN))
+			return mtf_perr(e, "'src' given twice");
+		f->has |= HAS(MTF_FILTER_A_SRC_PLEN);
+		if (!strcmp(argv[1], "*") || !strcmp(argv[1], "any"))
+			return 2;
+		if (mtf_parse_prefix4(argv[1], &f->src, &plen, e) < 0)
+			return -EINVAL;
+		f->src_plen = plen;
+		f->has |= HAS(MTF_FILTER_A_SRC4);
+		return 2;
+	}
+	if (del)
+		return mtf_perr(e, "unexpected argument '%s': filter del takes PATH [src PREFIX] dst ADDR", w);
+	if (!strcmp(w, "drop") || !strcmp(w, "rate-limit")) {
+		if (f->has & HAS(MTF_FILTER_A_ACTION))
+			return mtf_perr(e, "more than one action ('%s')", w);
+		f->has |= HAS(MTF_FILTER_A_ACTION);
+		f->action = w[0] == 'd' ? MTF_FILTER_DROP : MTF_FILTER_RATELIMIT;
+		return 1;
+	}
+	if (!strcmp(w, "pps"))
+		return dup_word(f, MTF_FILTER_A_RATE_PPS, w, e) ? -EINVAL :
+		       mtf_parse_rate(argv[1], false, &f->rate_pps, e) ? -EINVAL : 2;
+	if (!strcmp(w, "bps"))
+		return dup_word(f, MTF_FILTER_A_RATE_BPS, w, e) ? -EINVAL :
+		       mtf_parse_rate(argv[1], true, &f->rate_bps, e) ? -EINVAL : 2;
+	if (!strcmp(w, "timeout") || !strcmp(w, "permanent")) {
+		if (dup_word(f, MTF_FILTER_A_TIMEOUT_MS, "timeout", e))
+			return -EINVAL;
+		if (w[0] == 'p')
+			return 1;
+		return mtf_parse_ms(argv[1], &f->timeout_ms, "timeout", e) ? -EINVAL : 2;
+	}
+	if (!strcmp(w, "replace")) {
+		if (f->replace)
+			return mtf_perr(e, "'replace' given twice");
+		f->replace = true;
+		return 1;
+	}
+	return mtf_perr(e, "unexpected argument '%s'", w);
+}
+
+int mtf_filter_args(int argc, char **argv, bool del, struct mtf_filter_ent *f,
+		    struct mtf_perr *e)
+{
+	bool limits;
+	int n;
+
+	memset(f, 0, sizeof(*f));
+	if (argc == 0)
+		return mtf_perr(e, "missing PATH: want ADDR/MARK[,ADDR/MARK...]");
+	if (mtf_parse_slots(argv[0], &f->slots, e) < 0)
+		return -EINVAL;
+	f->has |= HAS(MTF_FILTER_A_SLOTS);
+	for (argc--, argv++; argc > 0; argc -= n, argv += n) {
+		n = filter_word(argc, argv, del, f, e);
+		if (n < 0)
+			return n;
+	}
+	if (!(f->has & HAS(MTF_FILTER_A_DST4)))
+		return mtf_perr(e, "missing 'dst ADDR'");
+	/* src * is the absence of SRC4; only the prefix is sent. */
+	if (!(f->has & HAS(MTF_FILTER_A_SRC4)))
+		f->has &= ~HAS(MTF_FILTER_A_SRC_PLEN);
+	if (del)
+		return 0;
+	limits = f->has & (HAS(MTF_FILTER_A_RATE_PPS) | HAS(MTF_FILTER_A_RATE_BPS));
+	if (!(f->has & HAS(MTF_FILTER_A_ACTION))) {
+		f->has |= HAS(MTF_FILTER_A_ACTION);
+		f->action = MTF_FILTER_DROP;
+	}
+	if (f->action == MTF_FILTER_RATELIMIT && !limits)
+		return mtf_perr(e, "rate-limit needs pps N and/or bps RATE");
+	if (f->action == MTF_FILTER_DROP && limits)
+		return mtf_perr(e, "pps and bps go with rate-limit, not drop");
+	return 0;
+}
+
+/* The attributes named in f->has, in a message of at most size bytes. */
+int mtf_filter_put(struct nlmsghdr *nlh, size_t size,
+		   const struct mtf_filter_ent *f)
+{
+	struct nlattr *nest;
+	bool ok = true;
+
+	nest = mnl_attr_nest_start_check(nlh, size, MTF_A_FILTER);
+	if (!nest)
+		return -EMSGSIZE;
+	if (mtf_slots_put(nlh, size, MTF_FILTER_A_SLOTS, &f->slots) < 0)
+		ok = false;
+	if (ok && (f->has & HAS(MTF_FILTER_A_SRC4)))
+		ok = mnl_attr_put_u32_check(nlh, size, MTF_FILTER_A_SRC4, f->src) &&
+		     mnl_attr_put_u8_check(nlh, size, MTF_FILTER_A_SRC_PLEN,
+					   f->src_plen);
+	if (ok && (f->has & HAS(MTF_FILTER_A_DST4)))
+		ok = mnl_attr_put_u32_check(nlh, size, MTF_FILTER_A_DST4, f->dst);
+	if (ok && (f->has & HAS(MTF_FILTER_A_ACTION)))
+		ok = mnl_attr_put_u8_check(nlh, size, MTF_FILTER_A_ACTION, f->action);
+	if (ok && (f->has & HAS(MTF_FILTER_A_RATE_PPS)))
+		ok = mnl_attr_put_u64_check(nlh, size, MTF_FILTER_A_RATE_PPS,
+					    f->rate_pps);
+	if (ok && (f->has & HAS(MTF_FILTER_A_RATE_BPS)))
+		ok = mnl_attr_put_u64_check(nlh, size, MTF_FILTER_A_RATE_BPS,
+					    f->rate_bps);
+	if (ok && (f->has & HAS(MTF_FILTER_A_TIMEOUT_MS)))
+		ok = mnl_attr_put_u32_check(nlh, size, MTF_FILTER_A_TIMEOUT_MS,
+					    f->timeout_ms);
+	if (!ok) {
+		mnl_attr_nest_cancel(nlh, nest);
+		return -EMSGSIZE;
+	}
+	mnl_attr_nest_end(nlh, nest);
+	return 0;
+}
+
+int mtf_filter_parse_nest(const struct nlattr *nest, struct mtf_filter_ent *f)
+{
+	static const enum mnl_attr_data_type policy[MTF_FILTER_A_MAX + 1] = {
+		[MTF_FILTER_A_SLOTS]		= MNL_TYPE_NESTED,
+		[MTF_FILTER_A_SRC4]		= MNL_TYPE_U32,
+		[MTF_FILTER_A_SRC_PLEN]		= MNL_TYPE_U8,
+		[MTF_FILTER_A_DST4]		= MNL_TYPE_U32,
+		[MTF_FILTER_A_ACTION]		= MNL_TYPE_U8,
+		[MTF_FILTER_A_RATE_PPS]		= MNL_TYPE_U64,
+		[MTF_FILTER_A_RATE_BPS]		= MNL_TYPE_U64,
+		[MTF_FILTER_A_TIMEOUT_MS]	= MNL_TYPE_U32,
+		[MTF_FILTER_A_EXPIRES_MS]	= MNL_TYPE_U64,
+		[MTF_FILTER_A_HITS]		= MNL_TYPE_U64,
+		[MTF_FILTER_A_BYTES]		= MNL_TYPE_U64,
+		[MTF_FILTER_A_DROPS]		= MNL_TYPE_U64,
+	};
+	const struct nlattr *tb[MTF_FILTER_A_MAX + 1];
+	unsigned int i;
+	int ret;
+
+	memset(f, 0, sizeof(*f));
+	ret = genl_attr_parse_nested(nest, policy, tb, MTF_FILTER_A_MAX);
+	if (ret < 0)
+		return ret;
+	for (i = MTF_FILTER_A_PAD + 1; i <= MTF_FILTER_A_MAX; i++)
+		if (tb[i])
+			f->has |= HAS(i);
+	if (!tb[MTF_FILTER_A_SLOTS])
+		return -EBADMSG;
+	ret = mtf_slots_parse(tb[MTF_FILTER_A_SLOTS], &f->slots);
+	if (ret < 0)
+		return ret;
+	f->src_plen = 32;
+	if (tb[MTF_FILTER_A_SRC4])
+		f->src = mnl_attr_get_u32(tb[MTF_FILTER_A_SRC4]);
+	if (tb[MTF_FILTER_A_SRC_PLEN])
+		f->src_plen = mnl_attr_get_u8(tb[MTF_FILTER_A_SRC_PLEN]);
+	if (f->src_plen > 32)
+		return -EBADMSG;
+	if (tb[MTF_FILTER_A_DST4])
+		f->dst = mnl_attr_get_u32(tb[MTF_FILTER_A_DST4]);
+	if (tb[MTF_FILTER_A_ACTION])
+		f->action = mnl_attr_get_u8(tb[MTF_FILTER_A_ACTION]);
+	if (tb[MTF_FILTER_A_RATE_PPS])
+		f->rate_pps = mnl_attr_get_u64(tb[MTF_FILTER_A_RATE_PPS]);
+	if (tb[MTF_FILTER_A_RATE_BPS])
+		f->rate_bps = mnl_attr_get_u64(tb[MTF_FILTER_A_RATE_BPS]);
+	if (tb[MTF_FILTER_A_TIMEOUT_MS])
+		f->timeout_ms = mnl_attr_get_u32(tb[MTF_FILTER_A_TIMEOUT_MS]);
+	if (tb[MTF_FILTER_A_EXPIRES_MS])
+		f->expires_ms = mnl_attr_get_u64(tb[MTF_FILTER_A_EXPIRES_MS]);
+	if (tb[MTF_FILTER_A_HITS])
+		f->hits = mnl_attr_get_u64(tb[MTF_FILTER_A_HITS]);
+	if (tb[MTF_FILTER_A_BYTES])
+		f->bytes = mnl_attr_get_u64(tb[MTF_FILTER_A_BYTES]);
+	if (tb[MTF_FILTER_A_DROPS])
+		f->drops = mnl_attr_get_u64(tb[MTF_FILTER_A_DROPS]);
+	return 0;
+}
+
+static const char *action_name(uint8_t action)
+{
+	switch (action) {
+	case MTF_FILTER_DROP:
+		return "drop";
+	case MTF_FILTER_RATELIMIT:
+		return "rate-limit";
+	}
+	return NULL;
+}
+
+/*
+ * The key and action in the syntax of filter add, then the state:
+ *   10.0.1.254/0x1a2b3c4d,10.0.3.254/0x51aa300d src * dst 10.0.9.1
+ *     rate-limit pps 100 bps 1mbit expires 850ms hits 12 bytes 960 drops 2
+ */
+void mtf_filter_print(FILE *fp, const struct mtf_filter_ent *f)
+{
+	char a[INET_ADDRSTRLEN], b[32];
+	const char *act = action_name(f->action);
+
+	mtf_slots_print(fp, &f->slots, ",");
+	if (MTF_HAS(f, MTF_FILTER_A_SRC4))
+		fprintf(fp, " src %s/%u", mtf_fmt_ip4(f->src, a), f->src_plen);
+	else
+		fputs(" src *", fp);
+	if (MTF_HAS(f, MTF_FILTER_A_DST4))
+		fprintf(fp, " dst %s", mtf_fmt_ip4(f->dst, a));
+	if (act)
+		fprintf(fp, " %s", act);
+	else if (MTF_HAS(f, MTF_FILTER_A_ACTION))
+		fprintf(fp, " action %u", f->action);
+	if (MTF_HAS(f, MTF_FILTER_A_RATE_PPS) && f->rate_pps)
+		fprintf(fp, " pps %s", mtf_fmt_rate(f->rate_pps, "", true, b, sizeof(b)));
+	if (MTF_HAS(f, MTF_FILTER_A_RATE_BPS) && f->rate_bps)
+		fprintf(fp, " bps %s", mtf_fmt_rate(f->rate_bps, "bit", true, b, sizeof(b)));
+	/* The lifetime asked for (requests), then what is left of it. */
+	if (MTF_HAS(f, MTF_FILTER_A_TIMEOUT_MS) && f->timeout_ms)
+		fprintf(fp, " timeout %u", f->timeout_ms);
+	if ((MTF_HAS(f, MTF_FILTER_A_TIMEOUT_MS) && !f->timeout_ms) ||
+	    (MTF_HAS(f, MTF_FILTER_A_EXPIRES_MS) && !f->expires_ms))
+		fputs(" permanent", fp);
+	else if (MTF_HAS(f, MTF_FILTER_A_EXPIRES_MS))
+		fprintf(fp, " expires %s", mtf_fmt_ms(f->expires_ms, b, sizeof(b)));
+	if (MTF_HAS(f, MTF_FILTER_A_HITS))
+		fprintf(fp, " hits %llu", (unsigned long long)f->hits);
+	if (MTF_HAS(f, MTF_FILTER_A_BYTES))
+		fprintf(fp, " bytes %llu", (unsigned long long)f->bytes);
+	if (MTF_HAS(f, MTF_FILTER_A_DROPS))
+		fprintf(fp, " drops %llu", (unsigned long long)f->drops);
+	fputc('\n', fp);
+}
+
+void mtf_filter_out(struct out *o, const struct mtf_filter_ent *f)
+{
+	static const struct {
+		uint16_t attr;
+		const char *key;
+		size_t off;
+	} u64s[] = {
+		{ MTF_FILTER_A_RATE_PPS, "rate_pps", offsetof(struct mtf_filter_ent, rate_pps) },
+		{ MTF_FILTER_A_RATE_BPS, "rate_bps", offsetof(struct mtf_filter_ent, rate_bps) },
+		{ MTF_FILTER_A_EXPIRES_MS, "expires_ms", offsetof(struct mtf_filter_ent, expires_ms) },
+		{ MTF_FILTER_A_HITS, "hits", offsetof(struct mtf_filter_ent, hits) },
+		{ MTF_FILTER_A_BYTES, "bytes", offsetof(struct mtf_filter_ent, bytes) },
+		{ MTF_FILTER_A_DROPS, "drops", offsetof(struct mtf_filter_ent, drops) },
+	};
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN + 4];
+	const char *act = action_name(f->action);
+	unsigned int i;
+
+	mtf_slots_out(o, "slots", &f->slots);
+	if (MTF_HAS(f, MTF_FILTER_A_SRC4)) {
+		snprintf(b, sizeof(b), "%s/%u", mtf_fmt_ip4(f->src, a), f->src_plen);
+		out_str(o, "src", b);
+	}
+	if (MTF_HAS(f, MTF_FILTER_A_DST4))
+		out_str(o, "dst", mtf_fmt_ip4(f->dst, a));
+	if (act)
+		out_str(o, "action", act);
+	else if (MTF_HAS(f, MTF_FILTER_A_ACTION))
+		out_u64(o, "action", f->action);
+	if (MTF_HAS(f, MTF_FILTER_A_TIMEOUT_MS))
+		out_u64(o, "timeout_ms", f->timeout_ms);
+	for (i = 0; i < ARRAY_SIZE(u64s); i++)
+		if (MTF_HAS(f, u64s[i].attr))
+			out_u64(o, u64s[i].key,
+				*(const uint64_t *)((const char *)f + u64s[i].off));
+}
+
+static int filter_one(void *arg, const struct mtf_filter_ent *f)
+{
+	struct out *o = arg;
+
+	if (!o->json) {
+		mtf_filter_print(o->fp, f);
+		return ferror(o->fp) ? -EIO : 0;
+	}
+	mtf_filter_out(o, f);
+	return out_list_elem(o);
+}
+
+static int filter_show(struct cli *cli, int argc, char **argv)
+{
+	struct mtf_dump dump = { .filter = filter_one, .arg = &cli->out };
+	int ret;
+
+	if (argc > 0)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	ret = cli_connect(cli);
+	if (ret != CLI_OK)
+		return ret;
+	out_list_begin(&cli->out);
+	ret = genl_dump(&cli->gs, cli_req(cli, MTF_CMD_FILTER_GET),
+			mtf_dump_parse, &dump);
+	if (ret < 0) {
+		out_list_end(&cli->out);
+		return cli_error(cli, ret, "cannot dump the filters");
+	}
+	if (out_list_end(&cli->out) < 0)
+		return cli_error(cli, -EIO, "cannot write output");
+	return CLI_OK;
+}
+
+static int filter_flush(struct cli *cli, int argc, char **argv)
+{
+	int ret;
+
+	if (argc > 0)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	ret = cli_connect(cli);
+	if (ret != CLI_OK)
+		return ret;
+	ret = genl_doit(&cli->gs, cli_req(cli, MTF_CMD_FILTER_FLUSH), NULL, NULL);
+	if (ret < 0)
+		return cli_error(cli, ret, "cannot flush the filters");
+	return CLI_OK;
+}
+
+/* add and del: one spec from the command line, or -f FILE of them. */
+static int filter_change(struct cli *cli, uint8_t cmd, int argc, char **argv)
+{
+	struct mtf_filter_ent f;
+	struct mtf_perr e;
+	int ret;
+
+	if (argc > 0 && !strcmp(argv[0], "-f")) {
+		if (argc < 2)
+			return cli_usage_error(cli, "-f needs a FILE (- for stdin)");
+		if (argc > 2)
+			return cli_usage_error(cli, "unexpected argument '%s' after -f FILE",
+					       argv[2]);
+		if (cli->batch_name)
+			return cli_usage_error(cli, "-f cannot be used inside a batch file");
+		return mtfctl_filter_file(cli, cmd, argv[1]);
+	}
+	if (mtf_filter_args(argc, argv, cmd == MTF_CMD_FILTER_DEL, &f, &e) < 0)
+		return mtfctl_usage(cli, &e);
+	ret = mtfctl_batch_entry(cli, cmd, &f);
+	return ret != CLI_OK ? ret : mtfctl_batch_line(cli, 0, NULL);
+}
+
+static int filter_add(struct cli *cli, int argc, char **argv)
+{
+	return filter_change(cli, MTF_CMD_FILTER_ADD, argc, argv);
+}
+
+static int filter_del(struct cli *cli, int argc, char **argv)
+{
+	return filter_change(cli, MTF_CMD_FILTER_DEL, argc, argv);
+}
+
+static const struct cli_cmd filter_cmds[] = {
+	{ "show", filter_show, "list the filters with their counters" },
+	{ "add", filter_add, "PATH [src PREFIX|*] dst ADDR [drop | rate-limit [pps N] [bps RATE]]\n"
+	  "             [timeout T | permanent] [replace]   |   add -f FILE" },
+	{ "del", filter_del, "PATH [src PREFIX|*] dst ADDR   |   del -f FILE" },
+	{ "flush", filter_flush, "remove every filter" },
+	{ NULL, NULL, NULL }
+};
+
+int mtfctl_filter(struct cli *cli, int argc, char **argv)
+{
+	return cli_dispatch(cli, filter_cmds, argc, argv);
+}
