@@ -27,7 +27,7 @@ D_LIB := $(BUILD)/lib/libroamcommon.a
 
 D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client
 D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
-	$(BUILD)/tests/roam-authd-e2e
+	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
@@ -78,7 +78,8 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 20
 D_FUZZ_FLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	-I$(TOP)/daemons/common $(shell pkg-config --cflags openssl 2>/dev/null)
-D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz
+D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz \
+	$(BUILD)/fuzz/roam-fileproto-fuzz
 
 $(BUILD)/fuzz/roam-%-fuzz: $(D_DIR)/fuzz/%-fuzz.c $(D_COMMON_SRCS) $(wildcard $(D_DIR)/common/*.h)
 	$(quiet) FUZZCC $@
