@@ -7,6 +7,7 @@
 #define _MTF_FILTER_H
 
 #include <linux/types.h>
+#include <net/netlink.h>
 #include <linux/mtf.h>
 
 struct net;
@@ -14,6 +15,11 @@ struct genl_info;
 struct sk_buff;
 struct netlink_callback;
 
+/* Module init/exit: the filter object caches. */
+int mtf_filter_init(void);
+void mtf_filter_uninit(void);
+
+/* Namespace init/exit; exit runs after the hooks are unregistered. */
 int mtf_filter_net_init(struct net *net);
 void mtf_filter_net_exit(struct net *net);
 
@@ -27,11 +33,17 @@ bool mtf_filter_drop(struct net *net, const struct mtf_slot4 *slots,
 		     unsigned int n, __be32 saddr, __be32 daddr,
 		     unsigned int len);
 
-/* Generic netlink handlers (netlink.c wires them into the family). */
+/* Generic netlink handlers and policies (netlink.c wires them in). */
+extern const struct nla_policy mtf_filter_set_policy[MTF_A_MAX + 1];
+extern const struct nla_policy mtf_filter_none_policy[MTF_A_MAX + 1];
 int mtf_nl_filter_add(struct sk_buff *skb, struct genl_info *info);
 int mtf_nl_filter_del(struct sk_buff *skb, struct genl_info *info);
 int mtf_nl_filter_flush(struct sk_buff *skb, struct genl_info *info);
 int mtf_nl_filter_dump(struct sk_buff *skb, struct netlink_callback *cb);
 u32 mtf_filter_count(struct net *net);
+
+/* Puts @n slots as a nest @attrtype of MTF_A_SLOT nests (path.c too). */
+int mtf_nl_put_slots(struct sk_buff *skb, int attrtype,
+		     const struct mtf_slot4 *slots, unsigned int n);
 
 #endif /* _MTF_FILTER_H */

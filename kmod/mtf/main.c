@@ -8,6 +8,7 @@
 #include <net/genetlink.h>
 #include <linux/mtf.h>
 
+#include "filter.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -15,6 +16,11 @@
 static int __init mod_init(void)
 {
 	int ret;
+
+	/* Object caches, which namespaces need. */
+	ret = mtf_filter_init();
+	if (ret)
+		goto err_filter;
 
 	/*
 	 * Namespaces first: the family must not be reachable before every
@@ -34,6 +40,8 @@ static int __init mod_init(void)
 err_genl:
 	mtf_netns_uninit();
 err_netns:
+	mtf_filter_uninit();
+err_filter:
 	return ret;
 }
 
@@ -41,6 +49,7 @@ static void __exit mod_exit(void)
 {
 	mtf_genl_uninit();
 	mtf_netns_uninit();
+	mtf_filter_uninit();
 	pr_debug("MTF unloaded\n");
 }
 

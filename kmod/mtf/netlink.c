@@ -8,8 +8,10 @@
 #include <net/genetlink.h>
 #include <linux/mtf.h>
 
+#include "filter.h"
 #include "netlink.h"
 #include "netns.h"
+#include "path.h"
 #include "version.h"
 
 
@@ -87,6 +89,48 @@ static const struct genl_ops genl_ops[] = {
 		.doit = status_get,
 		.policy = status_get_policy,
 		.maxattr = MTF_A_MAX,
+	},
+	{
+		.cmd = MTF_CMD_PATH_GET,
+		.start = mtf_nl_path_dump_start,
+		.dumpit = mtf_nl_path_dump,
+		.done = mtf_nl_path_dump_done,
+		.policy = mtf_filter_none_policy,
+		.maxattr = MTF_A_MAX,
+	},
+	{
+		.cmd = MTF_CMD_PATH_FLUSH,
+		.doit = mtf_nl_path_flush,
+		.policy = mtf_filter_none_policy,
+		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MTF_CMD_FILTER_ADD,
+		.doit = mtf_nl_filter_add,
+		.policy = mtf_filter_set_policy,
+		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MTF_CMD_FILTER_DEL,
+		.doit = mtf_nl_filter_del,
+		.policy = mtf_filter_set_policy,
+		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MTF_CMD_FILTER_GET,
+		.dumpit = mtf_nl_filter_dump,
+		.policy = mtf_filter_none_policy,
+		.maxattr = MTF_A_MAX,
+	},
+	{
+		.cmd = MTF_CMD_FILTER_FLUSH,
+		.doit = mtf_nl_filter_flush,
+		.policy = mtf_filter_none_policy,
+		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

@@ -6,7 +6,9 @@
  */
 
 #include "netns.h"
+#include "filter.h"
 #include "hooks.h"
+#include "path.h"
 
 unsigned int mtf_net_id __read_mostly;
 
@@ -19,11 +21,22 @@ static int __net_init pernet_init(struct net *net)
 	if (!mn->stats)
 		return -ENOMEM;
 
-	ret = mtf_hooks_register(net);
+	ret = mtf_filter_net_init(net);
 	if (ret)
 		goto err_free_stats;
+	ret = mtf_path_net_init(net);
+	if (ret)
+		goto err_filter;
+
+	ret = mtf_hooks_register(net);
+	if (ret)
+		goto err_path;
 	return 0;
 
+err_path:
+	mtf_path_net_exit(net);
+err_filter:
+	mtf_filter_net_exit(net);
 err_free_stats:
 	mtf_stats_free(mn->stats);
 	return ret;
@@ -38,6 +51,9 @@ static void __net_exit pernet_exit(struct net *net)
 	 * packet can touch the counters once they are freed.
 	 */
 	mtf_hooks_unregister(net);
+	/* Both wait for packets still in a hook before freeing. */
+	mtf_path_net_exit(net);
+	mtf_filter_net_exit(net);
 	mtf_stats_free(mn->stats);
 }
 

@@ -15,6 +15,7 @@ struct genl_info;
 struct sk_buff;
 struct netlink_callback;
 
+/* Namespace init/exit; exit runs after the hooks are unregistered. */
 int mtf_path_net_init(struct net *net);
 void mtf_path_net_exit(struct net *net);
 
@@ -27,7 +28,10 @@ void mtf_path_account(struct net *net, const struct mtf_slot4 *slots,
 		      unsigned int n, __be32 daddr, unsigned int len,
 		      unsigned int segs);
 
+/* PATH_GET dump (.start/.dumpit/.done) and PATH_FLUSH. */
+int mtf_nl_path_dump_start(struct netlink_callback *cb);
 int mtf_nl_path_dump(struct sk_buff *skb, struct netlink_callback *cb);
+int mtf_nl_path_dump_done(struct netlink_callback *cb);
 int mtf_nl_path_flush(struct sk_buff *skb, struct genl_info *info);
 u32 mtf_path_count(struct net *net);
 

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Internals of the filter table, shared by filter.c (table, packet path,
+ * GC) and filter_nl.c (generic netlink).  Not for other files.
+ */
+#ifndef _MTF_FILTER_INT_H
+#define _MTF_FILTER_INT_H
+
+#include <linux/atomic.h>
+#include <linux/jiffies.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/workqueue.h>
+#include <linux/mtf.h>
+
+/* Source prefix lengths 0 ("*") .. 32. */
+#define MTF_PLENS	33
+
+/* Token buckets, kept only by RATELIMIT filters (see filter.c). */
+struct mtf_filter_rl {
+	u64 pps;		/* 0: no packet limit */
+	u64 bps;		/* 0: no bit limit */
+	u64 pkt_cost;		/* ns of credit one packet takes */
+	atomic64_t tat_pkt;	/* theoretical arrival times, ns */
+	atomic64_t tat_bit;
+};
+
+/*
+ * One filter.  The slot suffix is a flexible array so that the common
+ * short suffixes take a small object (see the caches in filter.c).
+ * Two list nodes: while the table is resized, readers still walk the old
+ * table through one of them while the new table is built with the other.
+ */
+struct mtf_filter {
+	struct hlist_node node[2];
+	unsigned long expires;		/* jiffies; 0: permanent */
+	atomic64_t hits;
+	atomic64_t bytes;
+	atomic64_t drops;
+	struct mtf_filter_rl *rl;	/* RATELIMIT only */
+	struct rcu_head rcu;
+	u32 hash;			/* of the key, kept for resizing */
+	u8 k;				/* suffix length, 1..MTF_MAX_SLOTS */
+	u8 plen;			/* source prefix length */
+	u8 action;			/* enum mtf_filter_action */
+	__be32 dst;
+	__be32 src;			/* masked to plen */
+	struct mtf_slot4 slots[];	/* k of them, oldest first */
+};
+
+/* A parsed filter request (netlink -> table). */
+struct mtf_filter_spec {
+	u8 k;
+	u8 plen;
+	u8 action;
+	__be32 dst;
+	__be32 src;
+	struct mtf_slot4 slots[MTF_MAX_SLOTS];
+	u64 pps;
+	u64 bps;
+	u32 timeout_ms;
+};
+
+/* Hash table; @gen selects the filters' list node this table links. */
+struct mtf_ftable {
+	unsigned int mask;		/* buckets - 1 */
+	u8 gen;
+	struct hlist_head buckets[];
+};
+
+struct mtf_filters {
+	struct mtf_ftable __rcu *table;
+	struct net *net;
+	/* Serialises every writer: netlink, GC and resizing. */
+	struct mutex lock;
+	u32 seed;
+	u32 count;			/* under lock; READ_ONCE elsewhere */
+	u32 timed;			/* filters with a lifetime */
+	/*
+	 * The (suffix length, source prefix length) combinations in use,
+	 * so that the packet path probes only those: bit k of kmask, bit
+	 * plen of plen_mask[k].  Written under lock, read locklessly.
+	 */
+	unsigned long kmask;
+	u64 plen_mask[MTF_MAX_SLOTS + 1];
+	u32 combos[MTF_MAX_SLOTS + 1][MTF_PLENS];
+	struct delayed_work gc;
+	unsigned int gc_pos;		/* next bucket the GC looks at */
+	u32 resizes;			/* for dump consistency */
+};
+
+static inline struct mtf_filter *mtf_filter_of(struct hlist_node *n, u8 gen)
+{
+	return container_of(n - gen, struct mtf_filter, node[0]);
+}
+
+/* Expired filters stop matching at once, before the GC unlinks them. */
+static inline bool mtf_filter_expired(const struct mtf_filter *f)
+{
+	unsigned long expires = READ_ONCE(f->expires);
+
+	return expires && time_after_eq(jiffies, expires);
+}
+
+int mtf_filter_insert(struct mtf_filters *fs, const struct mtf_filter_spec *s,
+		      bool replace);
+int mtf_filter_remove(struct mtf_filters *fs, const struct mtf_filter_spec *s);
+void mtf_filter_flush(struct mtf_filters *fs);
+void mtf_filter_shrink(struct mtf_filters *fs);
+void mtf_filter_gc_kick(struct mtf_filters *fs);
+u64 mtf_filter_expires_ms(const struct mtf_filter *f);
+
+#ifdef DEBUG
+int mtf_filter_selftest(void);
+#else
+static inline int mtf_filter_selftest(void)
+{
+	return 0;
+}
+#endif
+
+#endif /* _MTF_FILTER_INT_H */
