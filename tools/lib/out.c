@@ -177,14 +177,16 @@ void out_free(struct out *o)
 	o->err = 0;
 }
 
-/* JSON lists only: text-mode callers print their own lines. */
+/*
+ * JSON lists only: text-mode callers print their own lines.  The '[' is
+ * held back until the first element or the end, so that a dump failing
+ * at once prints nothing but the error.
+ */
 void out_list_begin(struct out *o)
 {
 	o->list = true;
 	o->n_elems = 0;
 	out_free(o);
-	if (o->json)
-		fputc('[', o->fp);
 }
 
 /* Render the tree built since the last element as the next element. */
@@ -195,7 +197,7 @@ int out_list_elem(struct out *o)
 
 	if (!ret && o->depth && o->json) {
 		s = json_object_to_json_string_ext(o->stack[0], json_flags(o));
-		fputs(o->n_elems++ ? "," : "", o->fp);
+		fputc(o->n_elems++ ? ',' : '[', o->fp);
 		if (!o->pretty) {
 			fputs(s, o->fp);
 		} else {
@@ -212,12 +214,13 @@ int out_list_elem(struct out *o)
 	return ret;
 }
 
-int out_list_end(struct out *o)
+/* failed: the dump broke off; close what was printed, if anything. */
+int out_list_end(struct out *o, bool failed)
 {
 	int ret = 0;
 
-	if (o->json)
-		fputs(o->pretty && o->n_elems ? "\n]\n" : "]\n", o->fp);
+	if (o->json && (o->n_elems || !failed))
+		fputs(!o->n_elems ? "[]\n" : o->pretty ? "\n]\n" : "]\n", o->fp);
 	o->list = false;
 	if (fflush(o->fp) || ferror(o->fp))
 		ret = -EIO;

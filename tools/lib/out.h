@@ -43,7 +43,7 @@ void out_arr_end(struct out *o);
 int out_flush(struct out *o);
 void out_list_begin(struct out *o);
 int out_list_elem(struct out *o);
-int out_list_end(struct out *o);
+int out_list_end(struct out *o, bool failed);
 void out_free(struct out *o);
 
 #endif

@@ -69,10 +69,15 @@ int mtf_batch_flush(struct mtf_batch *b)
 	return ret;
 }
 
+/*
+ * Replace is asked for per message, with the MTF_A_REPLACE flag: the
+ * genetlink core rejects NLM_F_REPLACE on strictly validated families.
+ */
 static void batch_open(struct mtf_batch *b, uint8_t cmd, bool replace)
 {
-	b->nlh = genl_msg_start(b->buf, b->fam_id, replace ? NLM_F_REPLACE : 0,
-				cmd, b->version);
+	b->nlh = genl_msg_start(b->buf, b->fam_id, 0, cmd, b->version);
+	if (replace)
+		mnl_attr_put(b->nlh, MTF_A_REPLACE, 0, NULL);
 	b->cmd = cmd;
 	b->replace = replace;
 	b->n = 0;
@@ -80,7 +85,7 @@ static void batch_open(struct mtf_batch *b, uint8_t cmd, bool replace)
 
 /*
  * Append one entry; the open message goes out first when it is full or
- * of another kind (command, NLM_F_REPLACE).  Errors are the kernel's, for
+ * of another kind (command, replace or not).  Errors are the kernel's, for
  * the message sent, or -EMSGSIZE for an entry larger than a message.
  */
 int mtf_batch_add(struct mtf_batch *b, uint8_t cmd,

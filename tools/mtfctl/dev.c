@@ -163,11 +163,12 @@ static int dev_show(struct cli *cli, const char *name)
 		ret = genl_dump(&cli->gs, nlh, mtf_dump_parse, &dump);
 	}
 	if (ret < 0) {
-		out_list_end(&cli->out);
+		out_list_end(&cli->out, true);
 		return cli_error(cli, ret, "cannot get the device roles");
 	}
-	if (out_list_end(&cli->out) < 0)
+	if (out_list_end(&cli->out, false) < 0)
 		return cli_error(cli, -EIO, "cannot write output");
+	mtf_dump_warn(cli, &dump);
 	return CLI_OK;
 }
 

@@ -6,6 +6,7 @@
  * packs one entry per message or several.
  */
 #include <errno.h>
+#include <stdio.h>
 
 #include "mtfctl.h"
 
@@ -57,8 +58,18 @@ int mtf_dump_parse(const struct nlmsghdr *nlh, void *dump)
 	struct dump_walk w = { .d = dump };
 	size_t len = mnl_nlmsg_get_payload_len(nlh);
 
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		w.d->intr = true;
 	if (len < GENL_HDRLEN)
 		return -EBADMSG;
 	return genl_attr_foreach((const char *)mnl_nlmsg_get_payload(nlh) +
 				 GENL_HDRLEN, len - GENL_HDRLEN, entry_cb, &w);
+}
+
+/* After a dump that the kernel flagged NLM_F_DUMP_INTR. */
+void mtf_dump_warn(struct cli *cli, const struct mtf_dump *d)
+{
+	if (d->intr)
+		fprintf(stderr, "%s: warning: the table changed during the dump; entries may be missing or repeated\n",
+			cli->prog->name);
 }

@@ -64,9 +64,15 @@ static int filter_word(int argc, char **argv, bool del,
 		f->action = w[0] == 'd' ? MTF_FILTER_DROP : MTF_FILTER_RATELIMIT;
 		return 1;
 	}
-	if (!strcmp(w, "pps"))
-		return dup_word(f, MTF_FILTER_A_RATE_PPS, w, e) ? -EINVAL :
-		       mtf_parse_rate(argv[1], false, &f->rate_pps, e) ? -EINVAL : 2;
+	if (!strcmp(w, "pps")) {
+		if (dup_word(f, MTF_FILTER_A_RATE_PPS, w, e) ||
+		    mtf_parse_rate(argv[1], false, &f->rate_pps, e))
+			return -EINVAL;
+		/* The kernel's token bucket counts in nanoseconds per packet. */
+		if (f->rate_pps > 1000000000)
+			return mtf_perr(e, "invalid packet rate '%s': at most 1g", argv[1]);
+		return 2;
+	}
 	if (!strcmp(w, "bps"))
 		return dup_word(f, MTF_FILTER_A_RATE_BPS, w, e) ? -EINVAL :
 		       mtf_parse_rate(argv[1], true, &f->rate_bps, e) ? -EINVAL : 2;
@@ -335,11 +341,12 @@ static int filter_show(struct cli *cli, int argc, char **argv)
 	ret = genl_dump(&cli->gs, cli_req(cli, MTF_CMD_FILTER_GET),
 			mtf_dump_parse, &dump);
 	if (ret < 0) {
-		out_list_end(&cli->out);
+		out_list_end(&cli->out, true);
 		return cli_error(cli, ret, "cannot dump the filters");
 	}
-	if (out_list_end(&cli->out) < 0)
+	if (out_list_end(&cli->out, false) < 0)
 		return cli_error(cli, -EIO, "cannot write output");
+	mtf_dump_warn(cli, &dump);
 	return CLI_OK;
 }
 

@@ -113,10 +113,12 @@ struct mtf_dump {
 	int (*filter)(void *arg, const struct mtf_filter_ent *f);
 	void *arg;
 	unsigned long n;	/* entries seen */
+	bool intr;		/* NLM_F_DUMP_INTR: the table changed meanwhile */
 };
 
 int mtf_dev_parse_nest(const struct nlattr *nest, struct mtf_dev *d);
 int mtf_dump_parse(const struct nlmsghdr *nlh, void *dump);
+void mtf_dump_warn(struct cli *cli, const struct mtf_dump *d);
 int mtf_dev_args(int argc, char **argv, struct mtf_dev *d, struct mtf_perr *e);
 void mtf_dev_print(FILE *fp, const struct mtf_dev *d);
 void mtf_dev_out(struct out *o, const struct mtf_dev *d);
@@ -156,7 +158,7 @@ struct mtf_filter_ent {
 	uint64_t rate_pps, rate_bps;
 	uint32_t timeout_ms;
 	uint64_t expires_ms, hits, bytes, drops;
-	bool replace;		/* request flag (NLM_F_REPLACE), not an attribute */
+	bool replace;		/* per message (MTF_A_REPLACE), not per entry */
 };
 
 int mtf_filter_args(int argc, char **argv, bool del, struct mtf_filter_ent *f,

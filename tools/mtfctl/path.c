@@ -158,11 +158,12 @@ static int path_show(struct cli *cli, int argc, char **argv)
 	ret = genl_dump(&cli->gs, cli_req(cli, MTF_CMD_PATH_GET),
 			mtf_dump_parse, &dump);
 	if (ret < 0) {
-		out_list_end(&cli->out);
+		out_list_end(&cli->out, true);
 		return cli_error(cli, ret, "cannot dump the paths");
 	}
-	if (out_list_end(&cli->out) < 0)
+	if (out_list_end(&cli->out, false) < 0)
 		return cli_error(cli, -EIO, "cannot write output");
+	mtf_dump_warn(cli, &dump);
 	return CLI_OK;
 }
 
