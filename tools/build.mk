@@ -3,7 +3,7 @@
 # mtfctl / roamctl host tests and fuzzers: included by the top Makefile,
 # which builds the CLIs themselves (tools/lib, tools/mtfctl, tools/roamctl).
 #
-#   make unit-tests     build/tests/test-cmdline, build/tests/test-genl-msg
+#   make unit-tests     build/tests/test-cmdline, test-genl-msg, test-mtf-msg
 #   make fuzz-build     build/fuzz/{mtf_status,roam_status,genl_family}
 #   make fuzz-tools     run each for FUZZ_SECONDS through scripts/fuzz-run
 
@@ -12,7 +12,8 @@
 # netlink messages and parses them back.  Each prints TAP.
 T_LIB_PURE_OBJS := $(filter-out %/genl.o,$(LIBNL_OBJS))
 T_CLI_OBJS := $(filter-out %/main.o,$(MTFCTL_OBJS) $(ROAMCTL_OBJS))
-T_TESTS := $(BUILD)/tests/test-cmdline $(BUILD)/tests/test-genl-msg
+T_TESTS := $(BUILD)/tests/test-cmdline $(BUILD)/tests/test-genl-msg \
+	$(BUILD)/tests/test-mtf-msg
 UNIT_TESTS += $(T_TESTS)
 
 .PHONY: tools-tests fuzz-build fuzz-tools
@@ -22,6 +23,8 @@ tools-tests: $(T_TESTS)
 $(BUILD)/tests/test-cmdline: $(OBJ)/tools/tests/test-cmdline.o \
 	$(OBJ)/tools/tests/mock_genl.o $(T_CLI_OBJS) $(T_LIB_PURE_OBJS)
 $(BUILD)/tests/test-genl-msg: $(OBJ)/tools/tests/test-genl-msg.o \
+	$(T_CLI_OBJS) $(LIBNL_OBJS)
+$(BUILD)/tests/test-mtf-msg: $(OBJ)/tools/tests/test-mtf-msg.o \
 	$(T_CLI_OBJS) $(LIBNL_OBJS)
 $(T_TESTS):
 	$(quiet) LD $@

@@ -109,13 +109,14 @@ static int slot_cb(const struct nlattr *attr, void *data)
 		return ret;
 	s = &sl->s[sl->n];
 	memset(s, 0, sizeof(*s));
-	if (!tb[MTF_SLOT_A_MARK])
+	if (!tb[MTF_SLOT_A_MARK] ||
+	    (tb[MTF_SLOT_A_ADDR6] &&
+	     mnl_attr_get_payload_len(tb[MTF_SLOT_A_ADDR6]) != 16))
 		return -EBADMSG;
 	s->mark = mnl_attr_get_u32(tb[MTF_SLOT_A_MARK]);
 	if (tb[MTF_SLOT_A_ADDR4]) {
 		memcpy(s->addr, mnl_attr_get_payload(tb[MTF_SLOT_A_ADDR4]), 4);
-	} else if (tb[MTF_SLOT_A_ADDR6] &&
-		   mnl_attr_get_payload_len(tb[MTF_SLOT_A_ADDR6]) == 16) {
+	} else if (tb[MTF_SLOT_A_ADDR6]) {
 		memcpy(s->addr, mnl_attr_get_payload(tb[MTF_SLOT_A_ADDR6]), 16);
 		s->v6 = true;
 	} else {
