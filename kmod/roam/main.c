@@ -5,9 +5,11 @@
 
 #include <linux/init.h>
 #include <linux/module.h>
+#include <linux/rcupdate.h>
 #include <net/genetlink.h>
 #include <linux/roam.h>
 
+#include "client.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -15,6 +17,10 @@
 static int __init mod_init(void)
 {
 	int ret;
+
+	ret = roam_client_cache_init();
+	if (ret)
+		goto err_cache;
 
 	/*
 	 * Namespaces first: the family must not be reachable before every
@@ -34,6 +40,9 @@ static int __init mod_init(void)
 err_genl:
 	roam_netns_uninit();
 err_netns:
+	rcu_barrier();
+	roam_client_cache_uninit();
+err_cache:
 	return ret;
 }
 
@@ -41,6 +50,12 @@ static void __exit mod_exit(void)
 {
 	roam_genl_uninit();
 	roam_netns_uninit();
+	/*
+	 * Deleted clients are freed by call_rcu() callbacks in this module
+	 * into its slab cache: wait for all of them.
+	 */
+	rcu_barrier();
+	roam_client_cache_uninit();
 	pr_debug("roam unloaded\n");
 }
 

@@ -2,47 +2,75 @@
 /*
  * Per-namespace life cycle.  Registering the pernet operations runs
  * pernet_init() for every existing namespace and, from then on, for each
- * new one; unregistering runs pernet_exit() for all of them.
+ * new one; unregistering runs pernet_pre_exit() and then, after an RCU
+ * grace period, pernet_exit() for all of them.
  */
 
-#include "netns.h"
+#include "gate.h"
 #include "hooks.h"
+#include "netns.h"
 
 unsigned int roam_net_id __read_mostly;
 
 static int __net_init pernet_init(struct net *net)
 {
-	struct roam_net *mn = roam_net(net);
+	struct roam_net *rn = roam_net(net);
+	struct roam_gate *gate;
 	int ret;
 
-	mn->stats = roam_stats_alloc();
-	if (!mn->stats)
+	rn->net = net;
+	mutex_init(&rn->lock);
+	roam_events_init(rn);
+	rn->stats = roam_stats_alloc();
+	if (!rn->stats)
 		return -ENOMEM;
-
+	ret = -ENOMEM;
+	gate = roam_gate_alloc();
+	if (!gate)
+		goto err_free_stats;
+	RCU_INIT_POINTER(rn->gate, gate);
+	ret = roam_clients_init(&rn->clients);
+	if (ret)
+		goto err_free_gate;
 	ret = roam_hooks_register(net);
 	if (ret)
-		goto err_free_stats;
+		goto err_clients;
 	return 0;
 
+err_clients:
+	roam_clients_destroy(&rn->clients);
+err_free_gate:
+	roam_gate_free(gate);
 err_free_stats:
-	roam_stats_free(mn->stats);
+	roam_stats_free(rn->stats);
 	return ret;
+}
+
+/*
+ * Unhooking does not wait for packets already inside the hook on other
+ * CPUs; the pernet core waits for a grace period between pre_exit and
+ * exit (once for a whole batch of namespaces), after which nothing on the
+ * packet path can see this namespace's state.
+ */
+static void __net_exit pernet_pre_exit(struct net *net)
+{
+	roam_hooks_unregister(net);
 }
 
 static void __net_exit pernet_exit(struct net *net)
 {
-	struct roam_net *mn = roam_net(net);
+	struct roam_net *rn = roam_net(net);
 
-	/*
-	 * Unregistering waits for hooks still running on other CPUs, so no
-	 * packet can touch the counters once they are freed.
-	 */
-	roam_hooks_unregister(net);
-	roam_stats_free(mn->stats);
+	/* Only the packet path queues events, and it is gone. */
+	roam_events_stop(rn);
+	roam_clients_destroy(&rn->clients);
+	roam_gate_free(rcu_dereference_protected(rn->gate, 1));
+	roam_stats_free(rn->stats);
 }
 
 static struct pernet_operations pernet_ops = {
 	.init = pernet_init,
+	.pre_exit = pernet_pre_exit,
 	.exit = pernet_exit,
 	.id = &roam_net_id,
 	.size = sizeof(struct roam_net),

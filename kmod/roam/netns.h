@@ -2,14 +2,29 @@
 #ifndef _ROAM_NETNS_H
 #define _ROAM_NETNS_H
 
+#include <linux/mutex.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
 
+#include "client.h"
+#include "event.h"
 #include "stats.h"
+
+struct roam_gate;
 
 /* State of one network namespace, allocated by the pernet core. */
 struct roam_net {
+	struct net *net;
 	struct roam_pcpu_stats __percpu *stats;
+	/*
+	 * The gate configuration: replaced as a whole under @lock and read
+	 * on the packet path under RCU only.  Never NULL once initialised.
+	 */
+	struct roam_gate __rcu *gate;
+	/* Serialises every writer of @gate and @clients (netlink). */
+	struct mutex lock;
+	struct roam_clients clients;
+	struct roam_events events;
 };
 
 extern unsigned int roam_net_id;

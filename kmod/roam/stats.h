@@ -16,6 +16,10 @@ struct roam_pcpu_stats __percpu *roam_stats_alloc(void);
 void roam_stats_free(struct roam_pcpu_stats __percpu *stats);
 void roam_stats_read(struct roam_pcpu_stats __percpu *stats,
 		    u64 sum[__ROAM_STAT_MAX]);
+u64 roam_stats_read_one(struct roam_pcpu_stats __percpu *stats,
+			enum roam_stat idx);
+void roam_stats_inc_bh(struct roam_pcpu_stats __percpu *stats,
+		       enum roam_stat idx);
 
 /*
  * Packet path: called from netfilter hooks, which run with bottom halves
@@ -31,6 +35,16 @@ static inline void roam_stats_add(struct roam_pcpu_stats __percpu *stats,
 	u64_stats_update_begin(&s->syncp);
 	u64_stats_add(&s->cnt[packets], npackets);
 	u64_stats_add(&s->cnt[bytes], nbytes);
+	u64_stats_update_end(&s->syncp);
+}
+
+static inline void roam_stats_inc(struct roam_pcpu_stats __percpu *stats,
+				  enum roam_stat idx, u64 n)
+{
+	struct roam_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_add(&s->cnt[idx], n);
 	u64_stats_update_end(&s->syncp);
 }
 

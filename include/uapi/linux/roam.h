@@ -16,7 +16,7 @@
  *	Request: no attributes.
  *	Reply:   ROAM_A_VERSION, ROAM_A_NETNS_COOKIE, ROAM_A_STATS.
  *
- * ROAM_CMD_GATE_GET (doit) / ROAM_CMD_GATE_SET (doit, admin)
+ * ROAM_CMD_GATE_GET (doit, admin) / ROAM_CMD_GATE_SET (doit, admin)
  *	ROAM_A_GATE: nest of enum roam_gate_attr.  The gate guards the
  *	service addresses of the server pool: a packet to a pool address
  *	(and, if ports are configured, to one of the service ports) passes
@@ -27,13 +27,17 @@
  *	disables the gate.
  *
  * ROAM_CMD_CLIENT_SET (doit, admin) / ROAM_CMD_CLIENT_DEL (doit, admin)
- * ROAM_CMD_CLIENT_GET (dump) / ROAM_CMD_CLIENT_FLUSH (doit, admin)
+ * ROAM_CMD_CLIENT_GET (dump, admin) / ROAM_CMD_CLIENT_FLUSH (doit, admin)
  *	ROAM_A_CLIENT: nest of enum roam_client_attr, one client by source
  *	address: its state (allowed, warned, blocked) and its contract (a
  *	token-bucket rate).  Blocked clients' packets to the service are
  *	dropped; packets over the contract rate are dropped and raise one
  *	ROAM_CMD_EVENT_CLIENT_VIOLATION per client until the state is set
- *	again.  Unknown sources are not limited.
+ *	again.  Unknown sources are not limited.  A CLIENT_GET dump may
+ *	carry a ROAM_A_CLIENT nest with ROAM_CLIENT_A_ADDR4 to ask for one
+ *	client.  GATE_GET and CLIENT_GET need CAP_NET_ADMIN too (the
+ *	active server and the subscribers are what roaming hides), and so
+ *	does joining the events group.
  *
  * ROAM_CMD_EVENT_CLIENT_VIOLATION (multicast on ROAM_GENL_MCGRP_EVENTS)
  *	ROAM_A_CLIENT nest of the offending client.
