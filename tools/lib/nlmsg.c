@@ -164,6 +164,16 @@ static int done_parse(struct genl_sock *gs, const struct nlmsghdr *nlh)
 }
 
 /*
+ * mnl_nlmsg_ok() compares (int)nlmsg_len with the bytes left, so a length
+ * above INT_MAX passes as negative and the walk jumps out of the buffer.
+ */
+static bool nlmsg_ok(const struct nlmsghdr *nlh, int rem)
+{
+	return rem >= (int)sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= (unsigned int)rem;
+}
+
+/*
  * Run the callback over each data message in buf.  Returns 1 when more
  * messages are expected, 0 when the kernel signalled the end (ACK or
  * DONE), or a negative errno (the kernel's, the callback's, or -EBADMSG).
@@ -177,7 +187,7 @@ int genl_process(struct genl_sock *gs, const void *buf, size_t len,
 
 	if (len > INT32_MAX)
 		return -EMSGSIZE;
-	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
+	for (; nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
 		/*
 		 * Leftovers of an earlier request we stopped reading early
 		 * carry an older sequence number: skip them.

@@ -212,6 +212,7 @@ static void t_malformed(void)
 	struct nlmsghdr *nlh;
 	struct nlattr *nest, *a;
 	uint8_t junk[3] = { 'x', 'y', 'z' };
+	size_t len;
 
 	/* STATS nest claims more bytes than the message holds. */
 	nlh = mtf_reply("v", 1);
@@ -266,6 +267,12 @@ static void t_malformed(void)
 	nlh->nlmsg_type = FAM_ID;
 	nlh->nlmsg_seq = SEQ;
 	t_bad("payload shorter than the genl header", nlh->nlmsg_len);
+
+	/* libmnl's mnl_nlmsg_ok() takes this for a negative length (fuzzer). */
+	nlh = mtf_reply("v", 1);
+	len = nlh->nlmsg_len;
+	nlh->nlmsg_len = 0x98000034;
+	t_bad("nlmsg_len above INT_MAX", len);
 }
 
 static void t_too_many(void)
@@ -401,7 +408,7 @@ static void t_output(void)
 
 int main(void)
 {
-	tap_plan(25);
+	tap_plan(26);
 	t_request();
 	t_mtf_roundtrip();
 	t_roam_roundtrip();
