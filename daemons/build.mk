@@ -2,7 +2,8 @@
 #
 # Userspace roaming daemons (issue 4): included by the top Makefile.
 #
-#   make daemons          authd, authd-admin, roam-client into build/bin
+#   make daemons          authd, authd-admin, roam-client, roamd,
+#                         roam-fileserver, roam-fetch into build/bin
 #   make daemons-tests    host unit tests into build/tests (TAP)
 #   make fuzz-daemons     libFuzzer targets into build/fuzz, each run for
 #                         FUZZ_SECONDS (default 20)
@@ -22,16 +23,20 @@ D_AUTHD_OBJS := $(D_AUTHD_SRCS:%.c=$(OBJ)/%.o)
 D_CLIENT_LIB_OBJS := $(D_CLIENT_LIB_SRCS:%.c=$(OBJ)/%.o)
 D_CLIENT_OBJS := $(D_CLIENT_SRCS:%.c=$(OBJ)/%.o)
 D_ADMIN_OBJS := $(OBJ)/$(D_DIR)/authd/admin-cli.o
+D_FILESERVER_OBJS := $(OBJ)/$(D_DIR)/demo/fileserver.o
+D_FETCH_OBJS := $(OBJ)/$(D_DIR)/demo/fetch.o
 D_TEST_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/tests/*.c))
 D_LIB := $(BUILD)/lib/libroamcommon.a
 
-D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client
+D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
+	$(BIN)/roam-fileserver $(BIN)/roam-fetch
 D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
-	$(D_CLIENT_OBJS) $(D_ADMIN_OBJS) $(D_TEST_OBJS)
+	$(D_CLIENT_OBJS) $(D_ADMIN_OBJS) $(D_TEST_OBJS) $(D_FILESERVER_OBJS) \
+	$(D_FETCH_OBJS)
 $(D_ALL_OBJS): USER_CFLAGS += $(D_CFLAGS)
 
 .PHONY: daemons daemons-tests fuzz-daemons
@@ -56,6 +61,16 @@ $(BIN)/authd-admin: $(D_ADMIN_OBJS) $(D_LIB)
 	$(Q)$(CC) -o $@ $^ $(D_LIBS)
 
 $(BIN)/roam-client: $(D_CLIENT_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+
+$(BIN)/roam-fileserver: $(D_FILESERVER_OBJS) $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+
+$(BIN)/roam-fetch: $(D_FETCH_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(D_LIBS)

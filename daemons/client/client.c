@@ -422,6 +422,28 @@ int roam_client_active_server(struct roam_client *c, uint64_t now_ms,
 	return ret;
 }
 
+int roam_client_epoch(struct roam_client *c, uint64_t now_ms,
+		      struct roam_epoch *e, uint64_t *end_ms)
+{
+	if (!c->ready)
+		return -ENODATA;
+	if (now_ms >= c->frontier.start_ms) {
+		*e = c->frontier;
+		*end_ms = 0;
+		return now_ms >= c->frontier.start_ms + c->p.min_ms ? -ESTALE : 0;
+	}
+	for (unsigned int k = 0; k < c->nhist; k++) {
+		const struct known_epoch *h = &c->hist[k];
+
+		if (h->e.start_ms <= now_ms && now_ms < h->end_ms) {
+			*e = h->e;
+			*end_ms = h->end_ms;
+			return 0;
+		}
+	}
+	return -ERANGE;
+}
+
 int roam_client_next_roam(struct roam_client *c, uint64_t now_ms,
 			  uint64_t *when_ms, uint32_t *next_index)
 {

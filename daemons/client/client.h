@@ -63,6 +63,13 @@ const struct roam_addr *roam_client_pool(const struct roam_client *c);
 int roam_client_active_server(struct roam_client *c, uint64_t now_ms,
 			      uint32_t *index, struct roam_addr *addr);
 
+/*
+ * The epoch holding now_ms: 0 with *end_ms its end, or 0 in *end_ms while
+ * its key has not come yet; errors as roam_client_active_server().
+ */
+int roam_client_epoch(struct roam_client *c, uint64_t now_ms,
+		      struct roam_epoch *e, uint64_t *end_ms);
+
 /* When the epoch holding now_ms ends and where the service goes then. */
 int roam_client_next_roam(struct roam_client *c, uint64_t now_ms,
 			  uint64_t *when_ms, uint32_t *next_index);

@@ -1,0 +1,537 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * roam-fetch: the demo client (the paper's FTP client).  Subscribes to
+ * authd, follows the schedule by its own computation, and fetches files
+ * from whichever pool server is active.  When the service roams during a
+ * transfer it does the paper's migration: drop the connection, connect to
+ * the new active server and ask for the rest from the byte offset it
+ * already has.  A connection that breaks or stalls is retried the same
+ * way.  At the end it checks the SHA-256 of what it assembled and prints
+ * one JSON line per transfer with its response time and migrations.
+ *
+ * Exit 0 when every transfer finished byte-exact, 1 otherwise, 2 usage.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#include "client.h"
+#include "fileproto.h"
+#include "log.h"
+
+struct opts {
+	struct roam_client_cfg cfg;
+	const char *outdir;
+	const char *files[64];
+	int nfiles;
+	unsigned int repeat;
+	uint32_t timeout_ms;		/* per transfer */
+	uint32_t stall_ms;		/* no byte for this long: reconnect */
+	uint32_t connect_ms;
+	uint32_t guard_ms;		/* migrate this long after the roam */
+	bool have_static;
+	struct roam_addr static_addr;	/* outsider mode: no schedule */
+	uint8_t want_sha[32];
+	bool have_want;
+};
+
+struct xfer {
+	const char *name;
+	int fd;				/* data connection */
+	bool have_hdr;
+	char hdr[RFILE_LINE_MAX];
+	size_t hdr_len;
+	uint64_t size, got;
+	uint8_t sha[32];
+	EVP_MD_CTX *md;
+	int out;
+	uint64_t conn_epoch, conn_end, conn_at, last_byte;
+	uint32_t server;
+	unsigned int migrations, reconnects;
+	char servers[256];
+	char error[160];
+};
+
+static struct roam_client *client;
+static bool client_lost;
+
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* Keys as authd pushes them; a revoked client keeps what it knows. */
+static void pump_authd(int timeout)
+{
+	int ret;
+
+	if (!client || client_lost)
+		return;
+	ret = roam_client_poll(client, timeout);
+	if (ret) {
+		log_warn("authd: %s; following the schedule with the keys I have",
+			 roam_client_error(client));
+		client_lost = true;
+	}
+}
+
+/* Where to connect now: 0, or -EAGAIN (not known yet), -ESTALE. */
+static int where(const struct opts *o, struct xfer *x, struct roam_addr *a)
+{
+	struct roam_epoch e;
+	uint64_t end;
+	int ret;
+
+	if (o->have_static) {
+		*a = o->static_addr;
+		x->conn_epoch = 0;
+		x->conn_end = 0;
+		return 0;
+	}
+	ret = roam_client_epoch(client, now_ms(), &e, &end);
+	if (ret == -ENODATA || ret == -ERANGE)
+		return -EAGAIN;
+	if (ret)
+		return ret;
+	*a = roam_client_pool(client)[e.server];
+	x->conn_epoch = e.index;
+	x->conn_end = end;
+	x->server = e.server;
+	return 0;
+}
+
+static int tcp_connect(const struct roam_addr *a, uint32_t timeout_ms)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(a->port) };
+	struct pollfd pfd;
+	int fd, soerr = 0;
+	socklen_t sl = sizeof(soerr);
+
+	if (a->family != 4)
+		return -EAFNOSUPPORT;
+	memcpy(&sin.sin_addr, a->addr, 4);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) && errno != EINPROGRESS)
+		goto fail;
+	/*
+	 * Our own timeout, shorter than TCP's first SYN retransmission
+	 * (1 s): a SYN that met a gate not yet switched is retried at once.
+	 */
+	pfd = (struct pollfd){ .fd = fd, .events = POLLOUT };
+	if (poll(&pfd, 1, (int)timeout_ms) != 1 ||
+	    getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) || soerr) {
+		errno = soerr ? soerr : ETIMEDOUT;
+		goto fail;
+	}
+	return fd;
+fail:
+	soerr = errno;
+	close(fd);
+	return -soerr;
+}
+
+static void drop_conn(struct xfer *x)
+{
+	if (x->fd >= 0)
+		close(x->fd);
+	x->fd = -1;
+	x->have_hdr = false;
+	x->hdr_len = 0;
+}
+
+static int open_conn(const struct opts *o, struct xfer *x)
+{
+	struct rfile_req q = { .offset = x->got };
+	struct roam_addr a;
+	char line[RFILE_LINE_MAX + 1], as[64];
+	int fd, n, ret;
+
+	ret = where(o, x, &a);
+	if (ret)
+		return ret;
+	fd = tcp_connect(&a, o->connect_ms);
+	roam_addr_format(&a, as, sizeof(as));
+	if (fd < 0) {
+		log_debug("connect %s: %s", as, strerror(-fd));
+		return fd;
+	}
+	snprintf(q.name, sizeof(q.name), "%s", x->name);
+	n = rfile_req_format(line, sizeof(line), &q);
+	if (n < 0 || write(fd, line, (size_t)n) != n) {
+		close(fd);
+		return -EIO;
+	}
+	x->fd = fd;
+	x->last_byte = x->conn_at = now_ms();
+	if (strlen(x->servers) + strlen(as) + 4 < sizeof(x->servers))
+		snprintf(x->servers + strlen(x->servers), sizeof(x->servers) - strlen(x->servers),
+			 "%s\"%s\"", x->servers[0] ? "," : "", as);
+	log_debug("connected to %s for %s from byte %" PRIu64, as, x->name, x->got);
+	return 0;
+}
+
+/* The response header; 1 when the body may follow, 0 wait, <0 fatal. */
+static int on_header(struct xfer *x)
+{
+	struct rfile_resp r;
+	const char *why;
+	int n = rfile_resp_parse(x->hdr, x->hdr_len, &r, &why);
+	size_t rest;
+
+	if (!n)
+		return 0;
+	if (n < 0) {
+		snprintf(x->error, sizeof(x->error), "bad response header: %s", why);
+		return -EPROTO;
+	}
+	if (!r.ok) {
+		snprintf(x->error, sizeof(x->error), "server: %u %s", r.code, r.text);
+		return -ENOENT;
+	}
+	/* A resumed transfer must be the same file, from where we are. */
+	if (r.offset != x->got || (x->size != UINT64_MAX &&
+	    (r.size != x->size || memcmp(r.sha256, x->sha, 32)))) {
+		snprintf(x->error, sizeof(x->error),
+			 "server sent a different file or offset on resume");
+		return -EPROTO;
+	}
+	x->size = r.size;
+	memcpy(x->sha, r.sha256, 32);
+	x->have_hdr = true;
+	rest = x->hdr_len - (size_t)n;
+	memmove(x->hdr, x->hdr + n, rest);
+	x->hdr_len = rest;
+	return 1;
+}
+
+static int take(struct xfer *x, const char *buf, size_t n)
+{
+	if (n > x->size - x->got) {
+		snprintf(x->error, sizeof(x->error), "server sent more than the file");
+		return -EPROTO;
+	}
+	EVP_DigestUpdate(x->md, buf, n);
+	if (x->out >= 0 && pwrite(x->out, buf, n, (off_t)x->got) != (ssize_t)n) {
+		snprintf(x->error, sizeof(x->error), "writing the output: %s", strerror(errno));
+		return -EIO;
+	}
+	x->got += n;
+	x->last_byte = now_ms();
+	return 0;
+}
+
+/* Read what is there: 0 go on, 1 connection over (retry), <0 fatal. */
+static int on_data(struct xfer *x)
+{
+	static char buf[64 * 1024];
+	ssize_t n;
+	int ret;
+
+	if (!x->have_hdr) {
+		n = read(x->fd, x->hdr + x->hdr_len, sizeof(x->hdr) - x->hdr_len);
+		if (n <= 0)
+			return n < 0 && errno == EAGAIN ? 0 : 1;
+		x->hdr_len += (size_t)n;
+		ret = on_header(x);
+		if (ret <= 0)
+			return ret;
+		ret = take(x, x->hdr, x->hdr_len);
+		x->hdr_len = 0;
+		return ret;
+	}
+	n = read(x->fd, buf, sizeof(buf));
+	if (n <= 0)
+		return n < 0 && errno == EAGAIN ? 0 : 1;
+	return take(x, buf, (size_t)n);
+}
+
+static void report(const struct xfer *x, uint64_t ms, bool ok)
+{
+	char hex[65] = "";
+	uint8_t got[32];
+
+	if (ok) {
+		EVP_DigestFinal_ex(x->md, got, NULL);
+		rfile_hex(got, 32, hex);
+	}
+	printf("{\"event\":\"transfer\",\"file\":\"%s\",\"ok\":%s,\"bytes\":%" PRIu64
+	       ",\"ms\":%" PRIu64 ",\"migrations\":%u,\"reconnects\":%u,"
+	       "\"servers\":[%s],\"sha256\":\"%s\"%s%s%s}\n",
+	       x->name, ok ? "true" : "false", x->got, ms, x->migrations, x->reconnects,
+	       x->servers, hex, ok ? "" : ",\"error\":\"", ok ? "" : x->error, ok ? "" : "\"");
+	fflush(stdout);
+}
+
+static bool finish(const struct opts *o, struct xfer *x)
+{
+	uint8_t got[32];
+	EVP_MD_CTX *copy = EVP_MD_CTX_new();
+	bool ok = copy && EVP_MD_CTX_copy_ex(copy, x->md) &&
+		  EVP_DigestFinal_ex(copy, got, NULL) && !memcmp(got, x->sha, 32);
+
+	EVP_MD_CTX_free(copy);
+	if (!ok)
+		snprintf(x->error, sizeof(x->error), "sha256 mismatch: assembled file is corrupt");
+	else if (o->have_want && memcmp(got, o->want_sha, 32)) {
+		snprintf(x->error, sizeof(x->error), "sha256 differs from --sha256");
+		ok = false;
+	}
+	return ok;
+}
+
+/* One step of a transfer: what to do after poll. */
+static int step(const struct opts *o, struct xfer *x, uint64_t deadline)
+{
+	struct pollfd pfd[2];
+	uint64_t now = now_ms(), wait = 100;
+	int n = 0, ret;
+
+	if (x->fd < 0) {
+		ret = open_conn(o, x);
+		if (ret == -ESTALE && client_lost) {
+			snprintf(x->error, sizeof(x->error),
+				 "lost track of the server: no keys (revoked?)");
+			return -ESTALE;
+		}
+		if (ret) {
+			pump_authd(ret == -EAGAIN || ret == -ESTALE ? 50 : 20);
+			return 0;
+		}
+	}
+	/* Wake for the roam, for authd's keys, and for the stall check. */
+	if (x->conn_end && x->conn_end + o->guard_ms > now)
+		wait = x->conn_end + o->guard_ms - now < wait ? x->conn_end + o->guard_ms - now : wait;
+	pfd[n++] = (struct pollfd){ .fd = x->fd, .events = POLLIN };
+	if (client && !client_lost)
+		pfd[n++] = (struct pollfd){ .fd = roam_client_fd(client), .events = POLLIN };
+	poll(pfd, (nfds_t)n, (int)wait);
+	if (n > 1 && pfd[1].revents)
+		pump_authd(0);
+	if (pfd[0].revents) {
+		ret = on_data(x);
+		if (ret < 0)
+			return ret;
+		if (x->have_hdr && x->got == x->size)
+			return 1;
+		if (ret == 1) {
+			drop_conn(x);
+			x->reconnects++;
+			return 0;
+		}
+	}
+	now = now_ms();
+	/* The key of our epoch may have come since we connected. */
+	if (!x->conn_end && !o->have_static) {
+		struct roam_epoch e;
+		uint64_t end;
+
+		if (!roam_client_epoch(client, x->conn_at, &e, &end) &&
+		    e.index == x->conn_epoch)
+			x->conn_end = end;
+	}
+	if (x->conn_end && now >= x->conn_end + o->guard_ms) {
+		/* The paper's migration: the service moved, follow it. */
+		drop_conn(x);
+		x->migrations++;
+	} else if (now - x->last_byte > o->stall_ms) {
+		drop_conn(x);
+		x->reconnects++;
+	}
+	return now > deadline ? -ETIMEDOUT : 0;
+}
+
+static bool transfer(const struct opts *o, const char *name)
+{
+	struct xfer x = { .name = name, .fd = -1, .out = -1, .size = UINT64_MAX };
+	uint64_t start = now_ms(), deadline = start + o->timeout_ms;
+	char path[4096];
+	bool ok = false;
+	int ret;
+
+	x.md = EVP_MD_CTX_new();
+	if (!x.md || !EVP_DigestInit_ex(x.md, EVP_sha256(), NULL))
+		return false;
+	if (o->outdir) {
+		snprintf(path, sizeof(path), "%s/%s", o->outdir, name);
+		x.out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (x.out < 0)
+			log_err("%s: %s", path, strerror(errno));
+	}
+	while (!(ret = step(o, &x, deadline)))
+		;
+	drop_conn(&x);
+	if (ret == 1)
+		ok = finish(o, &x);
+	else if (ret == -ETIMEDOUT && !x.error[0])
+		snprintf(x.error, sizeof(x.error), "timed out after %u ms with %" PRIu64 " bytes",
+			 o->timeout_ms, x.got);
+	if (!ok)
+		log_err("%s: %s", name, x.error);
+	report(&x, now_ms() - start, ok);
+	if (x.out >= 0)
+		close(x.out);
+	EVP_MD_CTX_free(x.md);
+	return ok;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: roam-fetch --ca FILE --cert FILE --key FILE [OPTIONS] -f NAME [-f NAME]...\n"
+"       roam-fetch --static ADDR:PORT [OPTIONS] -f NAME      (no schedule)\n"
+"  -H, --host HOST        authd address [127.0.0.1]\n"
+"  -P, --port PORT        authd port [7443]\n"
+"  -f, --file NAME        file to fetch (up to 64; in order)\n"
+"  -r, --repeat N         fetch the list N times [1]\n"
+"  -o, --out DIR          write the files to DIR [only hash them]\n"
+"  --sha256 HEX           the digest every file must have\n"
+"  -t, --timeout-ms MS    give up on a transfer after MS [60000]\n"
+"  --stall-ms MS          reconnect when no byte came for MS [1500]\n"
+"  --connect-ms MS        connect timeout [300]\n"
+"  --guard-ms MS          migrate this long after the roam time [20]\n"
+"  -v, --verbose / -q, --quiet\n");
+}
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int parse_hex32(const char *s, uint8_t *out)
+{
+	for (int i = 0; i < 32; i++)
+		if (sscanf(s + 2 * i, "%2hhx", &out[i]) != 1)
+			return -1;
+	return strlen(s) == 64 ? 0 : -1;
+}
+
+static int parse_args(int argc, char **argv, struct opts *o)
+{
+	enum { O_SHA = 256, O_STALL, O_CONNECT, O_GUARD, O_STATIC };
+	static const struct option lo[] = {
+		{ "ca", required_argument, NULL, 'a' },
+		{ "cert", required_argument, NULL, 'c' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "host", required_argument, NULL, 'H' },
+		{ "port", required_argument, NULL, 'P' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "repeat", required_argument, NULL, 'r' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "timeout-ms", required_argument, NULL, 't' },
+		{ "sha256", required_argument, NULL, O_SHA },
+		{ "stall-ms", required_argument, NULL, O_STALL },
+		{ "connect-ms", required_argument, NULL, O_CONNECT },
+		{ "guard-ms", required_argument, NULL, O_GUARD },
+		{ "static", required_argument, NULL, O_STATIC },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint32_t v;
+	int c, bad = 0;
+
+	while ((c = getopt_long(argc, argv, "a:c:k:H:P:f:r:o:t:vqh", lo, NULL)) != -1) {
+		switch (c) {
+		case 'a': o->cfg.ca_file = optarg; break;
+		case 'c': o->cfg.cert_file = optarg; break;
+		case 'k': o->cfg.key_file = optarg; break;
+		case 'H': o->cfg.host = optarg; break;
+		case 'P': o->cfg.port = optarg; break;
+		case 'f':
+			if (o->nfiles == 64 || !rfile_name_valid(optarg))
+				bad = 1;
+			else
+				o->files[o->nfiles++] = optarg;
+			break;
+		case 'r': bad |= parse_u32(optarg, &v) || !v; o->repeat = v; break;
+		case 'o': o->outdir = optarg; break;
+		case 't': bad |= parse_u32(optarg, &o->timeout_ms); break;
+		case O_SHA: bad |= parse_hex32(optarg, o->want_sha); o->have_want = true; break;
+		case O_STALL: bad |= parse_u32(optarg, &o->stall_ms); break;
+		case O_CONNECT: bad |= parse_u32(optarg, &o->connect_ms) || !o->connect_ms; break;
+		case O_GUARD: bad |= parse_u32(optarg, &o->guard_ms); break;
+		case O_STATIC:
+			bad |= roam_addr_parse(optarg, &o->static_addr) != 0;
+			o->have_static = true;
+			break;
+		case 'v': roam_log_level = ROAM_LOG_DEBUG; break;
+		case 'q': roam_log_level = ROAM_LOG_WARN; break;
+		case 'h': usage(stdout); exit(0);
+		default: bad = 1;
+		}
+	}
+	if (bad || optind != argc || !o->nfiles ||
+	    (!o->have_static && (!o->cfg.ca_file || !o->cfg.cert_file || !o->cfg.key_file)))
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = {
+		.cfg = { .host = "127.0.0.1", .port = "7443" },
+		.repeat = 1, .timeout_ms = 60000, .stall_ms = 1500, .connect_ms = 300,
+		.guard_ms = 20,
+	};
+	uint64_t start;
+	char err[512];
+	int failed = 0, ret;
+
+	roam_log_prog = "roam-fetch";
+	if (parse_args(argc, argv, &o)) {
+		usage(stderr);
+		return 2;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (!o.have_static) {
+		ret = roam_client_open(&client, &o.cfg, err, sizeof(err));
+		if (ret) {
+			log_err("%s", err);
+			printf("{\"event\":\"error\",\"error\":\"cannot subscribe\"}\n");
+			return 1;
+		}
+		/* The schedule first: PARAMS and the current key. */
+		start = now_ms();
+		while (!client_lost && !roam_client_ready(client) && now_ms() - start < o.timeout_ms)
+			pump_authd(100);
+		if (!roam_client_ready(client)) {
+			log_err("no schedule from authd: %s", roam_client_error(client));
+			printf("{\"event\":\"error\",\"error\":\"no schedule\"}\n");
+			roam_client_close(client);
+			return 1;
+		}
+	}
+	for (unsigned int r = 0; r < o.repeat; r++)
+		for (int i = 0; i < o.nfiles; i++)
+			failed += !transfer(&o, o.files[i]);
+	roam_client_close(client);
+	return failed ? 1 : 0;
+}
