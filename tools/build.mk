@@ -14,6 +14,7 @@ T_LIB_PURE_OBJS := $(filter-out %/genl.o,$(LIBNL_OBJS))
 T_CLI_OBJS := $(filter-out %/main.o,$(MTFCTL_OBJS) $(ROAMCTL_OBJS))
 T_TESTS := $(BUILD)/tests/test-cmdline $(BUILD)/tests/test-genl-msg \
 	$(BUILD)/tests/test-mtf-msg
+T_TESTS += $(BUILD)/tests/test-roamctl
 UNIT_TESTS += $(T_TESTS)
 
 .PHONY: tools-tests fuzz-build fuzz-tools
@@ -26,6 +27,10 @@ $(BUILD)/tests/test-genl-msg: $(OBJ)/tools/tests/test-genl-msg.o \
 	$(T_CLI_OBJS) $(LIBNL_OBJS)
 $(BUILD)/tests/test-mtf-msg: $(OBJ)/tools/tests/test-mtf-msg.o \
 	$(T_CLI_OBJS) $(LIBNL_OBJS)
+# roamctl's gate, client and monitor code against a recording mock.
+$(BUILD)/tests/test-roamctl: $(OBJ)/tools/tests/test-roamctl.o \
+	$(OBJ)/tools/tests/mock_roam.o \
+	$(filter-out %/main.o,$(ROAMCTL_OBJS)) $(T_LIB_PURE_OBJS)
 $(T_TESTS):
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)

@@ -7,6 +7,8 @@
 
 static const struct cli_cmd objects[] = {
 	{ "status", roamctl_status, "module version, namespace cookie and counters" },
+	{ "gate", roamctl_gate, "the gate: pool, service ports, active server, clients" },
+	{ "monitor", roamctl_monitor, "print gate events (client violations, attacks) as they come" },
 	{ NULL, NULL, NULL }
 };
 
