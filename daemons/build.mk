@@ -25,18 +25,21 @@ D_CLIENT_OBJS := $(D_CLIENT_SRCS:%.c=$(OBJ)/%.o)
 D_ADMIN_OBJS := $(OBJ)/$(D_DIR)/authd/admin-cli.o
 D_FILESERVER_OBJS := $(OBJ)/$(D_DIR)/demo/fileserver.o
 D_FETCH_OBJS := $(OBJ)/$(D_DIR)/demo/fetch.o
+D_ROAMD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/roamd/*.c))
+# roamd talks to roam.ko through the shared netlink layer of tools/lib.
+D_ROAMD_NL_OBJS := $(OBJ)/tools/lib/genl.o $(OBJ)/tools/lib/nlmsg.o
 D_TEST_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/tests/*.c))
 D_LIB := $(BUILD)/lib/libroamcommon.a
 
 D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
-	$(BIN)/roam-fileserver $(BIN)/roam-fetch
+	$(BIN)/roam-fileserver $(BIN)/roam-fetch $(BIN)/roamd
 D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
 	$(D_CLIENT_OBJS) $(D_ADMIN_OBJS) $(D_TEST_OBJS) $(D_FILESERVER_OBJS) \
-	$(D_FETCH_OBJS)
+	$(D_FETCH_OBJS) $(D_ROAMD_OBJS)
 $(D_ALL_OBJS): USER_CFLAGS += $(D_CFLAGS)
 
 .PHONY: daemons daemons-tests fuzz-daemons
@@ -74,6 +77,11 @@ $(BIN)/roam-fetch: $(D_FETCH_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+
+$(BIN)/roamd: $(D_ROAMD_OBJS) $(D_ROAMD_NL_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(USER_LDLIBS)
 
 $(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(D_LIB)
 	$(quiet) LD $@

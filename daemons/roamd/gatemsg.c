@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * roamd's messages to and from roam.ko (include/uapi/linux/roam.h), as
+ * bytes only: the unit test builds them, parses them back, and feeds the
+ * event parser what the kernel would send.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/roam.h>
+#include <netinet/in.h>
+
+#include "genl.h"
+#include "roamd.h"
+
+/* Pool, service ports, window and attack threshold: once at start. */
+void gatemsg_setup(struct nlmsghdr *nlh, const uint32_t *pool, unsigned int npool,
+		   const uint32_t *ports, unsigned int nports, uint32_t window_ms,
+		   uint32_t attack_pps)
+{
+	struct nlattr *gate, *list;
+
+	gate = mnl_attr_nest_start(nlh, ROAM_A_GATE);
+	list = mnl_attr_nest_start(nlh, ROAM_GATE_A_POOL);
+	for (unsigned int i = 0; i < npool; i++)
+		mnl_attr_put_u32(nlh, ROAM_GATE_A_ADDR4, pool[i]);
+	mnl_attr_nest_end(nlh, list);
+	list = mnl_attr_nest_start(nlh, ROAM_GATE_A_PORTS);
+	for (unsigned int i = 0; i < nports; i++)
+		mnl_attr_put_u32(nlh, ROAM_GATE_A_PORT, ports[i]);
+	mnl_attr_nest_end(nlh, list);
+	mnl_attr_put_u32(nlh, ROAM_GATE_A_WINDOW_MS, window_ms);
+	mnl_attr_put_u32(nlh, ROAM_GATE_A_ATTACK_PPS, attack_pps);
+	mnl_attr_nest_end(nlh, gate);
+}
+
+/* The roam itself: a new active address opens the transition window. */
+void gatemsg_activate(struct nlmsghdr *nlh, uint32_t addr, uint64_t epoch)
+{
+	struct nlattr *gate = mnl_attr_nest_start(nlh, ROAM_A_GATE);
+
+	mnl_attr_put_u32(nlh, ROAM_GATE_A_ACTIVE4, addr);
+	mnl_attr_put_u64(nlh, ROAM_GATE_A_EPOCH, epoch);
+	mnl_attr_nest_end(nlh, gate);
+}
+
+void gatemsg_client(struct nlmsghdr *nlh, uint32_t addr, int state, uint64_t pps,
+		    uint64_t bps)
+{
+	struct nlattr *c = mnl_attr_nest_start(nlh, ROAM_A_CLIENT);
+
+	mnl_attr_put_u32(nlh, ROAM_CLIENT_A_ADDR4, addr);
+	mnl_attr_put_u8(nlh, ROAM_CLIENT_A_STATE, (uint8_t)state);
+	/* Rates only with ALLOWED: WARNED/BLOCKED keep the contract. */
+	if (state == ROAM_CLIENT_ALLOWED) {
+		mnl_attr_put_u64(nlh, ROAM_CLIENT_A_RATE_PPS, pps);
+		mnl_attr_put_u64(nlh, ROAM_CLIENT_A_RATE_BPS, bps);
+	}
+	mnl_attr_nest_end(nlh, c);
+}
+
+/* -ENOENT for messages that are not events (ignored by the caller). */
+int gatemsg_event_parse(const struct nlmsghdr *nlh, struct gate_event *e)
+{
+	static const enum mnl_attr_data_type top[ROAM_A_MAX + 1] = {
+		[ROAM_A_GATE] = MNL_TYPE_NESTED,
+		[ROAM_A_CLIENT] = MNL_TYPE_NESTED,
+	};
+	static const enum mnl_attr_data_type cpol[ROAM_CLIENT_A_MAX + 1] = {
+		[ROAM_CLIENT_A_ADDR4] = MNL_TYPE_U32,
+		[ROAM_CLIENT_A_VIOLATIONS] = MNL_TYPE_U64,
+	};
+	static const enum mnl_attr_data_type gpol[ROAM_GATE_A_MAX + 1] = {
+		[ROAM_GATE_A_DROP_RATE] = MNL_TYPE_U64,
+	};
+	const struct nlattr *tb[ROAM_A_MAX + 1], *ct[ROAM_CLIENT_A_MAX + 1],
+		*gt[ROAM_GATE_A_MAX + 1];
+	const struct genlmsghdr *gh;
+	int ret;
+
+	memset(e, 0, sizeof(*e));
+	if (mnl_nlmsg_get_payload_len(nlh) < GENL_HDRLEN)
+		return -EBADMSG;
+	gh = mnl_nlmsg_get_payload(nlh);
+	ret = genl_attr_parse(nlh, top, tb, ROAM_A_MAX);
+	if (ret < 0)
+		return ret;
+	e->cmd = gh->cmd;
+	switch (gh->cmd) {
+	case ROAM_CMD_EVENT_CLIENT_VIOLATION:
+		if (!tb[ROAM_A_CLIENT])
+			return -EBADMSG;
+		ret = genl_attr_parse_nested(tb[ROAM_A_CLIENT], cpol, ct, ROAM_CLIENT_A_MAX);
+		if (ret < 0 || !ct[ROAM_CLIENT_A_ADDR4])
+			return -EBADMSG;
+		e->addr = mnl_attr_get_u32(ct[ROAM_CLIENT_A_ADDR4]);
+		if (ct[ROAM_CLIENT_A_VIOLATIONS])
+			e->violations = mnl_attr_get_u64(ct[ROAM_CLIENT_A_VIOLATIONS]);
+		return 0;
+	case ROAM_CMD_EVENT_ATTACK:
+		if (tb[ROAM_A_GATE]) {
+			ret = genl_attr_parse_nested(tb[ROAM_A_GATE], gpol, gt, ROAM_GATE_A_MAX);
+			if (ret < 0)
+				return -EBADMSG;
+			if (gt[ROAM_GATE_A_DROP_RATE])
+				e->drop_rate = mnl_attr_get_u64(gt[ROAM_GATE_A_DROP_RATE]);
+		}
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+
+/* The gate's service ports: PROTO/PORT[,...], PORT * for all. 0 or -EINVAL. */
+int gatemsg_ports_parse(const char *s, uint32_t *ports, unsigned int *n)
+{
+	char buf[256], *save = NULL, *tok, *slash, *end;
+	unsigned long port;
+	uint32_t proto;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	*n = 0;
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		slash = strchr(tok, '/');
+		if (!slash || *n == ROAMD_PORTS_MAX)
+			return -EINVAL;
+		*slash = 0;
+		if (!strcmp(tok, "tcp"))
+			proto = IPPROTO_TCP;
+		else if (!strcmp(tok, "udp"))
+			proto = IPPROTO_UDP;
+		else
+			return -EINVAL;
+		if (!strcmp(slash + 1, "*")) {
+			port = 0;	/* every port of the protocol */
+		} else {
+			port = strtoul(slash + 1, &end, 10);
+			if (*end || slash[1] == 0 || !port || port > 65535)
+				return -EINVAL;
+		}
+		ports[(*n)++] = proto << 16 | (uint32_t)port;
+	}
+	return *n ? 0 : -EINVAL;
+}

@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * roamd: the roaming scheduler on each pool server (or on the firewall in
+ * front of the pool).  It subscribes to authd like any client, so it
+ * computes the same schedule from the same keys, and at each roam:
+ *
+ *   - sets roam.ko's gate in its network namespace (GATE_SET: pool,
+ *     ports, active address, window, epoch);
+ *   - starts the service when its own server becomes active and stops it
+ *     once the transition window after the roam away has closed;
+ *   - listens to the gate's events: attacks raise the threat level at
+ *     authd, contract violations get the paper's second chance.
+ *
+ * Documentation/roamd.8.md.
+ */
+#ifndef ROAMD_H
+#define ROAMD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "client.h"
+#include "schedule.h"
+
+#define ROAMD_CONTRACTS_MAX	256
+#define ROAMD_PORTS_MAX		16
+
+struct contract {
+	char name[65];
+	uint32_t addr;			/* network order */
+	uint64_t pps, bps;
+	/* This roamd's own gate: warned in epoch, to re-allow at the next roam. */
+	bool warned_here;
+};
+
+struct roamd_config {
+	struct roam_client_cfg client;
+	const char *self;		/* ADDR:PORT of this server, or NULL */
+	const char *admin_sock;		/* authd admin socket */
+	const char *state_dir;		/* strikes file */
+	char **service;			/* argv, or NULL */
+	uint32_t window_ms, prestart_ms, quiet_ms, attack_pps, stop_grace_ms;
+	uint32_t ports[ROAMD_PORTS_MAX];	/* proto << 16 | port */
+	unsigned int nports;
+	bool ports_given, no_gate;
+	struct contract contracts[ROAMD_CONTRACTS_MAX];
+	unsigned int ncontracts;
+};
+
+struct gate;
+
+struct roamd {
+	struct roamd_config cfg;
+	struct roam_client *client;
+	uint64_t reconnect_at;
+	uint32_t backoff_ms;
+	int self;			/* pool index, -1: none (gate only) */
+	bool pool_set;
+
+	/* Where the schedule stands. */
+	uint64_t applied_epoch;
+	uint32_t applied_server;
+	uint64_t stale_warned;
+
+	/* The service child. */
+	pid_t svc_pid;
+	bool svc_stopping;
+	uint64_t svc_stop_at, svc_kill_at, svc_restart_at;
+	unsigned int svc_starts;
+
+	/* Threat level raised by us, and the last attack signal. */
+	bool threat_raised;
+	uint64_t last_attack_ms;
+
+	struct gate *gate;
+	int epfd, sigfd, tfd;
+	bool stop;
+	int fatal;
+};
+
+uint64_t roamd_now_ms(void);
+
+/* loop.c */
+int roamd_run(struct roamd *r);
+
+/* gate.c: the kernel boundary (generic netlink to roam.ko). */
+int gate_open(struct gate **g);
+void gate_close(struct gate *g);
+int gate_event_fd(const struct gate *g);
+const char *gate_error(const struct gate *g);
+int gate_setup(struct gate *g, const uint32_t *pool, unsigned int npool,
+	       const uint32_t *ports, unsigned int nports, uint32_t window_ms,
+	       uint32_t attack_pps);
+int gate_activate(struct gate *g, uint32_t addr, uint64_t epoch);
+int gate_client_set(struct gate *g, uint32_t addr, int state, uint64_t pps,
+		    uint64_t bps);
+
+struct gate_event {
+	int cmd;			/* ROAM_CMD_EVENT_* */
+	uint32_t addr;			/* client (violation) */
+	uint64_t violations;
+	uint64_t drop_rate;		/* attack */
+};
+
+/* Read pending events; calls fn per event.  0 or -errno. */
+int gate_events(struct gate *g, void (*fn)(void *arg, const struct gate_event *e),
+		void *arg);
+
+/* gatemsg.c: pure message handling, tested without a kernel. */
+struct nlmsghdr;
+void gatemsg_setup(struct nlmsghdr *nlh, const uint32_t *pool, unsigned int npool,
+		   const uint32_t *ports, unsigned int nports, uint32_t window_ms,
+		   uint32_t attack_pps);
+void gatemsg_activate(struct nlmsghdr *nlh, uint32_t addr, uint64_t epoch);
+void gatemsg_client(struct nlmsghdr *nlh, uint32_t addr, int state, uint64_t pps,
+		    uint64_t bps);
+int gatemsg_event_parse(const struct nlmsghdr *nlh, struct gate_event *e);
+int gatemsg_ports_parse(const char *s, uint32_t *ports, unsigned int *n);
+
+/* service.c */
+void service_ensure(struct roamd *r, uint64_t now, const char *why);
+void service_stop_later(struct roamd *r, uint64_t when);
+void service_tick(struct roamd *r, uint64_t now);
+void service_reap(struct roamd *r, uint64_t now);
+void service_shutdown(struct roamd *r);
+
+/* policy.c */
+enum policy_action {
+	POLICY_IGNORE,		/* still inside the warned epoch */
+	POLICY_WARN,		/* first violation: WARNED, second chance */
+	POLICY_BLOCK,		/* violated again after a roam: BLOCKED, revoke */
+};
+
+/*
+ * The paper's second chance, as a pure function of the client's record
+ * (strikes so far, epoch of the warning) and the current epoch; updates
+ * the record.
+ */
+enum policy_action policy_decide(unsigned int *strikes, uint64_t *warned_epoch,
+				 uint64_t epoch);
+int contract_parse(const char *s, struct contract *c);
+void policy_on_violation(struct roamd *r, uint32_t addr);
+void policy_on_roam(struct roamd *r);
+void policy_on_attack(struct roamd *r, uint64_t rate, uint64_t now);
+void policy_tick(struct roamd *r, uint64_t now);
+uint64_t policy_next(const struct roamd *r);
+
+#endif
