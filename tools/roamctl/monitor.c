@@ -103,25 +103,39 @@ int roam_event_out(struct out *o, const struct nlmsghdr *nlh)
 	return 0;	/* an event a newer kernel knows */
 }
 
+static int event_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct cli *cli = data;
+	int ret;
+
+	if (nlh->nlmsg_type != cli->fam.id)
+		return 0;
+	ret = roam_event_out(&cli->out, nlh);
+	if (ret < 0) {
+		/* One bad message should not end the monitor. */
+		out_free(&cli->out);
+		fprintf(stderr, "%s: bad event: %s\n", cli->prog->name,
+			strerror(-ret));
+		return 0;
+	}
+	if (ret > 0 && event_flush(&cli->out) < 0)
+		return -EIO;
+	return 0;
+}
+
+/*
+ * Events carry sequence number and port 0, which genl_process() lets
+ * through; it also walks the datagram with lengths it does not trust.
+ */
 static int handle(struct cli *cli, const char *buf, size_t len)
 {
-	const struct nlmsghdr *nlh = (const void *)buf;
-	int rem = len, ret;
+	int ret = genl_process(&cli->gs, buf, len, event_cb, cli);
 
-	for (; mnl_nlmsg_ok(nlh, rem); nlh = mnl_nlmsg_next(nlh, &rem)) {
-		if (nlh->nlmsg_type != cli->fam.id)
-			continue;
-		ret = roam_event_out(&cli->out, nlh);
-		if (ret < 0) {
-			/* One bad message should not end the monitor. */
-			out_free(&cli->out);
-			fprintf(stderr, "%s: bad event: %s\n", cli->prog->name,
-				strerror(-ret));
-			continue;
-		}
-		if (ret > 0 && event_flush(&cli->out) < 0)
-			return cli_error(cli, -EIO, "cannot write output");
-	}
+	if (ret == -EIO)
+		return cli_error(cli, ret, "cannot write output");
+	if (ret < 0)
+		fprintf(stderr, "%s: bad datagram: %s\n", cli->prog->name,
+			strerror(-ret));
 	return CLI_OK;
 }
 
@@ -129,23 +143,15 @@ static int handle(struct cli *cli, const char *buf, size_t len)
  * SIGINT and SIGTERM are blocked except inside ppoll(), so a signal can
  * never slip in between the check of stop and the wait.
  */
-static int listen_loop(struct cli *cli)
+static int listen_loop(struct cli *cli, const sigset_t *old)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
 	struct pollfd pfd = { .fd = mnl_socket_get_fd(cli->gs.nl),
 			      .events = POLLIN };
-	sigset_t block, old;
 	ssize_t n;
 	int ret = CLI_OK;
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigprocmask(SIG_BLOCK, &block, &old);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	while (!stop && ret == CLI_OK) {
-		if (ppoll(&pfd, 1, NULL, &old) < 0) {
+		if (ppoll(&pfd, 1, NULL, old) < 0) {
 			if (errno == EINTR)
 				continue;
 			ret = cli_error(cli, -errno, "cannot wait for events");
@@ -166,13 +172,31 @@ static int listen_loop(struct cli *cli)
 		}
 		ret = handle(cli, cli->gs.rx, n);
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	return ret;
+}
+
+static int monitor(struct cli *cli, const sigset_t *old)
+{
+	int grp, ret;
+
+	ret = cli_connect(cli);
+	if (ret != CLI_OK)
+		return ret;
+	grp = genl_family_mcgrp(&cli->fam, ROAM_GENL_MCGRP_EVENTS);
+	if (grp < 0)
+		return cli_error(cli, grp, "the kernel has no '%s' group",
+				 ROAM_GENL_MCGRP_EVENTS);
+	if (mnl_socket_setsockopt(cli->gs.nl, NETLINK_ADD_MEMBERSHIP, &grp,
+				  sizeof(grp)) < 0)
+		return cli_error(cli, -errno, "cannot join the events group");
+	return listen_loop(cli, old);
 }
 
 int roamctl_monitor(struct cli *cli, int argc, char **argv)
 {
-	int grp, ret;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigset_t block, old;
+	int ret;
 
 	if (argc > 0 && (!strcmp(argv[0], "help") || !strcmp(argv[0], "-h") ||
 			 !strcmp(argv[0], "--help"))) {
@@ -185,15 +209,17 @@ int roamctl_monitor(struct cli *cli, int argc, char **argv)
 	}
 	if (argc > 0)
 		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
-	ret = cli_connect(cli);
-	if (ret != CLI_OK)
-		return ret;
-	grp = genl_family_mcgrp(&cli->fam, ROAM_GENL_MCGRP_EVENTS);
-	if (grp < 0)
-		return cli_error(cli, grp, "the kernel has no '%s' group",
-				 ROAM_GENL_MCGRP_EVENTS);
-	if (mnl_socket_setsockopt(cli->gs.nl, NETLINK_ADD_MEMBERSHIP, &grp,
-				  sizeof(grp)) < 0)
-		return cli_error(cli, -errno, "cannot join the events group");
-	return listen_loop(cli);
+	/*
+	 * From here on SIGINT/SIGTERM end the monitor with status 0, even
+	 * while it is still connecting: they wait, blocked, for ppoll().
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = monitor(cli, &old);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return ret;
 }
