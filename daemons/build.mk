@@ -42,6 +42,12 @@ D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
 	$(D_FETCH_OBJS) $(D_ROAMD_OBJS)
 $(D_ALL_OBJS): USER_CFLAGS += $(D_CFLAGS)
 
+# roamctl's client/threat/auth objects (tools/roamctl/admin.c) call the
+# admin library: every binary linking roamctl's objects (roamctl, its
+# tests and fuzzers) gets libroamcommon.a; OpenSSL only where needed.
+USER_LDLIBS += $(D_LIB) -Wl,--as-needed $(D_LIBS) -Wl,--no-as-needed
+$(OBJ)/tools/roamctl/admin.o $(BUILD)/obj-fuzz/tools/roamctl/admin.o: | $(D_LIB)
+
 .PHONY: daemons daemons-tests fuzz-daemons
 all: daemons
 unit-tests: daemons-tests

@@ -5,10 +5,18 @@
  */
 #include "roamctl.h"
 
+/* admin.c: authd's administration over its admin socket, no kernel. */
+int roamctl_client(struct cli *cli, int argc, char **argv);
+int roamctl_threat(struct cli *cli, int argc, char **argv);
+int roamctl_auth(struct cli *cli, int argc, char **argv);
+
 static const struct cli_cmd objects[] = {
 	{ "status", roamctl_status, "module version, namespace cookie and counters" },
 	{ "gate", roamctl_gate, "the gate: pool, service ports, active server, clients" },
 	{ "monitor", roamctl_monitor, "print gate events (client violations, attacks) as they come" },
+	{ "client", roamctl_client, "authd: add, revoke and list subscribed clients" },
+	{ "threat", roamctl_threat, "authd: set the threat level (low|high)" },
+	{ "auth", roamctl_auth, "authd: status (epoch, active server, threat, clients)" },
 	{ NULL, NULL, NULL }
 };
 
