@@ -87,6 +87,8 @@ $(BIN)/roamctl: $(ROAMCTL_OBJS) $(LIBNL_OBJS)
 # host test binaries to UNIT_TESTS (each prints TAP when run).
 include $(wildcard $(TOP)/daemons/build.mk)
 include $(wildcard $(TOP)/tools/build.mk)
+include $(wildcard $(TOP)/selftests/build.mk)
+include $(wildcard $(TOP)/bench/mtf_filters.mk)
 
 # ---------------------------------------------------------------------------
 # Kernel modules
