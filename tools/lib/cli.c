@@ -193,6 +193,11 @@ static int run_object(struct cli *cli, int argc, char **argv)
  * character literally, '#' starting a word comments out the rest.
  * Returns the number of words, -E2BIG or -EINVAL (open quote).
  */
+static inline bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 int cli_tokenize(char *line, char **argv, int max)
 {
 	char *r = line, *w = line;
@@ -200,7 +205,7 @@ int cli_tokenize(char *line, char **argv, int max)
 	int argc = 0;
 
 	for (;;) {
-		while (*r == ' ' || *r == '\t' || *r == '\r' || *r == '\n')
+		while (is_blank(*r))
 			r++;
 		if (!*r || *r == '#')
 			return argc;
@@ -209,7 +214,7 @@ int cli_tokenize(char *line, char **argv, int max)
 		argv[argc++] = w;
 		quoted = false;
 		for (; *r; r++) {
-			if (!quoted && strchr(" \t\r\n", *r))
+			if (!quoted && is_blank(*r))
 				break;
 			if (*r == '"') {
 				quoted = !quoted;

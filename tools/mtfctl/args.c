@@ -15,6 +15,15 @@
 #include "mtfctl.h"
 #include "util.h"
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
+}
+
 int mtf_perr(struct mtf_perr *e, const char *fmt, ...)
 {
 	va_list ap;
@@ -100,16 +109,19 @@ int mtf_parse_mark(const char *s, uint32_t *be, struct mtf_perr *e)
 {
 	const char *p = s;
 	uint32_t x = 0;
-	size_t n;
+	int n, d;
 
-	if (!strncasecmp(p, "0x", 2))
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
 		p += 2;
-	n = strlen(p);
-	if (n < 1 || n > 8 || strspn(p, "0123456789abcdefABCDEF") != n)
+	/* One pass: a bulk file has a mark per slot, millions of them. */
+	for (n = 0; p[n]; n++) {
+		d = hexval(p[n]);
+		if (d < 0 || n == 8)
+			break;
+		x = x << 4 | d;
+	}
+	if (n == 0 || p[n])
 		return mtf_perr(e, "invalid mark '%s': want 1-8 hex digits", s);
-	for (; *p; p++)
-		x = x << 4 | (isdigit((unsigned char)*p) ? *p - '0' :
-			      (tolower((unsigned char)*p) - 'a' + 10));
 	*be = htonl(x);
 	return 0;
 }
@@ -212,15 +224,16 @@ int mtf_parse_onoff(const char *s, bool *on, const char *what,
  * newline) are allowed. */
 int mtf_parse_key(const char *s, uint8_t *key, struct mtf_perr *e)
 {
-	unsigned int i, hi, lo;
+	unsigned int i;
+	int hi, lo;
 
 	while (isspace((unsigned char)*s))
 		s++;
 	for (i = 0; i < MTF_KEY_LEN; i++, s += 2) {
-		if (!isxdigit((unsigned char)s[0]) || !isxdigit((unsigned char)s[1]))
+		hi = hexval(s[0]);
+		lo = hi < 0 ? -1 : hexval(s[1]);
+		if (lo < 0)
 			break;
-		hi = isdigit((unsigned char)s[0]) ? s[0] - '0' : tolower(s[0]) - 'a' + 10;
-		lo = isdigit((unsigned char)s[1]) ? s[1] - '0' : tolower(s[1]) - 'a' + 10;
 		key[i] = hi << 4 | lo;
 	}
 	while (isspace((unsigned char)*s))
