@@ -29,6 +29,10 @@ stat() {	# ns tool counter
 	jget "$1" "$2" ".stats.$3"
 }
 
+grown() {	# ns tool counter min
+	[ "$(stat "$1" "$2" "$3")" -ge "$4" ]
+}
+
 test_ping_forwarded() {
 	local p0 p1 b0 b1 s0 s1
 	p0=$(stat "$router" "$MTFCTL" fwd_packets) || return 1
@@ -52,6 +56,9 @@ test_tcp_bulk() {
 	b0=$(stat "$router" "$MTFCTL" fwd_bytes) || return 1
 	r0=$(stat "$router" "$ROAMCTL" in_bytes) || return 1
 	cmd ip netns exec "$client" iperf3 -c 10.0.2.1 -n 4M -J >/dev/null || return 1
+	# The client can exit before the last segments cross the router.
+	busywait 5000 grown "$router" "$MTFCTL" fwd_bytes $((b0 + 4 * 1024 * 1024))
+	busywait 5000 grown "$router" "$ROAMCTL" in_bytes $((r0 + 4 * 1024 * 1024))
 	b1=$(stat "$router" "$MTFCTL" fwd_bytes) || return 1
 	r1=$(stat "$router" "$ROAMCTL" in_bytes) || return 1
 	echo "router mtf fwd_bytes +$((b1 - b0)), roam in_bytes +$((r1 - r0))"

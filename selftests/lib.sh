@@ -45,9 +45,10 @@ ktap_result() {	# rc desc...
 # Run one check function and record its result; its output becomes TAP
 # diagnostics so a failure log reads like a transcript.
 run_test() {	# desc fn [args...]
-	local desc=$1 out rc=0; shift
+	local desc=$1 out rc=0 t0=$SECONDS; shift
 	out=$("$@" 2>&1) || rc=$?
 	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	echo "# ($((SECONDS - t0)) s)"
 	ktap_result $rc "$desc"
 }
 
@@ -69,7 +70,7 @@ skip_all() {	# reason
 
 # Print, then run: failure output then shows exactly what was run.
 cmd() {
-	echo "+ $*"
+	echo "+ $*" >&2
 	"$@"
 }
 
