@@ -15,6 +15,11 @@
 
 #include <net/net_namespace.h>
 
+/* skb_gso_segment() moved from <linux/netdevice.h> to <net/gso.h> in 6.4. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#include <net/gso.h>
+#endif
+
 /*
  * A namespace's cookie identifies it to userspace (the same value as
  * SO_NETNS_COOKIE).  Since 5.14 it is a plain u64 set once at namespace

@@ -1,54 +1,322 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Netfilter hooks.  For now they only count what they see and let every
- * packet through; the path marking of the filter will live here.
+ * Netfilter hooks: the MTF packet path (Documentation/mtf-protocol.md).
+ *
+ * FORWARD, last of all hooks (NF_IP_PRI_LAST - 1): the local firewall
+ * decides on the packet as it arrived, and when a GSO packet has to be
+ * segmented before marking, each segment can go on with state->okfn()
+ * without skipping any other hook.  Roles of the ingress interface:
+ * border-ingress inserts a header or writes the next slot, account
+ * records the path; of the egress interface: strip-egress removes the
+ * header.  Every router validates MTF packets and applies its filters.
+ *
+ * PRE_ROUTING, just before conntrack (NF_IP_PRI_CONNTRACK - 1): a packet
+ * with a path header for this host is accounted, filtered and stripped
+ * here, so that conntrack, NAT, every nftables chain from mangle on and
+ * the sockets only ever see the original packet (a conntrack entry for
+ * protocol 253 would never see a reply, and "tcp dport" rules would not
+ * match).  Only the raw table (-300) and defragmentation see it with the
+ * header.  The cost is a local-address lookup for MTF packets only.
+ *
+ * LOCAL_IN, after the filter table: counts, and strips what PRE_ROUTING
+ * did not recognise as local (policy routing to a local table other than
+ * the one inet_addr_type_dev_table() reads, for example), so that
+ * sockets still see the original packet.  ip_local_deliver_finish() runs
+ * after this hook and reads ip_hdr()->protocol and the network header
+ * length: the strip resets both headers for it.
+ *
+ * Nothing here allocates or locks, except growing the headroom of a
+ * packet that gets a header and segmenting a GSO packet first, both at
+ * the inserting router only, and unsharing a cloned head before writing.
  */
 
+#include <linux/inetdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/skbuff.h>
+#include <net/icmp.h>
+#include <net/ip.h>
+#include <net/route.h>
 
+#include "dev.h"
+#include "filter.h"
 #include "hooks.h"
+#include "mark.h"
 #include "netns.h"
+#include "path.h"
+#include "shim.h"
+
+/* What to do with a packet's path header. */
+enum {
+	PH_WRITE = 0x1,		/* write our slot (border-ingress) */
+	PH_ACCOUNT = 0x2,	/* account the path */
+	PH_STRIP_EGRESS = 0x4,	/* strip: next hop does not run MTF */
+	PH_STRIP_LOCAL = 0x8,	/* strip: delivered to this host */
+};
+
+static u32 segs_of(const struct sk_buff *skb)
+{
+	return skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+}
 
 /*
  * A GRO-merged skb stands for several packets on the wire; count those,
  * as the qdisc byte/packet counters do, so that rates stay meaningful.
  */
-static void account(const struct nf_hook_state *state,
-		    const struct sk_buff *skb, enum mtf_stat packets,
-		    enum mtf_stat bytes)
+static void account(struct mtf_net *mn, const struct sk_buff *skb,
+		    enum mtf_stat packets, enum mtf_stat bytes)
 {
-	u64 segs = skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1;
+	mtf_stats_add(mn->stats, packets, bytes, segs_of(skb), skb->len);
+}
 
-	mtf_stats_add(mtf_net(state->net)->stats, packets, bytes, segs,
-		      skb->len);
+static unsigned int drop(struct mtf_net *mn, enum mtf_stat why)
+{
+	mtf_stats_inc(mn->stats, why);
+	return NF_DROP;
+}
+
+static __be32 router_addr(struct mtf_net *mn, const struct net_device *in)
+{
+	__be32 addr = READ_ONCE(mn->cfg.router_addr);
+
+	return addr ?: inet_select_addr(in, 0, RT_SCOPE_UNIVERSE);
+}
+
+/*
+ * Account, filter, strip: the steps after our slot (if any) is written.
+ * @slots are the filled slots, copied out of the packet: the filter and
+ * path tables may read them unaligned-free and after the header is gone.
+ */
+static unsigned int finish(struct net *net, struct sk_buff *skb,
+			   const struct mtf_shim *sh,
+			   const struct mtf_slot4 *slots, unsigned int n,
+			   unsigned int what)
+{
+	struct mtf_net *mn = mtf_net(net);
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (what & PH_ACCOUNT)
+		mtf_path_account(net, slots, n, iph->daddr, skb->len,
+				 segs_of(skb));
+	if (mtf_filter_drop(net, slots, n, iph->saddr, iph->daddr, skb->len))
+		return NF_DROP;
+	if (!(what & (PH_STRIP_EGRESS | PH_STRIP_LOCAL)) || !sh)
+		return NF_ACCEPT;
+	if (mtf_shim_strip(skb, sh))
+		return drop(mn, MTF_STAT_DROP_NOMEM);
+	mtf_stats_inc(mn->stats, what & PH_STRIP_LOCAL ?
+			MTF_STAT_STRIPPED_LOCAL : MTF_STAT_STRIPPED_EGRESS);
+	return NF_ACCEPT;
+}
+
+/* A packet that carries a path header (protocol MTF_IPPROTO). */
+static unsigned int mtf_packet(struct sk_buff *skb,
+			       const struct nf_hook_state *state,
+			       unsigned int what)
+{
+	struct mtf_net *mn = mtf_net(state->net);
+	struct mtf_slot4 slots[MTF_MAX_SLOTS];
+	struct mtf_shim sh;
+	int err;
+
+	err = mtf_shim_parse(skb, &sh);
+	/*
+	 * IPv6 slots are well-formed but this version can neither write
+	 * nor match them: letting them through unfiltered would be a way
+	 * around every filter, so they are refused everywhere.
+	 */
+	if (!err && mtf_ph_v6(&sh.ph))
+		err = MTF_STAT_DROP_BAD_VERSION;
+	if (err)
+		return drop(mn, err);
+
+	if (what & PH_WRITE) {
+		if (sh.ph.ptr == sh.ph.size)
+			return drop(mn, MTF_STAT_DROP_FULL);
+		if (skb_ensure_writable(skb, sh.ihl + sh.ph.len))
+			return drop(mn, MTF_STAT_DROP_NOMEM);
+		mtf_shim_write_slot(skb, &sh, router_addr(mn, state->in),
+				    mtf_mark(state->net, ip_hdr(skb)->daddr));
+		mtf_stats_inc(mn->stats, MTF_STAT_SLOT_WRITTEN);
+	}
+	memcpy(slots, mtf_shim_hdr(skb, &sh) + sizeof(struct mtf_hdr),
+	       sh.ph.ptr * sizeof(slots[0]));
+	return finish(state->net, skb, &sh, slots, sh.ph.ptr, what);
+}
+
+/*
+ * Insert a header into one non-GSO packet that fits the egress MTU and
+ * fill slot 0.  @slot0 is ours, computed once for all segments.
+ */
+static unsigned int insert_one(struct sk_buff *skb,
+			       const struct nf_hook_state *state,
+			       const struct mtf_slot4 *slot0,
+			       unsigned int what)
+{
+	struct mtf_net *mn = mtf_net(state->net);
+	unsigned int size = READ_ONCE(mn->cfg.slots);
+	struct mtf_shim sh;
+	bool expanded;
+
+	if (mtf_shim_insert(skb, size, LL_RESERVED_SPACE(state->out), &sh,
+			    &expanded))
+		return drop(mn, MTF_STAT_DROP_NOMEM);
+	if (expanded)
+		mtf_stats_inc(mn->stats, MTF_STAT_HEADROOM_EXPAND);
+	mtf_shim_write_slot(skb, &sh, slot0->addr, slot0->mark);
+	mtf_stats_inc(mn->stats, MTF_STAT_HDR_INSERTED);
+	mtf_stats_inc(mn->stats, MTF_STAT_SLOT_WRITTEN);
+	return finish(state->net, skb, NULL, slot0, 1, what);
+}
+
+/*
+ * GSO: the header would sit between IP and TCP, where segmentation on
+ * output cannot find TCP.  Segment here, in software as nf_queue does,
+ * mark each segment and send it on ourselves; the hook consumed the
+ * original.  Being the last FORWARD hook, okfn skips nothing.
+ */
+static unsigned int insert_gso(struct sk_buff *skb,
+			       const struct nf_hook_state *state,
+			       const struct mtf_slot4 *slot0,
+			       unsigned int what)
+{
+	struct mtf_net *mn = mtf_net(state->net);
+	struct sk_buff *segs, *seg, *next;
+
+	segs = skb_gso_segment(skb, 0);
+	if (IS_ERR_OR_NULL(segs))
+		return drop(mn, MTF_STAT_DROP_NOMEM);
+	mtf_stats_inc(mn->stats, MTF_STAT_GSO_SEGMENTED);
+	consume_skb(skb);
+
+	skb_list_walk_safe(segs, seg, next) {
+		skb_mark_not_on_list(seg);
+		if (insert_one(seg, state, slot0, what) == NF_ACCEPT)
+			state->okfn(state->net, state->sk, seg);
+		else
+			kfree_skb(seg);
+	}
+	return NF_STOLEN;
+}
+
+/* Would the packet, @hlen bytes longer, still fit the egress MTU? */
+static bool fits(const struct sk_buff *skb, unsigned int hlen,
+		 unsigned int mtu)
+{
+	if (mtu <= hlen)
+		return false;
+	if (skb_is_gso(skb))
+		return skb_gso_validate_network_len(skb, mtu - hlen);
+	return skb->len + hlen <= mtu;
+}
+
+/* A packet without a path header arriving on a border-ingress interface. */
+static unsigned int insert(struct sk_buff *skb,
+			   const struct nf_hook_state *state,
+			   unsigned int what)
+{
+	struct mtf_net *mn = mtf_net(state->net);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct mtf_slot4 slot0;
+	unsigned int hlen, mtu;
+
+	/* Never put the header into a fragment. */
+	if (mtf_shim_is_frag(skb)) {
+		mtf_stats_inc(mn->stats, MTF_STAT_FRAG_UNMARKED);
+		return NF_ACCEPT;
+	}
+	slot0.addr = router_addr(mn, state->in);
+	slot0.mark = mtf_mark(state->net, iph->daddr);
+
+	/*
+	 * Leaving MTF right away: the header would be inserted and stripped
+	 * again.  Filter and account as if it had been, and leave the
+	 * packet alone.
+	 */
+	if (what & PH_STRIP_EGRESS)
+		return finish(state->net, skb, NULL, &slot0, 1, what);
+
+	hlen = MTF_HDR_LEN(READ_ONCE(mn->cfg.slots), false);
+	mtu = ip_dst_mtu_maybe_forward(skb_dst(skb), true);
+	if (!fits(skb, hlen, mtu)) {
+		/*
+		 * Fragmenting would put the header into fragments.  With DF,
+		 * have the sender make room for it through path-MTU
+		 * discovery; without, it goes on unmarked.
+		 */
+		if (iph->frag_off & htons(IP_DF) && !skb->ignore_df) {
+			icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
+				  htonl(mtu > hlen ? mtu - hlen : 0));
+			return drop(mn, MTF_STAT_PMTU_SENT);
+		}
+		mtf_stats_inc(mn->stats, MTF_STAT_TOO_BIG_UNMARKED);
+		return NF_ACCEPT;
+	}
+
+	if (skb_is_gso(skb))
+		return insert_gso(skb, state, &slot0, what);
+	return insert_one(skb, state, &slot0, what);
 }
 
 static unsigned int forward_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	account(state, skb, MTF_STAT_FWD_PACKETS, MTF_STAT_FWD_BYTES);
+	struct mtf_net *mn = mtf_net(state->net);
+	u32 in = mtf_dev_roles(mn, state->in);
+	u32 out = mtf_dev_roles(mn, state->out);
+	unsigned int what = 0;
+
+	account(mn, skb, MTF_STAT_FWD_PACKETS, MTF_STAT_FWD_BYTES);
+	if (in & MTF_DEV_F_BORDER_INGRESS)
+		what |= PH_WRITE;
+	if (in & MTF_DEV_F_ACCOUNT)
+		what |= PH_ACCOUNT;
+	if (out & MTF_DEV_F_STRIP_EGRESS)
+		what |= PH_STRIP_EGRESS;
+
+	if (ip_hdr(skb)->protocol == MTF_IPPROTO)
+		return mtf_packet(skb, state, what);
+	if (what & PH_WRITE)
+		return insert(skb, state, what);
 	return NF_ACCEPT;
+}
+
+static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (likely(iph->protocol != MTF_IPPROTO))
+		return NF_ACCEPT;
+	if (inet_addr_type_dev_table(state->net, state->in, iph->daddr) !=
+	    RTN_LOCAL)
+		return NF_ACCEPT;
+	return mtf_packet(skb, state, PH_ACCOUNT | PH_STRIP_LOCAL);
 }
 
 static unsigned int local_in_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
-	account(state, skb, MTF_STAT_LOCAL_IN_PACKETS, MTF_STAT_LOCAL_IN_BYTES);
-	return NF_ACCEPT;
+	struct mtf_net *mn = mtf_net(state->net);
+
+	account(mn, skb, MTF_STAT_LOCAL_IN_PACKETS, MTF_STAT_LOCAL_IN_BYTES);
+	if (likely(ip_hdr(skb)->protocol != MTF_IPPROTO))
+		return NF_ACCEPT;
+	return mtf_packet(skb, state, PH_ACCOUNT | PH_STRIP_LOCAL);
 }
 
-/*
- * After the filter table: only traffic the local firewall accepts is seen
- * (and, later, marked).
- */
 static const struct nf_hook_ops hook_ops[] = {
+	{
+		.hook = pre_routing_hook,
+		.pf = NFPROTO_IPV4,
+		.hooknum = NF_INET_PRE_ROUTING,
+		.priority = NF_IP_PRI_CONNTRACK - 1,
+	},
 	{
 		.hook = forward_hook,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_FORWARD,
-		.priority = NF_IP_PRI_FILTER + 1,
+		.priority = NF_IP_PRI_LAST - 1,
 	},
 	{
 		.hook = local_in_hook,

@@ -8,6 +8,9 @@
 #include <net/genetlink.h>
 #include <linux/mtf.h>
 
+#include "config.h"
+#include "dev.h"
+#include "mark.h"
 #include "filter.h"
 #include "netlink.h"
 #include "netns.h"
@@ -89,6 +92,48 @@ static const struct genl_ops genl_ops[] = {
 		.doit = status_get,
 		.policy = status_get_policy,
 		.maxattr = MTF_A_MAX,
+	},
+	{
+		.cmd = MTF_CMD_CONFIG_GET,
+		.doit = mtf_nl_config_get,
+		.policy = status_get_policy,	/* no attributes */
+		.maxattr = MTF_A_MAX,
+	},
+	{
+		.cmd = MTF_CMD_CONFIG_SET,
+		.doit = mtf_nl_config_set,
+		.policy = mtf_nl_config_set_policy,
+		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MTF_CMD_DEV_GET,
+		.doit = mtf_nl_dev_get,
+		.dumpit = mtf_nl_dev_dump,
+		.policy = mtf_nl_dev_policy,
+		.maxattr = MTF_A_MAX,
+	},
+	{
+		.cmd = MTF_CMD_DEV_SET,
+		.doit = mtf_nl_dev_set,
+		.policy = mtf_nl_dev_policy,
+		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = MTF_CMD_KEY_ROTATE,
+		.doit = mtf_nl_key_rotate,
+		.policy = mtf_nl_key_rotate_policy,
+		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Admin: marks are what an off-path node must not learn. */
+		.cmd = MTF_CMD_MARK_GET,
+		.doit = mtf_nl_mark_get,
+		.policy = mtf_nl_mark_get_policy,
+		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MTF_CMD_PATH_GET,

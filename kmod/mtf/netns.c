@@ -6,8 +6,11 @@
  */
 
 #include "netns.h"
+#include "config.h"
+#include "dev.h"
 #include "filter.h"
 #include "hooks.h"
+#include "mark.h"
 #include "path.h"
 
 unsigned int mtf_net_id __read_mostly;
@@ -17,17 +20,25 @@ static int __net_init pernet_init(struct net *net)
 	struct mtf_net *mn = mtf_net(net);
 	int ret;
 
+	mtf_config_net_init(net);
 	mn->stats = mtf_stats_alloc();
 	if (!mn->stats)
 		return -ENOMEM;
+	ret = mtf_mark_net_init(net);
+	if (ret)
+		goto err_free_stats;
+	ret = mtf_dev_net_init(net);
+	if (ret)
+		goto err_mark;
 
 	ret = mtf_filter_net_init(net);
 	if (ret)
-		goto err_free_stats;
+		goto err_dev;
 	ret = mtf_path_net_init(net);
 	if (ret)
 		goto err_filter;
 
+	/* Last: packets may arrive as soon as the hooks are in. */
 	ret = mtf_hooks_register(net);
 	if (ret)
 		goto err_path;
@@ -37,6 +48,10 @@ err_path:
 	mtf_path_net_exit(net);
 err_filter:
 	mtf_filter_net_exit(net);
+err_dev:
+	mtf_dev_net_exit(net);
+err_mark:
+	mtf_mark_net_exit(net);
 err_free_stats:
 	mtf_stats_free(mn->stats);
 	return ret;
@@ -54,6 +69,8 @@ static void __net_exit pernet_exit(struct net *net)
 	/* Both wait for packets still in a hook before freeing. */
 	mtf_path_net_exit(net);
 	mtf_filter_net_exit(net);
+	mtf_dev_net_exit(net);
+	mtf_mark_net_exit(net);
 	mtf_stats_free(mn->stats);
 }
 

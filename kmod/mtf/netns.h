@@ -5,6 +5,8 @@
 #include <net/net_namespace.h>
 #include <linux/mutex.h>
 #include <net/netns/generic.h>
+#include <linux/notifier.h>
+#include <linux/xarray.h>
 
 #include "stats.h"
 
@@ -26,6 +28,7 @@ struct mtf_config {
 
 struct mtf_filters;
 struct mtf_paths;
+struct mtf_keys;
 
 /* State of one network namespace, allocated by the pernet core. */
 struct mtf_net {
@@ -34,6 +37,9 @@ struct mtf_net {
 	struct mutex cfg_lock;
 	struct mtf_filters *filters;	/* filter.c */
 	struct mtf_paths *paths;	/* path.c */
+	struct mtf_keys __rcu *keys;	/* mark.c, written under cfg_lock */
+	struct xarray devs;		/* dev.c: ifindex -> roles */
+	struct notifier_block dev_nb;	/* dev.c */
 };
 
 extern unsigned int mtf_net_id;

@@ -34,4 +34,15 @@ static inline void mtf_stats_add(struct mtf_pcpu_stats __percpu *stats,
 	u64_stats_update_end(&s->syncp);
 }
 
+/* One event counter, same rules as mtf_stats_add(). */
+static inline void mtf_stats_inc(struct mtf_pcpu_stats __percpu *stats,
+				 enum mtf_stat idx)
+{
+	struct mtf_pcpu_stats *s = this_cpu_ptr(stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->cnt[idx]);
+	u64_stats_update_end(&s->syncp);
+}
+
 #endif /* _MTF_STATS_H */

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Path header manipulation on skbs.
+ *
+ * Checksums: the IPv4 header checksum covers protocol and tot_len, so it
+ * is recomputed whenever they change.  Transport checksums never change:
+ * their pseudo-header uses the original protocol and the transport
+ * length, and the path header sits outside the transport segment.  For
+ * CHECKSUM_COMPLETE the packet sum covers everything from the IPv4
+ * header, so the path header's bytes are added or removed.  A valid IPv4
+ * header sums to 0 (ones' complement -0), and all headers move by
+ * multiples of 4 bytes, so moving or rewriting the IPv4 header leaves
+ * that sum unchanged.
+ */
+
+#include <linux/ip.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+
+#include "shim.h"
+
+bool mtf_shim_is_frag(const struct sk_buff *skb)
+{
+	/*
+	 * frag_max_size is set by defragmentation (conntrack loaded): a
+	 * reassembled packet is refragmented on output, so it must be
+	 * treated as the fragments it came as.
+	 */
+	return ip_is_fragment(ip_hdr(skb)) || IPCB(skb)->frag_max_size;
+}
+
+int mtf_shim_parse(struct sk_buff *skb, struct mtf_shim *sh)
+{
+	unsigned int ihl = ip_hdrlen(skb), avail, need = 0;
+	bool frag = mtf_shim_is_frag(skb);
+
+	DEBUG_NET_WARN_ON_ONCE(skb_network_offset(skb));
+	sh->ihl = ihl;
+	/* ip_rcv_core() checked ihl and trimmed the skb to tot_len. */
+	avail = skb->len - ihl;
+	if (!frag && avail >= sizeof(struct mtf_hdr)) {
+		/*
+		 * Pull the fixed part, then exactly the length it claims
+		 * (or what there is): the payload stays where it is.
+		 */
+		if (!pskb_may_pull(skb, ihl + sizeof(struct mtf_hdr)))
+			return MTF_STAT_DROP_NOMEM;
+		need = mtf_ph_claimed_len(skb->data + ihl);
+		need = clamp_t(unsigned int, need, sizeof(struct mtf_hdr),
+			       avail);
+		if (!pskb_may_pull(skb, ihl + need))
+			return MTF_STAT_DROP_NOMEM;
+	} else if (!frag) {
+		need = avail;
+		if (!pskb_may_pull(skb, ihl + need))
+			return MTF_STAT_DROP_NOMEM;
+	}
+	return mtf_ph_parse(skb->data + ihl, need, frag, &sh->ph);
+}
+
+/* Add (@sign 1) or remove (-1) @len bytes' share of a COMPLETE sum. */
+static void rcsum(struct sk_buff *skb, const void *p, unsigned int len,
+		  int sign)
+{
+	__wsum s;
+
+	if (skb->ip_summed != CHECKSUM_COMPLETE)
+		return;
+	s = csum_partial(p, len, 0);
+	skb->csum = sign > 0 ? csum_add(skb->csum, s) : csum_sub(skb->csum, s);
+}
+
+/*
+ * Move the IPv4 header by @delta bytes (negative: towards the head),
+ * with the link-layer header in front of it when it is there, so that
+ * the skb looks as if it had been received this way.
+ */
+static void move_headers(struct sk_buff *skb, unsigned int ihl, int delta)
+{
+	unsigned int mac_len = 0;
+
+	if (skb_mac_header_was_set(skb) &&
+	    skb_mac_header(skb) + skb->mac_len == skb_network_header(skb))
+		mac_len = skb->mac_len;
+	memmove(skb->data - mac_len + delta, skb->data - mac_len,
+		mac_len + ihl);
+	if (delta < 0)
+		__skb_push(skb, -delta);
+	else
+		__skb_pull(skb, delta);
+	skb_reset_network_header(skb);
+	skb_set_transport_header(skb, ihl);
+	if (mac_len)
+		skb_set_mac_header(skb, -mac_len);
+}
+
+int mtf_shim_insert(struct sk_buff *skb, unsigned int size,
+		    unsigned int headroom, struct mtf_shim *sh,
+		    bool *expanded)
+{
+	unsigned int ihl = ip_hdrlen(skb), hlen = MTF_HDR_LEN(size, false);
+	struct iphdr *iph;
+	u8 *h;
+
+	DEBUG_NET_WARN_ON_ONCE(skb_network_offset(skb) || skb_is_gso(skb));
+	/*
+	 * Offloads find the transport header by the IP protocol, which is
+	 * about to become MTF_IPPROTO: finish the checksum now.
+	 */
+	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
+		return -ENOMEM;
+	/*
+	 * The one allocation on the marking path, when the packet came
+	 * with too little headroom or a shared head (a tap holds a clone).
+	 * Reserve the egress link-layer header too, so that output need
+	 * not reallocate a second time, and room for the link-layer header
+	 * we move along (move_headers()).
+	 */
+	headroom = max_t(unsigned int, headroom, skb->mac_len) + hlen;
+	*expanded = skb_headroom(skb) < headroom || skb_header_cloned(skb);
+	if (skb_cow_head(skb, headroom))
+		return -ENOMEM;
+
+	move_headers(skb, ihl, -(int)hlen);
+	iph = ip_hdr(skb);
+	h = skb->data + ihl;
+	h[0] = iph->protocol;
+	h[1] = mtf_ph_ver_flags(0);
+	h[2] = mtf_ph_size_ptr(size, 0);
+	h[3] = 0;
+	memset(h + sizeof(struct mtf_hdr), 0, hlen - sizeof(struct mtf_hdr));
+	rcsum(skb, h, hlen, 1);
+
+	iph->protocol = MTF_IPPROTO;
+	iph->tot_len = htons(ntohs(iph->tot_len) + hlen);
+	ip_send_check(iph);
+
+	sh->ihl = ihl;
+	sh->ph = (struct mtf_ph) {
+		.nexthdr = h[0], .size = size, .ptr = 0, .len = hlen,
+	};
+	return 0;
+}
+
+void mtf_shim_write_slot(struct sk_buff *skb, struct mtf_shim *sh,
+			 __be32 addr, __be32 mark)
+{
+	struct mtf_slot4 slot = { .addr = addr, .mark = mark };
+	u8 *h = mtf_shim_hdr(skb, sh);
+	u8 *p = h + sizeof(struct mtf_hdr) + sh->ph.ptr * sizeof(slot);
+
+	rcsum(skb, h, sizeof(struct mtf_hdr), -1);
+	rcsum(skb, p, sizeof(slot), -1);
+	memcpy(p, &slot, sizeof(slot));
+	sh->ph.ptr++;
+	h[2] = mtf_ph_size_ptr(sh->ph.size, sh->ph.ptr);
+	rcsum(skb, h, sizeof(struct mtf_hdr), 1);
+	rcsum(skb, p, sizeof(slot), 1);
+}
+
+int mtf_shim_strip(struct sk_buff *skb, const struct mtf_shim *sh)
+{
+	unsigned int ihl = sh->ihl, hlen = sh->ph.len;
+	struct iphdr *iph;
+
+	/* A clone (a tap, a multicast copy) must not see the change. */
+	if (skb_ensure_writable(skb, ihl + hlen))
+		return -ENOMEM;
+	iph = ip_hdr(skb);
+	rcsum(skb, (u8 *)iph + ihl, hlen, -1);
+	iph->protocol = sh->ph.nexthdr;
+	iph->tot_len = htons(ntohs(iph->tot_len) - hlen);
+	move_headers(skb, ihl, hlen);
+	ip_send_check(ip_hdr(skb));
+	return 0;
+}
