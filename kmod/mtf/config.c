@@ -75,7 +75,7 @@ const struct nla_policy mtf_nl_config_set_policy[MTF_A_MAX + 1] = {
 static size_t config_size(void)
 {
 	return nla_total_size(0) +			/* CONFIG */
-	       2 * nla_total_size(sizeof(u8)) +		/* SLOTS, SUFFIX_LEN */
+	       2 * nla_total_size(sizeof(u8)) +	/* SLOTS, SUFFIX_LEN */
 	       9 * nla_total_size(sizeof(u32));		/* the rest */
 }
 

@@ -130,7 +130,8 @@ int mtf_nl_dev_get(struct sk_buff *skb, struct genl_info *info)
 	}
 	hdr = genlmsg_put_reply(msg, info, &mtf_genl_family, 0,
 				MTF_CMD_DEV_GET);
-	ret = !hdr ? -EMSGSIZE : put_dev(msg, dev, mtf_dev_roles(mtf_net(net), dev));
+	ret = hdr ? put_dev(msg, dev, mtf_dev_roles(mtf_net(net), dev)) :
+		    -EMSGSIZE;
 	rcu_read_unlock();
 	if (ret) {
 		nlmsg_free(msg);
