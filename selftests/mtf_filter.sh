@@ -101,11 +101,17 @@ test_lifetime() {
 	local e0 e1 e2 x0 x1 n d
 	mtf filter flush
 	x0=$(stat filter_expired) || return 1
-	# Default lifetime: Ttmp = filter_timeout_ms = 1 s.
+	# Default lifetime: Ttmp = filter_timeout_ms, 1 s unless configured;
+	# 6 s here so that the check does not race emulation speed.
+	[ "$(mtf -j config show | jq .filter_timeout_ms)" = 1000 ] ||
+		fail "default Ttmp is not 1000 ms" || return 1
+	cmd mtf config set filter-timeout 6000 || return 1
 	cmd mtf filter add $G2,$R dst $V || return 1
+	mtf config set filter-timeout 1000
 	e0=$(filters '.slots[0].addr == "10.100.0.2"' | jq '.[0].expires_ms // 0')
-	echo "default lifetime: expires_ms $e0"
-	[ "$e0" -le 1000 ] && [ "$e0" -gt 0 ] || fail "default lifetime is not 1 s" || return 1
+	echo "lifetime without TIMEOUT_MS: expires_ms $e0"
+	[ "$e0" -le 6000 ] && [ "$e0" -gt 0 ] ||
+		fail "absent TIMEOUT_MS does not take the configured default" || return 1
 	# A longer one, long enough to watch under emulation (TCG), where
 	# every mtfctl call takes a good part of a second.
 	cmd mtf filter add $G1,$R dst $V timeout 8000 || return 1
@@ -127,28 +133,42 @@ test_lifetime() {
 	[ $((x1 - x0)) -eq 2 ] || fail "filter_expired did not grow by 2"
 }
 
-# ratelimit KIND LIMIT SENDRATE LEN: pass rate within 10% of LIMIT.
-ratelimit() {
-	local kind=$1 limit=$2 rate=$3 len=$4 out secs f hits drops bytes got want
+# ratelimit_once KIND LIMIT SENDRATE LEN: prints the passed rate per s.
+ratelimit_once() {
+	local kind=$1 limit=$2 rate=$3 len=$4 out secs f hits drops bytes
 	mtf filter flush
-	cmd mtf filter add $G1,$R dst $V rate-limit "$kind" "$limit" permanent || return 1
-	out=$(send -d $V -p $G1,$R -c $((rate * 3)) -r "$rate" -l "$len") || return 1
-	echo "$out"
+	cmd mtf filter add $G1,$R dst $V rate-limit "$kind" "$limit" permanent >&2 || return 1
+	out=$(send -d $V -p $G1,$R -c $((rate * 4)) -r "$rate" -l "$len" 2>&1) || return 1
 	secs=$(awk '/^sent/ { print $5 }' <<<"$out")
 	f=$(filters 'true') || return 1
 	hits=$(jq '.[0].hits' <<<"$f")
 	drops=$(jq '.[0].drops' <<<"$f")
 	bytes=$(jq '.[0].bytes' <<<"$f")
+	echo "$kind: hits $hits drops $drops over ${secs}s" >&2
 	if [ "$kind" = pps ]; then
-		got=$(awk -v p=$((hits - drops)) -v s="$secs" 'BEGIN { printf "%d", p / s }')
+		awk -v p=$((hits - drops)) -v s="$secs" 'BEGIN { printf "%d\n", p / s }'
 	else
-		got=$(awk -v p=$((hits - drops)) -v b="$bytes" -v h="$hits" -v s="$secs" \
-			'BEGIN { printf "%d", p * b / h * 8 / s }')
+		awk -v p=$((hits - drops)) -v b="$bytes" -v h="$hits" -v s="$secs" \
+			'BEGIN { printf "%d\n", p * b / h * 8 / s }'
 	fi
-	want=$limit
-	echo "$kind: hits $hits drops $drops over ${secs}s: passed $got/s, limit $want/s"
-	[ $((got * 10)) -ge $((want * 9)) ] && [ $((got * 10)) -le $((want * 11)) ] ||
-		fail "passed rate not within 10% of the limit"
+}
+
+# ratelimit KIND LIMIT SENDRATE LEN: passed rate within 10% of LIMIT.
+# Under emulation the sender or the receiving softirq is sometimes
+# descheduled for longer than the bucket's 100 ms depth, and credit
+# unused during such a gap is lost: that can only lower the passed rate.
+# So a low result is retried (3 runs at most); a high one fails at once,
+# as it would be a limiter bug.
+ratelimit() {
+	local limit=$2 got try
+	for try in 1 2 3; do
+		got=$(ratelimit_once "$@") || return 1
+		echo "run $try: passed $got/s, limit $limit/s"
+		[ $((got * 10)) -le $((limit * 11)) ] ||
+			fail "passed rate above the limit + 10%" || return 1
+		[ $((got * 10)) -ge $((limit * 9)) ] && return 0
+	done
+	fail "passed rate below the limit - 10% in 3 runs"
 }
 
 test_ratelimit_pps() { ratelimit pps 400 1200 18; }

@@ -51,8 +51,13 @@
 #define MTF_GC_PASS		HZ		/* full pass over the table */
 #define MTF_GC_SLICES		8		/* ... in this many runs */
 #define MTF_GC_MIN_BUCKETS	4096		/* per run, at least */
-/* Token bucket depth: 50 ms at the configured rate (plus one packet). */
-#define MTF_RL_BURST_NS		(50 * NSEC_PER_MSEC)
+/*
+ * Token bucket depth: 100 ms at the configured rate (plus one packet).
+ * Shallower buckets lose credit whenever arrivals bunch up (a sender
+ * descheduled for a while, NAPI batches), so the passed rate falls short
+ * of the setting; deeper ones let longer bursts through.
+ */
+#define MTF_RL_BURST_NS		(100 * NSEC_PER_MSEC)
 #define MTF_SHORT_SLOTS		3
 
 static struct kmem_cache *filter_cache_short __read_mostly;
