@@ -34,7 +34,8 @@ D_LIB := $(BUILD)/lib/libroamcommon.a
 D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
 	$(BIN)/roam-fileserver $(BIN)/roam-fetch $(BIN)/roamd
 D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
-	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e
+	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e \
+	$(BUILD)/tests/roam-roamd-e2e
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
@@ -89,6 +90,14 @@ $(BIN)/roamd: $(D_ROAMD_OBJS) $(D_ROAMD_NL_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(USER_LDLIBS)
 
+# The selftests' UDP attacker (selftests/roam_fig2.sh).
+D_FLOOD := $(BUILD)/selftests/roam-udp-flood
+daemons: $(D_FLOOD)
+$(D_FLOOD): $(OBJ)/$(D_DIR)/tests/udp-flood.o
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^
+
 $(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(D_LIB)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
@@ -96,6 +105,11 @@ $(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(D_LIB)
 
 # The end-to-end test is a script; it finds the binaries next to itself.
 $(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS)
+	$(quiet) GEN $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
+
+$(BUILD)/tests/roam-roamd-e2e: $(D_DIR)/tests/roamd-e2e.sh $(D_BINS) $(BIN)/roamctl
 	$(quiet) GEN $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)install -m 0755 $< $@

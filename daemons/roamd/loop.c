@@ -55,6 +55,14 @@ static void connect_authd(struct roamd *r, uint64_t now, struct roam_client **fr
 	int ret;
 
 	ret = roam_client_open(fresh, &r->cfg.client, err, sizeof(err));
+	if (ret == -EINVAL) {
+		/* Our own CA, certificate or key is unusable: no retry fixes that. */
+		log_err("%s", err);
+		r->fatal = ret;
+		r->stop = true;
+		*fresh = NULL;
+		return;
+	}
 	if (ret) {
 		log_err("cannot subscribe to authd: %s (retry in %u ms)", err, r->backoff_ms);
 		r->reconnect_at = now + r->backoff_ms;

@@ -114,10 +114,9 @@ static int client_list(struct cli *cli, int argc, char **argv)
 		sp = strchr(line, ' ');
 		if (sp)
 			*sp++ = 0;
-		out_obj_begin(&cli->out, NULL);
+		/* Each element is a fresh root object. */
 		out_str(&cli->out, "name", line);
 		out_str(&cli->out, "state", sp ? sp : "unknown");
-		out_obj_end(&cli->out);
 		out_list_elem(&cli->out);
 	}
 	free(lines);

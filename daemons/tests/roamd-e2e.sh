@@ -1,0 +1,128 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# End-to-end test of roamd, the demo file service and roamctl's authd
+# commands, without the kernel module (roamd --no-gate), in a private
+# network namespace whose loopback is shaped to 1 Mb/s:
+#
+#   roam-fetch (alice) --- lo, 1 Mb/s ---> 127.0.0.{1,2,3}:800{1,2,3}
+#        |  TLS                              roam-fileserver, run by
+#        v                                   roamd srv1/srv2/srv3 only
+#   authd 127.0.0.1:PORT <--- TLS ---------- while active
+#     ^ admin socket <- roamctl client|threat|auth
+#
+# Prints TAP; exit 0 all passed, 1 some failed, 4 skipped.
+
+set -u
+HERE=$(cd "$(dirname "$0")" && pwd)
+BIN=${BIN:-$HERE/../bin}
+
+# A network namespace of our own: as root, or as a user namespace's root.
+if [ -z "${ROAMD_E2E_INNER:-}" ]; then
+	for u in "unshare -n" "unshare -rn"; do
+		if $u true 2>/dev/null; then
+			ROAMD_E2E_INNER=1 exec $u "$0" "$@"
+		fi
+	done
+	echo "TAP version 13"; echo "1..0 # SKIP cannot create a network namespace"; exit 4
+fi
+
+for f in authd roamd roam-fileserver roam-fetch roamctl; do
+	if [ ! -x "$BIN/$f" ]; then
+		echo "TAP version 13"; echo "1..0 # SKIP $BIN/$f not built"; exit 4
+	fi
+done
+
+T=$(mktemp -d /tmp/roamd-e2e.XXXXXX)
+chmod 700 "$T"
+mkdir -m 700 "$T/state" "$T/files" "$T/run"
+cleanup() {
+	jobs -p | xargs -r kill 2>/dev/null
+	wait 2>/dev/null
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+
+n=0 pass=0 fail=0
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n $1"; }
+nok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n $1"; }
+check() { local d=$1; shift; if "$@"; then ok "$d"; else nok "$d"; fi; }
+busywait() {
+	local ms=$1; shift
+	for _ in $(seq $((ms / 50))); do "$@" && return 0; sleep 0.05; done
+	return 1
+}
+
+echo "TAP version 13"
+echo "1..12"
+
+ip link set lo up mtu 1500
+tc qdisc add dev lo root tbf rate 1mbit burst 10kb latency 200ms 2>/dev/null ||
+	echo "# tc not available: transfers are fast and may not cross a roam"
+head -c 125000 /dev/urandom >"$T/files/f1"
+head -c 600000 /dev/urandom >"$T/files/f4"
+
+ctl() { "$BIN/roamctl" "$@" socket "$T/adm.sock"; }
+PORT=$((20000 + RANDOM % 20000))
+"$BIN/authd" -d "$T/state" -l 127.0.0.1:$PORT -s "$T/adm.sock" --chain-len 10000 \
+	-p 127.0.0.1:8001 -p 127.0.0.2:8002 -p 127.0.0.3:8003 \
+	--min-ms 2000 --max-low-ms 4000 --max-high-ms 3000 >"$T/authd.log" 2>&1 &
+busywait 10000 test -S "$T/adm.sock"
+for c in alice srv1 srv2 srv3; do ctl client add $c dir "$T" >/dev/null; done
+check "roamctl client add writes the credentials" \
+	test -s "$T/alice.crt" -a "$(stat -c %a "$T/alice.key")" = 600
+check "roamctl -j client list lists them" \
+	test "$("$BIN/roamctl" -j client list socket "$T/adm.sock" | grep -o '"active"' | wc -l)" = 4
+
+roamd() {	# i: roamd for server i, with the file server as its service
+	exec "$BIN/roamd" --no-gate --ca "$T/ca.crt" --cert "$T/srv$1.crt" --key "$T/srv$1.key" \
+		-P $PORT --self 127.0.0.$1:800$1 -s "$T/adm.sock" --state-dir "$T/run" \
+		-- "$BIN/roam-fileserver" -l 127.0.0.$1:800$1 -d "$T/files"
+}
+for i in 1 2 3; do roamd $i >"$T/roamd$i.log" 2>&1 & eval "R$i=\$!"; done
+
+fetch() {
+	"$BIN/roam-fetch" --ca "$T/ca.crt" --cert "$T/alice.crt" --key "$T/alice.key" -P $PORT "$@"
+}
+fetch -f f1 -f f4 -f f1 -o "$T" >"$T/fetch.json" 2>"$T/fetch.err"
+rc=$?
+sed 's/^/# /' "$T/fetch.json"
+check "three transfers finish byte-exact across roams" \
+	test $rc = 0 -a "$(grep -c '"ok":true' "$T/fetch.json")" = 3
+check "the assembled files equal the originals" cmp -s "$T/f4" "$T/files/f4"
+f4_mig=$(sed -n 's/.*"file":"f4".*"migrations":\([0-9]*\).*/\1/p' "$T/fetch.json")
+check "the 600 kB transfer migrated at least once (${f4_mig:-?})" test "${f4_mig:-0}" -ge 1
+check "roamd stops the old server's service after the window" \
+	grep -q "service stopped" "$T/roamd1.log" "$T/roamd2.log" "$T/roamd3.log"
+
+ctl threat high >/dev/null
+check "roamctl threat high; auth status shows it (JSON)" \
+	test "$("$BIN/roamctl" -j auth status socket "$T/adm.sock" | grep -o '"threat":"[a-z]*"')" = '"threat":"high"'
+"$BIN/roamctl" threat medium socket "$T/adm.sock" 2>/dev/null
+rc1=$?
+"$BIN/roamctl" auth status socket "$T/nonexistent.sock" 2>/dev/null
+rc2=$?
+check "roamctl exit codes: usage 2, unreachable authd 1" test $rc1 = 2 -a $rc2 = 1
+
+"$BIN/roamd" --bogus >/dev/null 2>&1
+rc1=$?
+"$BIN/roamd" --no-gate --ca "$T/ca.crt" --cert "$T/srv1.crt" --key "$T/srv1.key" -P $PORT \
+	--self 10.9.9.9:1 -s none --state-dir "$T/run" >/dev/null 2>"$T/self.err"
+rc2=$?
+check "roamd: bad usage exits 2; a --self outside the pool exits 1 with a reason" \
+	test $rc1 = 2 -a $rc2 = 1 -a -n "$(grep 'not in the pool' "$T/self.err")"
+
+ctl client revoke alice >/dev/null
+fetch -f f1 -t 3000 >/dev/null 2>"$T/rev.err"
+check "a revoked client gets no schedule" test $? = 1
+
+kill -TERM $R1 $R2 $R3
+wait $R1; a=$?; wait $R2; b=$?; wait $R3; c=$?
+check "roamd exits 0 on SIGTERM" test $a$b$c = 000
+check "no file server outlives its roamd" busywait 3000 bash -c '! pgrep -f "[r]oam-fileserver -l 127.0.0" >/dev/null'
+
+if [ $fail -ne 0 ]; then
+	for f in "$T"/roamd*.log "$T/fetch.err"; do echo "# $f:"; tail -15 "$f" | sed 's/^/#   /'; done
+fi
+echo "# $pass passed, $fail failed"
+[ $fail -eq 0 ]
