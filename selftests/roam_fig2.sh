@@ -1,0 +1,318 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Proactive server roaming end to end, in the shape of the paper's
+# Figure 2 (seed 000, scaled down): three pool servers behind 1 Mb/s
+# links, an authenticator, clients and an attacker, two routers.
+#
+#   cl   alice  10.0.1.1 --.                           1 Mb/s (tbf, both ways)
+#   rev  bob    10.0.2.1 --+                        .======== srv1 10.0.21.1:8000
+#   grd  greedy 10.0.3.1 --+-- r1 ---- 5 ms ---- r2 +======== srv2 10.0.22.1:8000
+#   out  (none) 10.0.6.1 --+    10.0.100.1/.2       '======== srv3 10.0.23.1:8000
+#   atk         10.0.4.1 --+                        each server: roam.ko gate,
+#   auth authd  10.0.5.1 --'                        roamd, roam-fileserver
+#
+# authd hands out keys with 2-4 s intervals (2-3 s at threat high); every
+# roamd follows the schedule, switches its gate and runs the file server
+# only while its server is active.  Checks:
+#   (a) 1 Mbit transfers and a 4 Mbit one finish byte-exact across roams,
+#       with migrations counted;
+#   (b) a UDP flood at the old address is dropped at its gate, the
+#       transfer time stays bounded, and the attack raises the threat;
+#   (c) a revoked client is cut off from keys and dropped at the gates;
+#   (d) an unsubscribed client gets no schedule, its probes of inactive
+#       addresses are dropped;
+#   (e) a client over its contract is warned, allowed again after the
+#       roam, then blocked and revoked.
+
+. "$(dirname "$0")/lib.sh"
+
+require_root
+require_modules roam
+require_cmd ip tc jq openssl sha256sum
+
+ROAMD=$BINDIR/roamd AUTHD=$BINDIR/authd FETCH=$BINDIR/roam-fetch
+FILESERVER=$BINDIR/roam-fileserver FLOOD=$TOP/build/selftests/roam-udp-flood
+for f in "$ROAMD" "$AUTHD" "$FETCH" "$FILESERVER" "$FLOOD" "$ROAMCTL"; do
+	[ -x "$f" ] || skip_all "$f not built (make tools daemons)"
+done
+
+T=$(mktemp -d /tmp/roam_fig2.XXXXXX)
+chmod 700 "$T"
+mkdir -m 700 "$T/creds" "$T/run" "$T/files"
+SOCK=$T/admin.sock
+PORT=8000
+AUTH=10.0.5.1
+declare -A SRV=([1]=10.0.21.1 [2]=10.0.22.1 [3]=10.0.23.1)
+
+cleanup() {
+	local ns
+	for ns in "${NS_LIST[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	done
+	sleep 0.3
+	cleanup_all_ns
+	mod_unload roam
+	[ -n "${KEEP:-}" ] || rm -rf "$T"
+}
+trap cleanup EXIT
+
+mod_load roam || exit $KSFT_FAIL
+
+# ------------------------------------------------------------ topology ---
+shape() {	# ns dev: 1 Mb/s, as the paper's bottleneck
+	ip netns exec "$1" tc qdisc add dev "$2" root tbf rate 1mbit burst 10kb latency 100ms
+}
+
+setup_topology() {
+	local i leaf net
+	setup_ns cl rev grd out atk auth r1 r2 srv1 srv2 srv3 || return 1
+	net=1
+	for leaf in cl rev grd atk auth out; do
+		case $leaf in
+		cl) net=1 ;; rev) net=2 ;; grd) net=3 ;; atk) net=4 ;; auth) net=5 ;; out) net=6 ;;
+		esac
+		veth_pair "${!leaf}" eth0 10.0.$net.1/24 "$r1" "l$net" 10.0.$net.254/24 || return 1
+		ip -n "${!leaf}" route add default via 10.0.$net.254 || return 1
+	done
+	veth_pair "$r1" wan 10.0.100.1/24 "$r2" wan 10.0.100.2/24 || return 1
+	ip netns exec "$r1" tc qdisc add dev wan root netem delay 5ms || return 1
+	ip netns exec "$r2" tc qdisc add dev wan root netem delay 5ms || return 1
+	ip -n "$r2" route add default via 10.0.100.1 || return 1
+	for i in 1 2 3; do
+		local s=srv$i
+		veth_pair "${!s}" eth0 10.0.2$i.1/24 "$r2" "s$i" 10.0.2$i.254/24 || return 1
+		ip -n "${!s}" route add default via 10.0.2$i.254 || return 1
+		ip -n "$r1" route add 10.0.2$i.0/24 via 10.0.100.2 || return 1
+		shape "$r2" "s$i" && shape "${!s}" eth0 || return 1
+	done
+	ip netns exec "$r1" sysctl -qw net.ipv4.ip_forward=1 &&
+		ip netns exec "$r2" sysctl -qw net.ipv4.ip_forward=1
+}
+setup_topology || exit $KSFT_FAIL
+
+# ------------------------------------------------------------- helpers ---
+actl() { "$ROAMCTL" "$@" socket "$SOCK"; }
+status() { actl -j auth status | jq -er "$1"; }
+srv_stat() { jget "${!1}" "$ROAMCTL" ".stats.$2"; }	# srvN counter
+sum_stat() { echo $(( $(srv_stat srv1 "$1") + $(srv_stat srv2 "$1") + $(srv_stat srv3 "$1") )); }
+srv_of() { local i; for i in 1 2 3; do [ "${SRV[$i]}" = "$1" ] && echo "srv$i"; done; }
+fetch() {	# ns name args...: roam-fetch with NAME's credential
+	local ns=$1 name=$2; shift 2
+	ip netns exec "$ns" "$FETCH" --ca "$T/creds/ca.crt" --cert "$T/creds/$name.crt" \
+		--key "$T/creds/$name.key" -H $AUTH -P 7443 "$@"
+}
+jfield() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" | tr -d '"'; }
+wait_roam() {	# wait until the epoch changes; prints the new epoch
+	local e0 e n
+	e0=$(status .epoch)
+	for n in $(seq 120); do
+		e=$(status .epoch)
+		[ "$e" != "$e0" ] && break
+		sleep 0.05
+	done
+	echo "$e"
+}
+
+# The revocation hook tells every gate: what a deployment does over its
+# management network, here with roamctl in each server's namespace.
+cat >"$T/hook" <<EOF
+#!/bin/bash
+[ "\$1" = revoke ] || exit 0
+shift 2
+for a in "\$@"; do
+	for ns in $srv1 $srv2 $srv3; do
+		$ROAMCTL -n \$ns gate client set "\${a%:*}" state blocked
+	done
+done >>"$T/hook.log" 2>&1
+EOF
+chmod 755 "$T/hook"
+
+head -c 125000 /dev/urandom >"$T/files/f1"	# 1 Mbit, the paper's file
+head -c 500000 /dev/urandom >"$T/files/f4"	# 4 Mbit: longer than any epoch
+head -c 2000000 /dev/urandom >"$T/files/f16"
+
+start_all() {
+	local i
+	ip netns exec "$auth" "$AUTHD" -d "$T/authd" -l $AUTH:7443 -s "$SOCK" \
+		--san "IP:$AUTH" -p ${SRV[1]}:$PORT -p ${SRV[2]}:$PORT -p ${SRV[3]}:$PORT \
+		--min-ms 2000 --max-low-ms 4000 --max-high-ms 3000 --chain-len 100000 \
+		--revoke-hook "$T/hook" >"$T/authd.log" 2>&1 &
+	busywait 15000 test -S "$SOCK" || { cat "$T/authd.log"; return 1; }
+	for n in alice bob greedy srv1 srv2 srv3; do
+		actl client add $n dir "$T/creds" >/dev/null || return 1
+	done
+	for i in 1 2 3; do
+		local s=srv$i
+		# ip netns exec execs roamd: $! is its pid; the rc goes to a file.
+		(
+			ip netns exec "${!s}" "$ROAMD" --ca "$T/creds/ca.crt" \
+				--cert "$T/creds/$s.crt" --key "$T/creds/$s.key" -H $AUTH -P 7443 \
+				--self ${SRV[$i]}:$PORT -s "$SOCK" --state-dir "$T/run" \
+				--attack-pps 300 --quiet-ms 8000 --contract greedy,10.0.3.1,100 \
+				-- "$FILESERVER" -l ${SRV[$i]}:$PORT -d "$T/files" \
+				>"$T/roamd$i.log" 2>&1 &
+			echo $! >"$T/roamd$i.pid"
+			wait $!
+			echo $? >"$T/roamd$i.rc"
+		) &
+	done
+}
+
+gates_follow() {	# every gate has the active server authd reports
+	local a i
+	a=$(status .server_addr) || return 1
+	for i in 1 2 3; do
+		local s=srv$i
+		[ "$(ip netns exec "${!s}" "$ROAMCTL" -j gate show | jq -r .active)" = "${a%:*}" ] ||
+			return 1
+	done
+}
+
+# ------------------------------------------------------------- tests ---
+t_start() {
+	busywait 20000 gates_follow || { fail "gates do not follow the schedule"; tail -5 "$T"/roamd*.log; return 1; }
+	wait_roam >/dev/null
+	busywait 5000 gates_follow || fail "gates lost the schedule after a roam"
+}
+
+t_transfers() {
+	local f out=$T/a.json ok=0
+	fetch "$cl" alice -f f1 -f f1 -f f1 -f f1 -f f4 -t 60000 >"$out" 2>"$T/a.err" ||
+		{ cat "$out" "$T/a.err"; return 1; }
+	cat "$out"
+	for f in f1 f4; do
+		grep "\"file\":\"$f\"" "$out" | jfield sha256 | sort -u >"$T/sums"
+		[ "$(cat "$T/sums")" = "$(sha256sum "$T/files/$f" | cut -d' ' -f1)" ] ||
+			{ fail "$f: sha256 differs"; return 1; }
+	done
+	ok=$(grep '"file":"f4"' "$out" | jfield migrations)
+	echo "migrations: $(jfield migrations <"$out" | awk '{ s += $1 } END { print s }') in all, $ok for the 4 Mbit file"
+	[ "$ok" -ge 1 ] || fail "the 4 Mbit file crossed no roam"
+	grep '"file":"f4"' "$out" | jfield ms >"$T/base_ms"
+}
+
+t_cleanup_old() {
+	grep -h "transition window over" "$T"/roamd*.log | head -3
+	grep -qh "service stopped" "$T"/roamd*.log || fail "no old service was stopped"
+}
+
+t_attack() {
+	local old srv d0 d1 ms base e
+	wait_roam >/dev/null
+	old=$(status .server_addr); old=${old%:*}
+	e=$(wait_roam)
+	srv=$(srv_of "$old")
+	d0=$(srv_stat "$srv" drop_inactive)
+	echo "flooding the old active server $old ($srv) at 1.5 Mb/s (1500 pps x 125 B) from epoch $e on"
+	ip netns exec "$atk" "$FLOOD" "$old" $PORT 1500 125 8 >"$T/flood.out" 2>&1 &
+	fetch "$cl" alice -f f4 -t 60000 >"$T/b.json" 2>"$T/b.err" || { cat "$T/b.json" "$T/b.err"; return 1; }
+	wait
+	cat "$T/b.json" "$T/flood.out"
+	d1=$(srv_stat "$srv" drop_inactive)
+	ms=$(jfield ms <"$T/b.json"); base=$(cat "$T/base_ms")
+	echo "drop_inactive at $srv: $d0 -> $d1; f4 took $ms ms under attack, $base ms without"
+	[ $((d1 - d0)) -gt 1000 ] || fail "the flood was not dropped at the old server's gate"
+	[ "$ms" -le $((2 * base + 8000)) ] || fail "the attack hurt the transfer too much"
+}
+
+t_threat() {
+	grep -h "threat level" "$T"/roamd*.log | head -2
+	grep -qh "attack signal.*threat level high" "$T"/roamd*.log ||
+		{ fail "no roamd raised the threat"; return 1; }
+	busywait 20000 bash -c "[ \"\$($ROAMCTL -j auth status socket $SOCK | jq -r .threat)\" = low ]" ||
+		fail "the threat was not lowered after the quiet period"
+}
+
+t_revoke() {
+	local rc b0 b1 t0 t1
+	fetch "$rev" bob -f f16 -t 15000 --stall-ms 1000 >"$T/c.json" 2>"$T/c.err" &
+	local pid=$!
+	sleep 3
+	b0=$(sum_stat drop_blocked)
+	t0=$(date +%s%3N)
+	actl client revoke bob >/dev/null || return 1
+	busywait 4000 bash -c "[ \$(( \$(ip netns exec $srv1 $ROAMCTL -j status | jq .stats.drop_blocked) + \$(ip netns exec $srv2 $ROAMCTL -j status | jq .stats.drop_blocked) + \$(ip netns exec $srv3 $ROAMCTL -j status | jq .stats.drop_blocked) )) -gt $b0 ]" ||
+		{ fail "bob's packets are not dropped as blocked"; cat "$T/hook.log"; }
+	t1=$(date +%s%3N)
+	b1=$(sum_stat drop_blocked)
+	echo "bob revoked: blocked at the gates within $((t1 - t0)) ms (drop_blocked $b0 -> $b1)"
+	wait $pid; rc=$?
+	cat "$T/c.json"
+	[ $rc = 1 ] && grep -q '"ok":false' "$T/c.json" || { fail "bob's transfer finished"; return 1; }
+	fetch "$rev" bob -f f1 -t 3000 >/dev/null 2>"$T/c2.err"
+	[ $? = 1 ] && grep -q "revoked" "$T/c2.err" || { cat "$T/c2.err"; fail "bob can still subscribe"; }
+}
+
+t_outsider_cert() {
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+		-keyout "$T/creds/mallory.key" -out "$T/creds/mallory.crt" -subj /CN=alice \
+		-days 1 >/dev/null 2>&1 || return 1
+	chmod 600 "$T/creds/mallory.key"
+	fetch "$out" mallory -f f1 -t 3000 >"$T/d.json" 2>"$T/d.err"
+	[ $? = 1 ] && grep -q '"cannot subscribe"' "$T/d.json" || { cat "$T/d.json" "$T/d.err"; return 1; }
+	head -1 "$T/d.err"
+}
+
+t_outsider_probe() {
+	local i a left s d0 d1
+	busywait 8000 bash -c "[ \$(( \$($ROAMCTL -j auth status socket $SOCK | jq .epoch_end_ms) - \$(date +%s%3N) )) -gt 1800 ]" ||
+		{ fail "no epoch with time left"; return 1; }
+	a=$(status .server_addr); a=${a%:*}
+	for i in 1 2 3; do [ "${SRV[$i]}" != "$a" ] && s=srv$i && break; done
+	d0=$(srv_stat $s drop_inactive)
+	ip netns exec "$out" "$FETCH" --static ${SRV[${s#srv}]}:$PORT -f f1 -t 1200 --connect-ms 300 \
+		>"$T/d2.json" 2>/dev/null && { fail "the probe found a server"; return 1; }
+	d1=$(srv_stat $s drop_inactive)
+	echo "probes of inactive $s (${SRV[${s#srv}]}) while $a was active: drop_inactive $d0 -> $d1"
+	[ "$d1" -gt "$d0" ] || fail "the probes were not dropped at the gate"
+}
+
+t_contract() {
+	local a e
+	a=$(status .server_addr); a=${a%:*}
+	echo "greedy floods the active server $a at 400 pps (contract: 100 pps)"
+	ip netns exec "$grd" "$FLOOD" "$a" $PORT 400 100 1 >/dev/null
+	busywait 3000 grep -qh "greedy.*warned" "$T"/roamd*.log || { fail "greedy not warned"; return 1; }
+	e=$(wait_roam)
+	busywait 3000 grep -qh "greedy: allowed again" "$T"/roamd*.log || fail "no second chance"
+	a=$(status .server_addr); a=${a%:*}
+	echo "epoch $e: greedy floods the new active server $a"
+	ip netns exec "$grd" "$FLOOD" "$a" $PORT 400 100 1 >/dev/null
+	busywait 3000 grep -qh "greedy.*blocked and revoked" "$T"/roamd*.log || { fail "greedy not blocked"; return 1; }
+	grep -h "greedy" "$T"/roamd*.log
+	busywait 3000 bash -c "$ROAMCTL client list socket $SOCK | grep -q 'greedy revoked'" ||
+		fail "greedy not revoked at authd"
+}
+
+t_daemons_exit() {
+	local i rc=0
+	for i in 1 2 3; do
+		kill -0 "$(cat "$T/roamd$i.pid")" 2>/dev/null || { fail "roamd $i died"; rc=1; }
+	done
+	grep -h "error" "$T"/roamd*.log | grep -v "contract\|revoke" | head -5
+	for i in 1 2 3; do
+		kill -TERM "$(cat "$T/roamd$i.pid")"
+	done
+	for i in 1 2 3; do
+		busywait 5000 test -s "$T/roamd$i.rc" || { fail "roamd $i does not exit"; rc=1; continue; }
+		[ "$(cat "$T/roamd$i.rc")" = 0 ] || { fail "roamd $i exit status $(cat "$T/roamd$i.rc")"; rc=1; }
+	done
+	return $rc
+}
+
+ktap_header 11
+# Started here, not in run_test's subshell: the daemons outlive each test.
+start_all || { cat "$T/authd.log"; exit $KSFT_FAIL; }
+run_test "authd, 3 roamd, gates follow the schedule" t_start
+run_test "(a) 4x 1 Mbit + 4 Mbit byte-exact across roams, migrations > 0" t_transfers
+run_test "old server's service stopped after the transition window" t_cleanup_old
+run_test "(b) flood at the old address dropped at its gate; transfer bounded" t_attack
+run_test "(b) attack signal raises the threat; lowered when quiet" t_threat
+run_test "(c) revoked client: no keys, dropped at the gates" t_revoke
+run_test "(d) foreign certificate: no schedule" t_outsider_cert
+run_test "(d) outsider's probes of an inactive address dropped" t_outsider_probe
+run_test "(e) contract: warned, second chance after roam, blocked + revoked" t_contract
+run_test "authd survives everything" kill -0 "$(ip netns pids "$auth" | head -1)"
+run_test "roamd alive; exits 0 on SIGTERM" t_daemons_exit
+ktap_finish
