@@ -35,7 +35,7 @@ D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
 	$(BIN)/roam-fileserver $(BIN)/roam-fetch $(BIN)/roamd
 D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e \
-	$(BUILD)/tests/roam-roamd-e2e
+	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
@@ -97,6 +97,13 @@ $(D_FLOOD): $(OBJ)/$(D_DIR)/tests/udp-flood.o
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^
+
+# roamd's objects but main, with the netlink layer; no kernel needed.
+$(BUILD)/tests/roam-roamd-test: $(OBJ)/$(D_DIR)/tests/roamd-test.o \
+	$(filter-out %/main.o,$(D_ROAMD_OBJS)) $(D_ROAMD_NL_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(USER_LDLIBS)
 
 $(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(D_LIB)
 	$(quiet) LD $@

@@ -264,10 +264,15 @@ static int on_data(struct xfer *x)
 	return take(x, buf, (size_t)n);
 }
 
-static void report(const struct xfer *x, uint64_t ms, bool ok)
+static void report(struct xfer *x, uint64_t ms, bool ok)
 {
 	char hex[65] = "";
 	uint8_t got[32];
+
+	/* The error may quote the server's text: keep the JSON line valid. */
+	for (char *p = x->error; *p; p++)
+		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
+			*p = '\'';
 
 	if (ok) {
 		EVP_DigestFinal_ex(x->md, got, NULL);
