@@ -73,14 +73,16 @@ nft_set() {	# size
 	ip netns exec "$router" nft flush ruleset
 	[ "$n" -gt 0 ] || return 0
 	{
-		echo "table ip b { set s { type ipv4_addr; size $((n + 1)); }"
-		echo "chain f { type filter hook forward priority 0; ip saddr @s drop; } }"
-		awk -v n="$n" 'BEGIN { for (i = 0; i < n; i += 10000) {
+		echo "table ip b {"
+		echo "	set s { type ipv4_addr; size $((n + 1)); }"
+		echo "	chain f { type filter hook forward priority 0; ip saddr @s drop; }"
+		echo "}"
+		awk -v n="$n" 'BEGIN { for (i = 0; i < n; i += 1000) {
 			printf "add element ip b s { "
-			for (j = i; j < i + 10000 && j < n; j++)
+			for (j = i; j < i + 1000 && j < n; j++)
 				printf "%s172.%d.%d.%d", (j > i ? ", " : ""), 16 + int(j / 65536) % 16, int(j / 256) % 256, j % 256
 			print " }" } }'
-	} | ip netns exec "$router" nft -f -
+	} | ip netns exec "$router" nft -f - 2>&1 | head -c 300
 }
 
 echo "# kernel $(uname -r), $(nproc) vCPUs, ${SECS}s runs, $ROUNDS rounds"
