@@ -8,7 +8,7 @@
 #   cl   alice  10.0.1.1 --.                           1 Mb/s (tbf, both ways)
 #   rev  bob    10.0.2.1 --+                        .======== srv1 10.0.21.1:8000
 #   grd  greedy 10.0.3.1 --+-- r1 ---- 5 ms ---- r2 +======== srv2 10.0.22.1:8000
-#   out  (none) 10.0.6.1 --+    10.0.100.1/.2       '======== srv3 10.0.23.1:8000
+#   outsider    10.0.6.1 --+    10.0.100.1/.2       '======== srv3 10.0.23.1:8000
 #   atk         10.0.4.1 --+                        each server: roam.ko gate,
 #   auth authd  10.0.5.1 --'                        roamd, roam-fileserver
 #
@@ -66,11 +66,11 @@ shape() {	# ns dev: 1 Mb/s, as the paper's bottleneck
 
 setup_topology() {
 	local i leaf net
-	setup_ns cl rev grd out atk auth r1 r2 srv1 srv2 srv3 || return 1
+	setup_ns cl rev grd outsider atk auth r1 r2 srv1 srv2 srv3 || return 1
 	net=1
-	for leaf in cl rev grd atk auth out; do
+	for leaf in cl rev grd atk auth outsider; do
 		case $leaf in
-		cl) net=1 ;; rev) net=2 ;; grd) net=3 ;; atk) net=4 ;; auth) net=5 ;; out) net=6 ;;
+		cl) net=1 ;; rev) net=2 ;; grd) net=3 ;; atk) net=4 ;; auth) net=5 ;; outsider) net=6 ;;
 		esac
 		veth_pair "${!leaf}" eth0 10.0.$net.1/24 "$r1" "l$net" 10.0.$net.254/24 || return 1
 		ip -n "${!leaf}" route add default via 10.0.$net.254 || return 1
@@ -159,6 +159,15 @@ start_all() {
 	done
 }
 
+show_gates() {
+	local i
+	echo "authd: $(actl -j auth status)"
+	for i in 1 2 3; do
+		local s=srv$i
+		echo "$s gate: $(ip netns exec "${!s}" "$ROAMCTL" -j gate show 2>&1)"
+	done
+}
+
 gates_follow() {	# every gate has the active server authd reports
 	local a i
 	a=$(status .server_addr) || return 1
@@ -171,7 +180,7 @@ gates_follow() {	# every gate has the active server authd reports
 
 # ------------------------------------------------------------- tests ---
 t_start() {
-	busywait 20000 gates_follow || { fail "gates do not follow the schedule"; tail -5 "$T"/roamd*.log; return 1; }
+	busywait 20000 gates_follow || { fail "gates do not follow the schedule"; show_gates; return 1; }
 	wait_roam >/dev/null
 	busywait 5000 gates_follow || fail "gates lost the schedule after a roam"
 }
@@ -212,7 +221,7 @@ t_attack() {
 	d1=$(srv_stat "$srv" drop_inactive)
 	ms=$(jfield ms <"$T/b.json"); base=$(cat "$T/base_ms")
 	echo "drop_inactive at $srv: $d0 -> $d1; f4 took $ms ms under attack, $base ms without"
-	[ $((d1 - d0)) -gt 1000 ] || fail "the flood was not dropped at the old server's gate"
+	[ $((d1 - d0)) -gt 500 ] || fail "the flood was not dropped at the old server's gate"
 	[ "$ms" -le $((2 * base + 8000)) ] || fail "the attack hurt the transfer too much"
 }
 
@@ -249,19 +258,26 @@ t_outsider_cert() {
 		-keyout "$T/creds/mallory.key" -out "$T/creds/mallory.crt" -subj /CN=alice \
 		-days 1 >/dev/null 2>&1 || return 1
 	chmod 600 "$T/creds/mallory.key"
-	fetch "$out" mallory -f f1 -t 3000 >"$T/d.json" 2>"$T/d.err"
-	[ $? = 1 ] && grep -q '"cannot subscribe"' "$T/d.json" || { cat "$T/d.json" "$T/d.err"; return 1; }
+	fetch "$outsider" mallory -f f1 -t 3000 >"$T/d.json" 2>"$T/d.err"
+	# Refused in the handshake, or right after it (TLS 1.3): no schedule either way.
+	[ $? = 1 ] && grep -q '"event":"error"' "$T/d.json" && ! grep -q '"transfer"' "$T/d.json" ||
+		{ cat "$T/d.json" "$T/d.err"; return 1; }
 	head -1 "$T/d.err"
 }
 
 t_outsider_probe() {
-	local i a left s d0 d1
-	busywait 8000 bash -c "[ \$(( \$($ROAMCTL -j auth status socket $SOCK | jq .epoch_end_ms) - \$(date +%s%3N) )) -gt 1800 ]" ||
-		{ fail "no epoch with time left"; return 1; }
+	local i a left s d0 d1 n
+	# Right after a roam: at least 2 s (the minimum interval) to probe in.
+	for n in 1 2 3; do
+		wait_roam >/dev/null
+		left=$(( $(status .epoch_end_ms) - $(date +%s%3N) ))
+		[ $left -gt 1300 ] && break
+	done
+	[ $left -gt 1300 ] || { fail "no epoch with time left"; return 1; }
 	a=$(status .server_addr); a=${a%:*}
 	for i in 1 2 3; do [ "${SRV[$i]}" != "$a" ] && s=srv$i && break; done
 	d0=$(srv_stat $s drop_inactive)
-	ip netns exec "$out" "$FETCH" --static ${SRV[${s#srv}]}:$PORT -f f1 -t 1200 --connect-ms 300 \
+	ip netns exec "$outsider" "$FETCH" --static ${SRV[${s#srv}]}:$PORT -f f1 -t 1200 --connect-ms 300 \
 		>"$T/d2.json" 2>/dev/null && { fail "the probe found a server"; return 1; }
 	d1=$(srv_stat $s drop_inactive)
 	echo "probes of inactive $s (${SRV[${s#srv}]}) while $a was active: drop_inactive $d0 -> $d1"
@@ -270,6 +286,8 @@ t_outsider_probe() {
 
 t_contract() {
 	local a e
+	# At the start of an epoch, so the flood meets the server it aims at.
+	wait_roam >/dev/null
 	a=$(status .server_addr); a=${a%:*}
 	echo "greedy floods the active server $a at 400 pps (contract: 100 pps)"
 	ip netns exec "$grd" "$FLOOD" "$a" $PORT 400 100 1 >/dev/null
@@ -315,4 +333,10 @@ run_test "(d) outsider's probes of an inactive address dropped" t_outsider_probe
 run_test "(e) contract: warned, second chance after roam, blocked + revoked" t_contract
 run_test "authd survives everything" kill -0 "$(ip netns pids "$auth" | head -1)"
 run_test "roamd alive; exits 0 on SIGTERM" t_daemons_exit
+if [ $_ktap_fail -ne 0 ]; then
+	for f in "$T"/roamd*.log "$T/authd.log" "$T/hook.log"; do
+		echo "# $f:"; tail -n 25 "$f" 2>/dev/null | sed 's/^/#   /'
+	done
+fi
+[ -n "${ROAM_FIG2_LOGS:-}" ] && cp "$T"/*.log "$T"/*.json "$ROAM_FIG2_LOGS"/ 2>/dev/null
 ktap_finish

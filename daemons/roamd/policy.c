@@ -151,7 +151,8 @@ static enum policy_action strike(struct roamd *r, uint32_t addr, uint64_t epoch,
 	act = policy_decide(&s->strikes, &s->epoch, epoch);
 	*strikes_out = s->strikes;
 	if (fd >= 0) {
-		if (ftruncate(fd, 0) == 0) {
+		/* The reader left the shared offset at the end: rewind. */
+		if (ftruncate(fd, 0) == 0 && lseek(fd, 0, SEEK_SET) == 0) {
 			f = fdopen(dup(fd), "w");
 			for (unsigned int i = 0; f && i < n; i++) {
 				in.s_addr = tab[i].addr;

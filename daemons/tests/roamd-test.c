@@ -7,7 +7,10 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
@@ -179,13 +182,64 @@ static void test_policy(void)
 	       "a blocked client stays blocked");
 }
 
+static int strikes_of(const char *dir)
+{
+	char path[256], line[128];
+	unsigned int k = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/strikes", dir);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f) || sscanf(line, "10.0.3.1 %u", &k) != 1)
+		k = 99;
+	/* Exactly one line per client, no garbage after it. */
+	if (fgets(line, sizeof(line), f))
+		k = 98;
+	fclose(f);
+	return (int)k;
+}
+
+/* The shared strikes file across two roamds, as after a roam. */
+static void test_strikes_file(void)
+{
+	static struct roamd a, b;
+	char dir[] = "/tmp/roamd-test.XXXXXX";
+
+	if (!mkdtemp(dir)) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	a.cfg.state_dir = b.cfg.state_dir = dir;
+	contract_parse("greedy,10.0.3.1,100", &a.cfg.contracts[0]);
+	b.cfg.contracts[0] = a.cfg.contracts[0];
+	a.cfg.ncontracts = b.cfg.ncontracts = 1;
+	a.applied_epoch = b.applied_epoch = 5;
+	policy_on_violation(&a, inet_addr("10.0.3.1"));
+	policy_on_violation(&a, inet_addr("10.0.3.1"));
+	tap_ok(strikes_of(dir) == 1 && a.cfg.contracts[0].warned_here,
+	       "strikes file: one strike after two violations in one epoch");
+	b.applied_epoch = 6;
+	policy_on_violation(&b, inet_addr("10.0.3.1"));
+	tap_ok(strikes_of(dir) == 2 && !b.cfg.contracts[0].warned_here,
+	       "another roamd, after the roam, sees the strike and blocks");
+	policy_on_violation(&b, inet_addr("10.9.9.9"));
+	tap_ok(strikes_of(dir) == 2, "a client without a contract leaves the record alone");
+	snprintf(dir + strlen(dir), 10, "/strikes");
+	unlink(dir);
+	dir[strlen(dir) - 8] = 0;
+	rmdir(dir);
+}
+
 int main(void)
 {
-	tap_plan(18);
+	tap_plan(21);
 	test_setup_msg();
 	test_client_msg();
 	test_events();
 	test_args();
 	test_policy();
+	test_strikes_file();
 	return tap_done();
 }
