@@ -121,7 +121,7 @@ for r in $(seq "$ROUNDS"); do
 	measure mtf-0
 	have=0
 	for n in $SIZES; do
-		ip netns exec "$router" "$INSTALL" $((n - have)) 1 10.0.2.1 >/dev/null || exit 1
+		ip netns exec "$router" "$INSTALL" $((n - have)) 1 10.0.2.1 256 0 "$have" >/dev/null || exit 1
 		have=$n
 		measure "mtf-$n"
 	done

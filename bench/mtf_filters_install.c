@@ -4,9 +4,9 @@
  * namespace with bulk FILTER_ADD messages and report the rate, to measure
  * the kernel side of a bulk add without a CLI's text parsing in front.
  *
- *   mtf_filters_install N [K] [DST] [MSG_KB] [TIMEOUT_MS]
+ *   mtf_filters_install N [K] [DST] [MSG_KB] [TIMEOUT_MS] [FIRST]
  *
- * Filter i: K slots (default 2), slot j = (10.200.0.0 + i, mark i ^ j),
+ * Filters FIRST (default 0) .. FIRST + N - 1; filter i: K slots (default 2), slot j = (10.200.0.0 + i, mark i ^ j),
  * destination DST (default 10.0.2.1), src "*", permanent unless
  * TIMEOUT_MS.  Messages hold up to MSG_KB KiB (default 256) of filters;
  * each is acknowledged before the next.  Prints one line:
@@ -117,6 +117,8 @@ int main(int argc, char **argv)
 	const char *dsts = argc > 3 ? argv[3] : "10.0.2.1";
 	size_t size = (argc > 4 ? atoi(argv[4]) : 256) * 1024;
 	uint32_t timeout = argc > 5 ? atoi(argv[5]) : 0;
+	unsigned long first = argc > 6 ? strtoul(argv[6], NULL, 0) : 0;
+	int one = 1;
 	struct nlmsghdr *nlh;
 	struct in_addr dst;
 	uint16_t fam = 0;
@@ -125,7 +127,7 @@ int main(int argc, char **argv)
 	double t0;
 
 	if (argc < 2 || !k || k > MTF_MAX_SLOTS || inet_pton(AF_INET, dsts, &dst) != 1) {
-		fprintf(stderr, "usage: mtf_filters_install N [K] [DST] [MSG_KB] [TIMEOUT_MS]\n");
+		fprintf(stderr, "usage: mtf_filters_install N [K] [DST] [MSG_KB] [TIMEOUT_MS] [FIRST]\n");
 		return 2;
 	}
 	n = strtoul(argv[1], NULL, 0);
@@ -136,6 +138,13 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	portid = mnl_socket_get_portid(nl);
+	/*
+	 * Without CAP_ACK an error echoes the whole 256 KiB request, which
+	 * the receive buffer truncates (libmnl: ENOSPC); EXT_ACK for the
+	 * kernel's message.
+	 */
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
 	/* A message must fit the socket's send buffer. */
 	sndbuf = size * 2;
 	setsockopt(mnl_socket_get_fd(nl), SOL_SOCKET, SO_SNDBUFFORCE, &sndbuf, sizeof(sndbuf));
@@ -150,7 +159,7 @@ int main(int argc, char **argv)
 	t0 = now();
 	while (i < n) {
 		nlh = msg_start(buf, fam, MTF_CMD_FILTER_ADD);
-		while (i < n && !put_filter(nlh, size, i, k, dst.s_addr, timeout))
+		while (i < n && !put_filter(nlh, size, first + i, k, dst.s_addr, timeout))
 			i++;
 		ret = talk(nlh, NULL, NULL);
 		if (ret) {
