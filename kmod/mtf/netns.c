@@ -57,16 +57,21 @@ err_free_stats:
 	return ret;
 }
 
+/*
+ * Unregistering a hook does not wait for packets still inside it on other
+ * CPUs.  Doing it in pre_exit does: the pernet core runs an RCU grace
+ * period between pre_exit and exit, both for a dying namespace and for
+ * module unload, so exit can free what the hooks use.
+ */
+static void __net_exit pernet_pre_exit(struct net *net)
+{
+	mtf_hooks_unregister(net);
+}
+
 static void __net_exit pernet_exit(struct net *net)
 {
 	struct mtf_net *mn = mtf_net(net);
 
-	/*
-	 * Unregistering waits for hooks still running on other CPUs, so no
-	 * packet can touch the counters once they are freed.
-	 */
-	mtf_hooks_unregister(net);
-	/* Both wait for packets still in a hook before freeing. */
 	mtf_path_net_exit(net);
 	mtf_filter_net_exit(net);
 	mtf_dev_net_exit(net);
@@ -76,6 +81,7 @@ static void __net_exit pernet_exit(struct net *net)
 
 static struct pernet_operations pernet_ops = {
 	.init = pernet_init,
+	.pre_exit = pernet_pre_exit,
 	.exit = pernet_exit,
 	.id = &mtf_net_id,
 	.size = sizeof(struct mtf_net),
