@@ -47,7 +47,10 @@ $(D_ALL_OBJS): USER_CFLAGS += $(D_CFLAGS)
 # admin library: every binary linking roamctl's objects (roamctl, its
 # tests and fuzzers) gets libroamcommon.a; OpenSSL only where needed.
 USER_LDLIBS += $(D_LIB) -Wl,--as-needed $(D_LIBS) -Wl,--no-as-needed
+# Order-only: whatever links USER_LDLIBS links tools/lib objects (or, for
+# the fuzzers, roamctl's admin.o), so the archive exists before any link.
 $(OBJ)/tools/roamctl/admin.o $(BUILD)/obj-fuzz/tools/roamctl/admin.o: | $(D_LIB)
+$(LIBNL_OBJS) $(BUILD)/bench/mtf_filters_install: | $(D_LIB)
 
 .PHONY: daemons daemons-tests fuzz-daemons
 all: daemons
