@@ -140,6 +140,7 @@ $(BUILD)/fuzz/roam-%-fuzz: $(D_DIR)/fuzz/%-fuzz.c $(D_COMMON_SRCS) $(wildcard $(
 	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -o $@ $< $(D_COMMON_SRCS) $(D_LIBS)
 
 fuzz: fuzz-daemons
+fuzz-build: $(D_FUZZERS)
 fuzz-daemons: $(D_FUZZERS)
 	$(Q)set -e; for f in $(D_FUZZERS); do \
 		n=$$(basename $$f); c=$(BUILD)/fuzz/$$n.corpus; mkdir -p $$c; \
