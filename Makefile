@@ -111,6 +111,9 @@ check: deps
 demo: deps
 	$(Q)$(TOP)/scripts/demo
 
+# Long fuzzing of every target (FUZZ_SECONDS each); make check runs 5 s.
+fuzz: fuzz-tools fuzz-daemons
+
 clean:
 	$(Q)if [ -n "$(KDIR)" ]; then $(MAKE) -C $(KDIR) M=$(TOP) clean >/dev/null; fi
 	$(Q)rm -rf $(BUILD)
