@@ -2,138 +2,252 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Filter table benchmark (issue 3), run inside one VM by
-# `make bench-mtf-filters`:
+# `make bench-mtf-filters` (or selftests/vm/run ... -- bench/mtf_filters.sh):
 #
-#   client (10.0.1.1) --veth-- (10.0.1.254) router (10.0.2.254) --veth-- (10.0.2.1) server
+#   client --- R1 ------------------- R2 -------------------------- server
+#   10.0.1.1   10.0.1.254  10.0.3.1   10.0.3.254  10.0.2.254       10.0.2.1
+#              eth0        eth1       eth0        eth1             eth0
+#              border-ingress         border-ingress, strip-egress (eth1)
+#              (inserts the header)   (writes slot 1, filters a 2-slot
+#                                      suffix, strips towards the server)
 #
-# 1. Bulk install rate and memory: N two-slot filters with
-#    build/bench/mtf_filters_install (kernel side only, no CLI parsing),
-#    memory from MemAvailable before/after.
-# 2. Forwarding of 64-byte UDP (iperf3 -u -b 0 -l 64) through the router:
-#      plain    no module
-#      nft N    no module, an nftables hash set of N addresses looked up
-#               in the forward hook for every packet (no match)
-#      mtf N    mtf.ko marking at the router (border-ingress on eth0,
-#               strip-egress on eth1) and N filters of the same
-#               (suffix length, prefix length) class as the traffic, so
-#               every packet probes the table (no match)
-#    nft runs alternate with plain runs; mtf runs go 0, 1k, 100k, 1M
-#    filters (installed cumulatively, flushed between rounds, since a
-#    million filters cannot come and go for every run).  All is repeated
-#    ROUNDS times; ratios are against the mean plain rate, with min..max
-#    over the rounds.  The filters (slot addresses in 10.200/16) never
-#    match the traffic, whose one slot is the router's.
+# Traffic: pktgen in R1 ("xmit_mode netif_receive" on R1's eth0, as if
+# the client had sent it), one 64-byte-frame UDP flow 10.0.1.1 ->
+# 10.0.2.2.  10.0.2.2 is a static neighbour on R2 pointing at the server's
+# MAC; the server (not forwarding) drops it in routing, cheaply.  The
+# pktgen thread runs the whole path (R1 synchronously, R2 and the server
+# from the softirq at its local_bh_enable) on CPU 0: a closed loop, no
+# queue overflows; everything else here is pinned to CPU 1.  The rate is
+# the server's eth0 rx_packets over SECS seconds.
 #
-# Environment: ROUNDS (3), SECS (5), SIZES ("1000 100000 1000000").
+# Configurations (same topology):
+#   plain     no module loaded, no nftables base chain
+#   nft-N     no module; in R2 a forward-hook chain "ip saddr . ip daddr
+#             @s drop" with a hash set of N saddr . daddr elements (none
+#             match the traffic); the sets are loaded once at the start,
+#             only the chain is added / deleted
+#   mtf-N     mtf.ko: R1 inserts the header (hdr_inserted), R2 writes its
+#             slot and looks the 2-slot suffix up among N filters of the
+#             same class (k 2, src *, dst 10.0.2.2; slots 10.200/16, so
+#             none matches), then strips it
+# Each round: plain, nft-1k, plain, nft-100k, plain, nft-1M, plain,
+# insmod, mtf-0, (install) mtf-1k, mtf-100k, mtf-1M, rmmod, plain.
+# Ratios are per round against the mean of that round's plain runs;
+# reported: median and min..max over the rounds.
+#
+# Before the rounds: a sanity check that one filter matching the
+# traffic's real path (marks from "mtfctl mark get") drops all of it.
+#
+# Environment: ROUNDS (5), SECS (4), SIZES ("1000 100000 1000000"),
+# PKT_SIZE (64, Ethernet frame without FCS).  Results are also written as
+# a table to $VM_OUT/mtf_filters.txt when VM_OUT is set.
 
 . "$(dirname "$0")/../selftests/lib.sh"
 
-ROUNDS=${ROUNDS:-3}
-SECS=${SECS:-5}
+ROUNDS=${ROUNDS:-5}
+SECS=${SECS:-4}
 SIZES=${SIZES:-"1000 100000 1000000"}
+PKT_SIZE=${PKT_SIZE:-64}
 INSTALL=$TOP/build/bench/mtf_filters_install
+DST=10.0.2.2
 
 require_root
 require_modules mtf
-require_cmd ip iperf3 jq nft
+require_cmd ip nft jq taskset modprobe
+[ -x "$INSTALL" ] || skip_all "$INSTALL not built (make tools)"
+
+# Control work stays off CPU 0, where pktgen and the forwarding run.
+[ "$(nproc --all)" -ge 2 ] && taskset -p -c 1-$(($(nproc --all) - 1)) $$ >/dev/null
 
 cleanup() {
-	[ -n "${server:-}" ] && ip netns pids "$server" 2>/dev/null | xargs -r kill 2>/dev/null
+	[ -n "${R1:-}" ] && echo stop > /proc/net/pktgen/pgctrl 2>/dev/null
 	cleanup_all_ns
 	mod_unload mtf
+	rmmod pktgen 2>/dev/null
 }
 trap cleanup EXIT
 
-declare -A rates
+log() { echo "# $*"; }
 
-# One measurement: received packets per second at the server.
+# ------------------------------------------------------------ topology ---
+setup_ns client R1 R2 server || exit 1
+veth_pair "$client" eth0 10.0.1.1/24 "$R1" eth0 10.0.1.254/24 || exit 1
+veth_pair "$R1" eth1 10.0.3.1/24 "$R2" eth0 10.0.3.254/24 || exit 1
+veth_pair "$R2" eth1 10.0.2.254/24 "$server" eth0 10.0.2.1/24 || exit 1
+for ns in "$R1" "$R2"; do ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1; done
+ip -n "$client" route add default via 10.0.1.254
+ip -n "$R1" route add 10.0.2.0/24 via 10.0.3.254
+ip -n "$R2" route add 10.0.1.0/24 via 10.0.3.1
+ip -n "$server" route add default via 10.0.2.254
+srv_mac=$(ip -n "$server" -j link show eth0 | jq -r '.[0].address')
+r1_mac=$(ip -n "$R1" -j link show eth0 | jq -r '.[0].address')
+ip -n "$R2" neigh add $DST lladdr "$srv_mac" dev eth1 nud permanent
+ip -n "$R1" neigh add 10.0.3.254 lladdr "$(ip -n "$R2" -j link show eth0 | jq -r '.[0].address')" dev eth1 nud permanent
+ip -n "$R1" neigh add 10.0.1.1 lladdr "$(ip -n "$client" -j link show eth0 | jq -r '.[0].address')" dev eth0 nud permanent
+
+# -------------------------------------------------------------- pktgen ---
+modprobe pktgen || skip_all "pktgen not available"
+# /proc/net is per network namespace: these are R1's pktgen files.
+pg() {	# file line
+	ip netns exec "$R1" sh -c "echo '$2' > /proc/net/pktgen/$1" ||
+		{ echo "pktgen: '$2' > $1 failed: $(ip netns exec "$R1" grep -i result /proc/net/pktgen/$1)"; exit 1; }
+}
+pg kpktgend_0 rem_device_all
+pg kpktgend_0 "add_device eth0"
+for l in "count 0" "clone_skb 0" "burst 1" "xmit_mode netif_receive" \
+	 "pkt_size $PKT_SIZE" "delay 0" "dst_mac $r1_mac" "dst $DST" \
+	 "src_min 10.0.1.1" "src_max 10.0.1.1" "udp_src_min 9" "udp_src_max 9" \
+	 "udp_dst_min 9" "udp_dst_max 9"; do
+	pg eth0 "$l"
+done
+
+rx() { ip netns exec "$server" cat /sys/class/net/eth0/statistics/rx_packets; }
+# Backlog overflows (all CPUs): 6.1 defers softirqs to ksoftirqd once it
+# runs, and pktgen can then outrun the forwarding; 6.12 does not.
+backlog_drops() {
+	local a d s=0
+	while read -r a d _; do s=$((s + 16#$d)); done < /proc/net/softnet_stat
+	echo $s
+}
+
+declare -A rates ROUND
+PLAIN_ROUND=()
+
+# Run pktgen for SECS seconds (after 0.5 s of warm-up) and record the
+# server's receive rate under $1.
 measure() {	# label
-	local j pps
-	j=$(ip netns exec "$client" iperf3 -c 10.0.2.1 -u -b 0 -l 64 -t "$SECS" -J 2>/dev/null)
-	pps=$(jq -r '.end.sum | ((.packets - .lost_packets) / .seconds) | floor' <<<"$j")
+	local r0 r1 t0 t1 d0 d1 pps pid
+	ip netns exec "$R1" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	pid=$!
+	sleep 0.5
+	r0=$(rx); t0=$(date +%s%N); d0=$(backlog_drops)
+	sleep "$SECS"
+	r1=$(rx); t1=$(date +%s%N); d1=$(backlog_drops)
+	ip netns exec "$R1" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	wait $pid 2>/dev/null
+	pps=$(( (r1 - r0) * 1000000000 / (t1 - t0) ))
 	rates[$1]="${rates[$1]:-} $pps"
-	echo "# $1: $pps pps"
+	ROUND[$1]="${ROUND[$1]:-} $round:$pps"
+	[ "$1" = plain ] && PLAIN_ROUND[$round]="${PLAIN_ROUND[$round]:-} $pps"
+	log "round $round $1: $pps pps${d1:+ (backlog drops $((d1 - d0)))}"
 }
 
-summary() {	# label baseline-label
-	awk -v l="$1" -v a="${rates[$1]}" -v b="${rates[$2]}" 'BEGIN {
-		nb = split(b, B, " "); for (i = 1; i <= nb; i++) sb += B[i]; mb = sb / nb
-		n = split(a, A, " "); mn = 1e18; mx = 0
-		for (i = 1; i <= n; i++) { r = A[i] / mb; s += r; if (r < mn) mn = r; if (r > mx) mx = r }
-		printf "%-12s %8.0f pps  ratio %.3f (%.3f..%.3f, %d runs)\n", l, s * mb / n, s / n, mn, mx, n }'
+# ------------------------------------------------------- nftables sets ---
+fmt() {	# 1000 -> 1k, 1000000 -> 1M
+	if (($1 >= 1000000 && $1 % 1000000 == 0)); then echo "$(($1 / 1000000))M"
+	elif (($1 >= 1000 && $1 % 1000 == 0)); then echo "$(($1 / 1000))k"
+	else echo "$1"; fi
 }
 
-start_server() {
-	ip netns exec "$server" iperf3 -s -D -B 10.0.2.1 >/dev/null
-	busywait 5000 ip netns exec "$server" sh -c 'ss -ltn | grep -q ":5201"'
+nft_load() {	# size
+	local n=$1 t=b$1 i c=200000 t0=$SECONDS
+	ip netns exec "$R2" nft "add table ip $t; add set ip $t s { type ipv4_addr . ipv4_addr; size $((n + 1)); }" || return 1
+	# In chunks: one transaction of a million elements takes nft a lot
+	# of memory.
+	for ((i = 0; i < n; i += c)); do
+		awk -v t="$t" -v a="$i" -v b="$((i + c < n ? i + c : n))" -v d="$DST" 'BEGIN {
+			for (i = a; i < b; i += 1000) {
+				printf "add element ip %s s { ", t
+				for (j = i; j < i + 1000 && j < b; j++)
+					printf "%s172.%d.%d.%d . %s", (j > i ? ", " : ""), 16 + int(j / 65536) % 16, int(j / 256) % 256, j % 256, d
+				print " }" } }' | ip netns exec "$R2" nft -f - || return 1
+	done
+	log "nft: loaded $(fmt "$n") elements in $((SECONDS - t0)) s"
+}
+nft_on() { ip netns exec "$R2" nft "add chain ip b$1 f { type filter hook forward priority 0; }; add rule ip b$1 f ip saddr . ip daddr @s drop"; }
+nft_off() { ip netns exec "$R2" nft "delete chain ip b$1 f"; }
+
+# ----------------------------------------------------------------- mtf ---
+M1() { ip netns exec "$R1" "$MTFCTL" "$@"; }
+M2() { ip netns exec "$R2" "$MTFCTL" "$@"; }
+
+mtf_up() {
+	mod_load mtf || return 1
+	M1 dev eth0 set border-ingress on >/dev/null &&
+	M2 dev eth0 set border-ingress on >/dev/null &&
+	M2 dev eth1 set strip-egress on >/dev/null &&
+	M2 config set filter-max 2000000 >/dev/null
 }
 
-nft_set() {	# size
-	local n=$1
-	ip netns exec "$router" nft flush ruleset
-	[ "$n" -gt 0 ] || return 0
-	{
-		echo "table ip b {"
-		echo "	set s { type ipv4_addr; size $((n + 1)); }"
-		echo "	chain f { type filter hook forward priority 0; ip saddr @s drop; }"
-		echo "}"
-		awk -v n="$n" 'BEGIN { for (i = 0; i < n; i += 1000) {
-			printf "add element ip b s { "
-			for (j = i; j < i + 1000 && j < n; j++)
-				printf "%s172.%d.%d.%d", (j > i ? ", " : ""), 16 + int(j / 65536) % 16, int(j / 256) % 256, j % 256
-			print " }" } }'
-	} | ip netns exec "$router" nft -f - 2>&1 | head -c 300
+mtf_stats() {	# tag
+	log "$1: R1 $(M1 -j status | jq -c '.stats | {hdr_inserted, headroom_expand, filter_matched}')"
+	log "$1: R2 $(M2 -j status | jq -c '.stats | {slot_written, stripped_egress, filter_matched, filter_dropped, drop_full}')"
 }
 
-echo "# kernel $(uname -r), $(nproc) vCPUs, ${SECS}s runs, $ROUNDS rounds"
-setup_line3 || exit 1
-start_server
+# --------------------------------------------------------------- start ---
+log "kernel $(uname -r), $(nproc --all) vCPUs, $(awk '/MemTotal/ { print int($2 / 1024) }' /proc/meminfo) MiB," \
+    "${SECS}s runs, $ROUNDS rounds, pktgen netif_receive $PKT_SIZE-byte frames"
+round=0
 
-# --- phase 1: no module ---------------------------------------------------
-for r in $(seq "$ROUNDS"); do
+# Sanity: the path really is marked, and one matching filter drops it.
+mtf_up || exit 1
+m1=$(M1 -j mark get $DST | jq -r .mark)
+m2=$(M2 -j mark get $DST | jq -r .mark)
+measure sanity-pass
+M2 filter add "10.0.1.254/$m1,10.0.3.254/$m2" dst $DST drop permanent >/dev/null || exit 1
+measure sanity-drop
+mtf_stats sanity
+log "sanity filter: $(M2 filter show)"
+read -r pass <<<"${rates[sanity-pass]}"; read -r dropped <<<"${rates[sanity-drop]}"
+if [ "$(M1 -j status | jq .stats.hdr_inserted)" -gt 0 ] && [ "$pass" -gt 0 ] &&
+   [ "$dropped" -eq 0 ] && [ "$(M2 -j status | jq .stats.filter_dropped)" -gt 0 ]; then
+	log "sanity: OK (marked by R1, $pass pps without the filter, $dropped pps with the matching 2-slot filter)"
+else
+	log "sanity: FAILED"; exit 1
+fi
+mod_unload mtf
+
+for n in $SIZES; do nft_load "$n" || exit 1; done
+
+ALL_LABELS="plain"
+for n in $SIZES; do ALL_LABELS+=" nft-$n"; done
+ALL_LABELS+=" mtf-0"
+for n in $SIZES; do ALL_LABELS+=" mtf-$n"; done
+
+for round in $(seq "$ROUNDS"); do
 	measure plain
 	for n in $SIZES; do
-		nft_set "$n"
-		measure "nft-$n"
-		nft_set 0
+		nft_on "$n"; measure "nft-$n"; nft_off "$n"
 		measure plain
 	done
-done
-
-# --- phase 2: mtf.ko --------------------------------------------------------
-mod_load mtf || exit 1
-M() { ip netns exec "$router" "$MTFCTL" "$@"; }
-M dev eth0 set border-ingress on >/dev/null
-M dev eth1 set strip-egress on >/dev/null
-M config set filter-max 2000000 >/dev/null
-
-echo "# install (kernel side, 1-slot filters, 256 KiB messages):"
-for n in $SIZES; do
-	avail0=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
-	ip netns exec "$router" "$INSTALL" "$n" 1 10.0.2.1 | sed 's/^/#   /'
-	avail1=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
-	echo "#   memory: $(( (avail0 - avail1) * 1024 / n )) bytes per filter (MemAvailable)"
-	M filter flush
-done
-
-for r in $(seq "$ROUNDS"); do
-	M filter flush >/dev/null
+	mtf_up || exit 1
 	measure mtf-0
 	have=0
 	for n in $SIZES; do
-		ip netns exec "$router" "$INSTALL" $((n - have)) 1 10.0.2.1 256 0 "$have" >/dev/null || exit 1
+		out=$(ip netns exec "$R2" "$INSTALL" $((n - have)) 2 $DST 256 0 "$have") || exit 1
+		[ "$round" = 1 ] && log "install $((n - have)) (to $(fmt "$n")): $out"
 		have=$n
 		measure "mtf-$n"
 	done
+	mtf_stats "round $round"
+	[ "$(M1 -j status | jq .stats.hdr_inserted)" -gt 0 ] || { log "ERROR: R1 inserted no header"; exit 1; }
+	avail0=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
+	t0=$SECONDS
+	mod_unload mtf
+	[ "$round" = 1 ] && log "rmmod with $(fmt "$have") filters: $((SECONDS - t0)) s, freed $(( ($(awk '/MemAvailable/ { print $2 }' /proc/meminfo) - avail0) / 1024 )) MiB"
+	measure plain
 done
-M -j status | jq -c '.stats | {hdr_inserted, filter_matched}' | sed 's/^/# router: /'
-# Unmarked packets never reach the filter table: say so rather than
-# report lookup costs that were not measured.
-[ "$(M -j status | jq .stats.hdr_inserted)" -gt 0 ] ||
-	echo "# WARNING: the router inserted no path header; the mtf rows measure the module's hooks without marking or filter lookups"
 
-echo "# results (ratio to plain forwarding without the module):"
-summary plain plain
-for n in $SIZES; do summary "nft-$n" plain; done
-summary mtf-0 plain
-for n in $SIZES; do summary "mtf-$n" plain; done
+# -------------------------------------------------------------- report ---
+{
+echo "kernel $(uname -r), $(nproc --all) vCPUs (qemu TCG), pktgen netif_receive in R1, $PKT_SIZE-byte UDP frames, R1 -> R2 -> server"
+echo "$ROUNDS rounds of ${SECS}s; ratio = run / mean of the same round's plain runs; median (min..max) over rounds"
+printf '%-12s %10s %10s   %-22s %s\n' config "median pps" "min..max" "ratio vs plain" "per-round pps"
+for l in $ALL_LABELS; do
+	awk -v l="$l" -v a="${ROUND[$l]}" -v pr="$(for r in $(seq "$ROUNDS"); do echo -n "$r:${PLAIN_ROUND[$r]} |"; done)" '
+	function med(arr, n,   i, j, t) {
+		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (arr[j] < arr[i]) { t = arr[i]; arr[i] = arr[j]; arr[j] = t }
+		return n % 2 ? arr[(n + 1) / 2] : (arr[n / 2] + arr[n / 2 + 1]) / 2 }
+	BEGIN {
+		np = split(pr, P, "|")
+		for (i = 1; i <= np; i++) { if (split(P[i], x, ":") < 2) continue
+			m = split(x[2], v, " "); s = 0; for (j = 1; j <= m; j++) s += v[j]; if (m) base[x[1] + 0] = s / m }
+		n = split(a, A, " "); k = 0; list = ""
+		for (i = 1; i <= n; i++) { split(A[i], x, ":"); r = x[1] + 0; p = x[2] + 0
+			k++; pps[k] = p; rat[k] = p / base[r]; list = list " " p }
+		mn = 1e18; mx = 0; rmn = 1e18; rmx = 0
+		for (i = 1; i <= k; i++) { if (pps[i] < mn) mn = pps[i]; if (pps[i] > mx) mx = pps[i]
+			if (rat[i] < rmn) rmn = rat[i]; if (rat[i] > rmx) rmx = rat[i] }
+		printf "%-12s %10d %10s   %.3f (%.3f..%.3f)   %s\n", l, med(pps, k), mn ".." mx, med(rat, k), rmn, rmx, list }'
+done
+} | tee ${VM_OUT:+"$VM_OUT/mtf_filters.txt"}
