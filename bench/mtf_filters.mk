@@ -20,5 +20,5 @@ tools: $(BENCH_MTF_INSTALL)
 bench: bench-mtf-filters
 bench-mtf-filters: modules-all tools $(BENCH_MTF_INSTALL)
 	$(Q)k=$(or $(KVER),$(firstword $(shell $(TOP)/scripts/kernels list))); \
-	$(TOP)/selftests/vm/run --kernel $$k --mem 3072 --timeout 1500 \
+	VM_TCG_THREAD=multi $(TOP)/selftests/vm/run --kernel $$k --mem 3072 --timeout 1500 \
 		--out $(BUILD)/vm/bench-$$k -- $(TOP)/bench/mtf_filters.sh
