@@ -78,13 +78,70 @@ test_roles() {
 		fail "dummy0 still listed after deletion"
 }
 
+# The packet path reads roles from a flat array by ifindex (up to 4095),
+# with a role on a higher ifindex from the xarray: a change applies to
+# the next packet either way.
+inserts_one() {	# yes|no: r1 inserts into the next packet or not
+	local i0 want=1
+	[ "$1" = no ] && want=0
+	i0=$(counter "$r1" hdr_inserted) || return 1
+	udp_send "$client" $SERVER 7777 x || return 1
+	delta_is "$r1" hdr_inserted "$i0" $want
+}
+
+test_roles_apply() {
+	inserts_one yes || return 1
+	mtf "$r1" dev eth0 set border-ingress off || return 1
+	inserts_one no || return 1
+	mtf "$r1" dev eth0 set border-ingress on || return 1
+	inserts_one yes || return 1
+	cmd ip -n "$r1" link add dummy9 index 70000 type dummy || return 1
+	mtf "$r1" dev dummy9 set account on || return 1
+	inserts_one yes || return 1
+	mtf "$r1" dev eth0 set border-ingress off || return 1
+	inserts_one no || return 1
+	mtf "$r1" dev eth0 set border-ingress on || return 1
+	cmd ip -n "$r1" link del dummy9 || return 1
+	inserts_one yes
+}
+
+# A small datagram is linear with ample tailroom: r1 makes room for the
+# header behind it (insert_tail), without reallocating.
 test_slot_r1() {
-	local want
+	local want t0 e0
+	t0=$(counter "$r1" insert_tail) || return 1
+	e0=$(counter "$r1" headroom_expand) || return 1
 	capture_start "$r3" eth0 $SERVER "$TMP/c1" || return 1
 	udp_send "$client" $SERVER 7777 hello || return 1
 	capture_wait || return 1
 	want=1110f100$(ip2hex 10.0.1.254)$(mark_hex "$r1" $SERVER)$(zslots 14)
-	expect_hdr "$TMP/c1" "$want"
+	expect_hdr "$TMP/c1" "$want" || return 1
+	delta_is "$r1" insert_tail "$t0" 1 &&
+	delta_is "$r1" headroom_expand "$e0" 0
+}
+
+# A tap on r1's ingress (a packet socket) holds a clone of the packet:
+# the header goes into r1's copy only (ip_forward() unshares the head
+# before the hooks), the tap's copy stays as it was.
+test_slot_r1_cloned() {
+	local want t0 e0 tap=$TMP/tap
+	t0=$(counter "$r1" insert_tail) || return 1
+	e0=$(counter "$r1" headroom_expand) || return 1
+	rm -f "$tap.ready"
+	ip netns exec "$r1" "$CAPTURE" -i eth0 -d $SERVER -c 1 -t 15000 \
+		-r "$tap.ready" >"$tap" 2>&1 &
+	local tpid=$!
+	busywait 10000 test -e "$tap.ready" || return 1
+	capture_start "$r3" eth0 $SERVER "$TMP/c1b" || return 1
+	udp_send "$client" $SERVER 7777 hello || return 1
+	capture_wait || return 1
+	wait $tpid || { cat "$tap"; fail "tap on r1 eth0 saw nothing"; return 1; }
+	cat "$tap"
+	grep -q '^ip proto=17 ' "$tap" || fail "the tap's copy was changed" || return 1
+	want=1110f100$(ip2hex 10.0.1.254)$(mark_hex "$r1" $SERVER)$(zslots 14)
+	expect_hdr "$TMP/c1b" "$want" || return 1
+	echo "r1: headroom_expand +$(($(counter "$r1" headroom_expand) - e0))," \
+	     "insert_tail +$(($(counter "$r1" insert_tail) - t0))"
 }
 
 test_slots_r1_r3_udp() {
@@ -108,13 +165,17 @@ test_slots_r1_r3_udp() {
 }
 
 test_tcp_local_strip() {
-	local g0 i0
+	local g0 i0 x0 t0
+	x0=$(counter "$r1" headroom_expand) || return 1
+	t0=$(counter "$r1" insert_tail) || return 1
 	g0=$(counter "$r1" gso_segmented) || return 1
 	i0=$(counter "$r1" hdr_inserted) || return 1
 	head -c 1000000 /dev/urandom >"$TMP/file" || return 1
 	tcp_transfer "$TMP/file" || return 1
 	delta_is "$r1" hdr_inserted "$i0" + || return 1
-	delta_is "$r1" gso_segmented "$g0" +
+	delta_is "$r1" gso_segmented "$g0" + || return 1
+	echo "r1: headroom_expand +$(($(counter "$r1" headroom_expand) - x0))," \
+	     "insert_tail +$(($(counter "$r1" insert_tail) - t0))"
 }
 
 test_tcp_strip_egress() {
@@ -224,9 +285,11 @@ test_unload_with_state() {
 	! mod_loaded mtf || fail "mtf still loaded"
 }
 
-ktap_header 10
+ktap_header 12
 run_test "roles: set, listed, removed with the interface" test_roles
+run_test "roles apply to the next packet (ifindex 70000 too)" test_roles_apply
 run_test "r1 inserts 15 slots and fills slot 0 (bytes on the r2-r3 link)" test_slot_r1
+run_test "a tap on r1 eth0 keeps its copy without the header" test_slot_r1_cloned
 run_test "r3 fills slot 1; server strips; UDP payload intact" test_slots_r1_r3_udp
 run_test "TCP transfer, sha256 end to end, server strips (GSO segmented)" test_tcp_local_strip
 run_test "TCP transfer, sha256 end to end, r3 strips on egress" test_tcp_strip_egress

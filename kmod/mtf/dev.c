@@ -3,8 +3,9 @@
  * Interface roles.  Writers (MTF_CMD_DEV_SET and the netdevice notifier)
  * run under RTNL, so a role can never be stored for an interface that is
  * going away: DEV_SET checks that the ifindex exists and stores under the
- * same RTNL hold in which NETDEV_UNREGISTER would erase it.  Readers on
- * the packet path only xa_load() under RCU.
+ * same RTNL hold in which NETDEV_UNREGISTER would erase it.  The packet
+ * path reads the flat copy in mn->dev_map (dev.h), which every change
+ * updates under the same RTNL hold.
  */
 
 #include <linux/rtnetlink.h>
@@ -14,6 +15,59 @@
 #include "dev.h"
 #include "netlink.h"
 
+/* No roles anywhere; never freed. */
+static struct mtf_dev_map dev_map_empty;
+
+u32 mtf_dev_roles_slow(struct mtf_net *mn, const struct net_device *dev)
+{
+	XA_STATE(xas, &mn->devs, dev->ifindex);
+	void *e;
+
+	do {
+		e = xas_load(&xas);
+	} while (xas_retry(&xas, e));
+	return xa_is_value(e) ? xa_to_value(e) : 0;
+}
+
+static void dev_map_free(struct mtf_dev_map *m)
+{
+	if (m && m != &dev_map_empty)
+		kfree_rcu(m, rcu);
+}
+
+/*
+ * Under RTNL, after the xarray changed at @ifindex.  Cannot fail: without
+ * memory for a new array it publishes none, and lookups walk the xarray.
+ */
+static void dev_map_update(struct mtf_net *mn, u32 ifindex, u32 roles)
+{
+	struct mtf_dev_map *old = rtnl_dereference(mn->dev_map), *m = NULL;
+	unsigned long i, last = 0;
+	void *e;
+
+	BUILD_BUG_ON(MTF_DEV_F_ALL > U8_MAX);
+	if (old && ifindex < old->len) {
+		WRITE_ONCE(old->roles[ifindex], roles);
+		return;
+	}
+	if (old && !roles)	/* beyond the array, and nothing to add */
+		return;
+	xa_for_each(&mn->devs, i, e)
+		last = i;
+	if (!last) {
+		m = &dev_map_empty;
+	} else if (last < MTF_DEV_MAP_MAX) {
+		m = kzalloc(struct_size(m, roles, last + 1), GFP_KERNEL);
+		if (m) {
+			m->len = last + 1;
+			xa_for_each(&mn->devs, i, e)
+				m->roles[i] = xa_to_value(e);
+		}
+	}
+	rcu_assign_pointer(mn->dev_map, m);
+	dev_map_free(old);
+}
+
 static int dev_event(struct notifier_block *nb, unsigned long event,
 		     void *ptr)
 {
@@ -21,8 +75,8 @@ static int dev_event(struct notifier_block *nb, unsigned long event,
 	struct mtf_net *mn = container_of(nb, struct mtf_net, dev_nb);
 
 	/* Also sent in the old namespace when a device moves out. */
-	if (event == NETDEV_UNREGISTER)
-		xa_erase(&mn->devs, dev->ifindex);
+	if (event == NETDEV_UNREGISTER && xa_erase(&mn->devs, dev->ifindex))
+		dev_map_update(mn, dev->ifindex, 0);
 	return NOTIFY_DONE;
 }
 
@@ -32,6 +86,7 @@ int mtf_dev_net_init(struct net *net)
 	int ret;
 
 	xa_init(&mn->devs);
+	RCU_INIT_POINTER(mn->dev_map, &dev_map_empty);
 	mn->dev_nb.notifier_call = dev_event;
 	ret = register_netdevice_notifier_net(net, &mn->dev_nb);
 	if (ret)
@@ -46,6 +101,7 @@ void mtf_dev_net_exit(struct net *net)
 
 	unregister_netdevice_notifier_net(net, &mn->dev_nb);
 	xa_destroy(&mn->devs);
+	dev_map_free(rcu_dereference_protected(mn->dev_map, true));
 }
 
 static const struct nla_policy dev_attr_policy[MTF_DEV_A_MAX + 1] = {
@@ -177,6 +233,8 @@ int mtf_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
 				      xa_mk_value(roles), GFP_KERNEL));
 	else
 		xa_erase(&mn->devs, dev->ifindex);
+	if (!ret)
+		dev_map_update(mn, dev->ifindex, roles);
 out:
 	rtnl_unlock();
 	return ret;

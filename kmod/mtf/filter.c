@@ -197,7 +197,7 @@ bool mtf_filter_drop(struct net *net, const struct mtf_slot4 *slots,
 		     unsigned int n, __be32 saddr, __be32 daddr,
 		     unsigned int len)
 {
-	struct mtf_net *mn = mtf_net(net);
+	struct mtf_net *mn = mtf_net_rcu(net);
 	struct mtf_filters *fs = READ_ONCE(mn->filters);
 	const struct mtf_ftable *t;
 	struct mtf_filter *f;

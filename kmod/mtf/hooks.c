@@ -75,11 +75,30 @@ static unsigned int drop(struct mtf_net *mn, enum mtf_stat why)
 	return NF_DROP;
 }
 
+/*
+ * The configured router address, else the ingress interface's first
+ * primary global address: what inet_select_addr(in, 0, UNIVERSE) picks,
+ * read under the hook's RCU without taking a read-side section of its
+ * own (it showed in forwarding profiles).  Without one, that function's
+ * fallback to the other interfaces.
+ */
 static __be32 router_addr(struct mtf_net *mn, const struct net_device *in)
 {
 	__be32 addr = READ_ONCE(mn->cfg.router_addr);
+	const struct in_ifaddr *ifa;
+	struct in_device *in_dev;
 
-	return addr ?: inet_select_addr(in, 0, RT_SCOPE_UNIVERSE);
+	if (addr)
+		return addr;
+	in_dev = __in_dev_get_rcu(in);
+	if (in_dev) {
+		in_dev_for_each_ifa_rcu(ifa, in_dev) {
+			if (!(ifa->ifa_flags & IFA_F_SECONDARY) &&
+			    ifa->ifa_scope == RT_SCOPE_UNIVERSE)
+				return ifa->ifa_local;
+		}
+	}
+	return inet_select_addr(in, 0, RT_SCOPE_UNIVERSE);
 }
 
 /*
@@ -92,7 +111,7 @@ static unsigned int finish(struct net *net, struct sk_buff *skb,
 			   const struct mtf_slot4 *slots, unsigned int n,
 			   unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(net);
+	struct mtf_net *mn = mtf_net_rcu(net);
 	const struct iphdr *iph = ip_hdr(skb);
 
 	if (what & PH_ACCOUNT)
@@ -114,7 +133,7 @@ static unsigned int mtf_packet(struct sk_buff *skb,
 			       const struct nf_hook_state *state,
 			       unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(state->net);
+	struct mtf_net *mn = mtf_net_rcu(state->net);
 	struct mtf_slot4 slots[MTF_MAX_SLOTS];
 	struct mtf_shim sh;
 	int err;
@@ -153,16 +172,18 @@ static unsigned int insert_one(struct sk_buff *skb,
 			       const struct mtf_slot4 *slot0,
 			       unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(state->net);
+	struct mtf_net *mn = mtf_net_rcu(state->net);
 	unsigned int size = READ_ONCE(mn->cfg.slots);
+	enum mtf_insert_how how;
 	struct mtf_shim sh;
-	bool expanded;
 
 	if (mtf_shim_insert(skb, size, LL_RESERVED_SPACE(state->out), &sh,
-			    &expanded))
+			    &how))
 		return drop(mn, MTF_STAT_DROP_NOMEM);
-	if (expanded)
+	if (how == MTF_INSERT_EXPAND)
 		mtf_stats_inc(mn->stats, MTF_STAT_HEADROOM_EXPAND);
+	else if (how == MTF_INSERT_TAIL)
+		mtf_stats_inc(mn->stats, MTF_STAT_INSERT_TAIL);
 	mtf_shim_write_slot(skb, &sh, slot0->addr, slot0->mark);
 	mtf_stats_inc(mn->stats, MTF_STAT_HDR_INSERTED);
 	mtf_stats_inc(mn->stats, MTF_STAT_SLOT_WRITTEN);
@@ -180,7 +201,7 @@ static unsigned int insert_gso(struct sk_buff *skb,
 			       const struct mtf_slot4 *slot0,
 			       unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(state->net);
+	struct mtf_net *mn = mtf_net_rcu(state->net);
 	struct sk_buff *segs, *seg, *next;
 
 	segs = skb_gso_segment(skb, 0);
@@ -215,7 +236,7 @@ static unsigned int insert(struct sk_buff *skb,
 			   const struct nf_hook_state *state,
 			   unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(state->net);
+	struct mtf_net *mn = mtf_net_rcu(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct mtf_slot4 slot0;
 	unsigned int hlen, mtu;
@@ -261,9 +282,9 @@ static unsigned int insert(struct sk_buff *skb,
 static unsigned int forward_hook(void *priv, struct sk_buff *skb,
 				 const struct nf_hook_state *state)
 {
-	struct mtf_net *mn = mtf_net(state->net);
-	u32 in = mtf_dev_roles(mn, state->in);
-	u32 out = mtf_dev_roles(mn, state->out);
+	struct mtf_net *mn = mtf_net_rcu(state->net);
+	u32 in = mtf_dev_roles_rcu(mn, state->in);
+	u32 out = mtf_dev_roles_rcu(mn, state->out);
 	unsigned int what = 0;
 
 	account(mn, skb, MTF_STAT_FWD_PACKETS, MTF_STAT_FWD_BYTES);
@@ -297,7 +318,7 @@ static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
 static unsigned int local_in_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
-	struct mtf_net *mn = mtf_net(state->net);
+	struct mtf_net *mn = mtf_net_rcu(state->net);
 
 	account(mn, skb, MTF_STAT_LOCAL_IN_PACKETS, MTF_STAT_LOCAL_IN_BYTES);
 	if (likely(ip_hdr(skb)->protocol != MTF_IPPROTO))

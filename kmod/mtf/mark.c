@@ -65,7 +65,7 @@ static bool prev_valid(const struct mtf_keys *k)
 
 __be32 mtf_mark(struct net *net, __be32 daddr)
 {
-	return mark_with(&rcu_dereference(mtf_net(net)->keys)->cur, daddr);
+	return mark_with(&rcu_dereference(mtf_net_rcu(net)->keys)->cur, daddr);
 }
 
 bool mtf_mark_verify(struct net *net, __be32 daddr, __be32 mark)

@@ -228,7 +228,7 @@ void mtf_path_account(struct net *net, const struct mtf_slot4 *slots,
 		      unsigned int n, __be32 daddr, unsigned int len,
 		      unsigned int segs)
 {
-	struct mtf_net *mn = mtf_net(net);
+	struct mtf_net *mn = mtf_net_rcu(net);
 	struct mtf_paths *ps = READ_ONCE(mn->paths);
 	struct mtf_path_key key;
 	unsigned int k;

@@ -94,12 +94,50 @@ static void move_headers(struct sk_buff *skb, unsigned int ihl, int delta)
 		skb_set_mac_header(skb, -mac_len);
 }
 
+/*
+ * Open @hlen bytes after the IPv4 header by moving what follows it in
+ * the linear part towards the tail.  The headers stay where they are.
+ */
+static void open_gap_tail(struct sk_buff *skb, unsigned int ihl,
+			  unsigned int hlen)
+{
+	unsigned int move = skb->len - ihl;
+
+	__skb_put(skb, hlen);
+	memmove(skb->data + ihl + hlen, skb->data + ihl, move);
+	skb_set_transport_header(skb, ihl);
+}
+
+/* Where the room for a header comes from, cheapest first. */
+static enum mtf_insert_how room_for(const struct sk_buff *skb,
+				    unsigned int hlen, unsigned int headroom)
+{
+	/*
+	 * In front: move the IPv4 (and link-layer) header, a few dozen
+	 * bytes, if the head has room and is ours to write.
+	 */
+	if (skb_headroom(skb) >= headroom && !skb_header_cloned(skb))
+		return MTF_INSERT_HEAD;
+	/*
+	 * Behind: move the transport bytes of the linear part instead.
+	 * Received packets usually have tailroom to spare (NIC buffers are
+	 * 2 KiB, kmalloc rounds up), but only 64 bytes or so of headroom,
+	 * and 124 are needed for 15 slots.  Linear packets only (the
+	 * payload of others is in page fragments: skb_tailroom() is 0), and
+	 * not with a clone anywhere: the whole packet moves.
+	 */
+	if (skb_tailroom(skb) >= hlen && !skb_cloned(skb))
+		return MTF_INSERT_TAIL;
+	return MTF_INSERT_EXPAND;
+}
+
 int mtf_shim_insert(struct sk_buff *skb, unsigned int size,
 		    unsigned int headroom, struct mtf_shim *sh,
-		    bool *expanded)
+		    enum mtf_insert_how *how)
 {
 	unsigned int ihl = ip_hdrlen(skb), hlen = MTF_HDR_LEN(size, false);
 	struct iphdr *iph;
+	__be16 old;
 	u8 *h;
 
 	DEBUG_NET_WARN_ON_ONCE(skb_network_offset(skb) || skb_is_gso(skb));
@@ -110,18 +148,28 @@ int mtf_shim_insert(struct sk_buff *skb, unsigned int size,
 	if (skb->ip_summed == CHECKSUM_PARTIAL && skb_checksum_help(skb))
 		return -ENOMEM;
 	/*
-	 * The one allocation on the marking path, when the packet came
-	 * with too little headroom or a shared head (a tap holds a clone).
-	 * Reserve the egress link-layer header too, so that output need
-	 * not reallocate a second time, and room for the link-layer header
-	 * we move along (move_headers()).
+	 * Room in front for the header, the link-layer header we move
+	 * along (move_headers()) and the egress link-layer header, so that
+	 * output need not reallocate.
 	 */
 	headroom = max_t(unsigned int, headroom, skb->mac_len) + hlen;
-	*expanded = skb_headroom(skb) < headroom || skb_header_cloned(skb);
-	if (skb_cow_head(skb, headroom))
-		return -ENOMEM;
-
-	move_headers(skb, ihl, -(int)hlen);
+	*how = room_for(skb, hlen, headroom);
+	switch (*how) {
+	case MTF_INSERT_TAIL:
+		open_gap_tail(skb, ihl, hlen);
+		break;
+	case MTF_INSERT_EXPAND:
+		/*
+		 * The one allocation on the marking path: too little room
+		 * on both sides, or a shared head (a tap holds a clone).
+		 */
+		if (skb_cow_head(skb, headroom))
+			return -ENOMEM;
+		fallthrough;
+	case MTF_INSERT_HEAD:
+		move_headers(skb, ihl, -(int)hlen);
+		break;
+	}
 	iph = ip_hdr(skb);
 	h = skb->data + ihl;
 	h[0] = iph->protocol;
@@ -131,9 +179,13 @@ int mtf_shim_insert(struct sk_buff *skb, unsigned int size,
 	memset(h + sizeof(struct mtf_hdr), 0, hlen - sizeof(struct mtf_hdr));
 	rcsum(skb, h, hlen, 1);
 
+	/* Incremental updates (RFC 1624): two 16-bit words change. */
+	old = *(__be16 *)&iph->ttl;
 	iph->protocol = MTF_IPPROTO;
-	iph->tot_len = htons(ntohs(iph->tot_len) + hlen);
-	ip_send_check(iph);
+	csum_replace2(&iph->check, old, *(__be16 *)&iph->ttl);
+	old = iph->tot_len;
+	iph->tot_len = htons(ntohs(old) + hlen);
+	csum_replace2(&iph->check, old, iph->tot_len);
 
 	sh->ihl = ihl;
 	sh->ph = (struct mtf_ph) {
@@ -162,15 +214,19 @@ int mtf_shim_strip(struct sk_buff *skb, const struct mtf_shim *sh)
 {
 	unsigned int ihl = sh->ihl, hlen = sh->ph.len;
 	struct iphdr *iph;
+	__be16 old;
 
 	/* A clone (a tap, a multicast copy) must not see the change. */
 	if (skb_ensure_writable(skb, ihl + hlen))
 		return -ENOMEM;
 	iph = ip_hdr(skb);
 	rcsum(skb, (u8 *)iph + ihl, hlen, -1);
+	old = *(__be16 *)&iph->ttl;
 	iph->protocol = sh->ph.nexthdr;
-	iph->tot_len = htons(ntohs(iph->tot_len) - hlen);
+	csum_replace2(&iph->check, old, *(__be16 *)&iph->ttl);
+	old = iph->tot_len;
+	iph->tot_len = htons(ntohs(old) - hlen);
+	csum_replace2(&iph->check, old, iph->tot_len);
 	move_headers(skb, ihl, hlen);
-	ip_send_check(ip_hdr(skb));
 	return 0;
 }

@@ -33,15 +33,21 @@ bool mtf_shim_is_frag(const struct sk_buff *skb);
  */
 int mtf_shim_parse(struct sk_buff *skb, struct mtf_shim *sh);
 
+enum mtf_insert_how {
+	MTF_INSERT_HEAD,	/* headers moved into the headroom */
+	MTF_INSERT_TAIL,	/* transport bytes moved into the tailroom */
+	MTF_INSERT_EXPAND,	/* head reallocated, then as HEAD */
+};
+
 /*
  * Insert an empty header of @size IPv4 slots (pointer 0).  The caller has
  * segmented GSO packets and checked the MTU.  @headroom: link-layer room
  * to leave in front for the egress device.  Returns 0, or -ENOMEM with
- * the skb unchanged; *@expanded tells whether the head was reallocated.
+ * the skb unchanged; *@how tells where the room came from.
  */
 int mtf_shim_insert(struct sk_buff *skb, unsigned int size,
 		    unsigned int headroom, struct mtf_shim *sh,
-		    bool *expanded);
+		    enum mtf_insert_how *how);
 
 /* Write slot sh->ph.ptr and advance the pointer; the caller checked that
  * there is an empty slot and made the header writable.

@@ -16,6 +16,7 @@ static const char *const names[] = {
 	[MTF_STAT_STRIPPED_EGRESS]	= "stripped_egress",
 	[MTF_STAT_STRIPPED_LOCAL]	= "stripped_local",
 	[MTF_STAT_HEADROOM_EXPAND]	= "headroom_expand",
+	[MTF_STAT_INSERT_TAIL]		= "insert_tail",
 	[MTF_STAT_GSO_SEGMENTED]	= "gso_segmented",
 	[MTF_STAT_PMTU_SENT]		= "pmtu_sent",
 	[MTF_STAT_TOO_BIG_UNMARKED]	= "too_big_unmarked",

@@ -276,7 +276,9 @@ enum mtf_stat {
 	MTF_STAT_SLOT_WRITTEN,		/* slots written (incl. inserts) */
 	MTF_STAT_STRIPPED_EGRESS,	/* headers removed on egress */
 	MTF_STAT_STRIPPED_LOCAL,	/* headers removed before delivery */
-	MTF_STAT_HEADROOM_EXPAND,	/* inserts that had to grow headroom */
+	MTF_STAT_HEADROOM_EXPAND,	/* inserts that reallocated the head */
+	MTF_STAT_INSERT_TAIL,		/* inserts that moved the transport
+					 * bytes into tailroom instead */
 	MTF_STAT_GSO_SEGMENTED,		/* GSO packets segmented to mark */
 	MTF_STAT_PMTU_SENT,		/* ICMP frag-needed sent (DF set) */
 	MTF_STAT_TOO_BIG_UNMARKED,	/* no DF, no room: sent unmarked */
