@@ -10,6 +10,9 @@
 #                                both kernels; TAP and a totals line
 #   make demo                    both defenses end to end in a VM
 #   make fuzz                    run the fuzz targets for long
+#   make bench                   benchmarks in VMs (bench/RESULTS.md):
+#                                bench-mtf-filters, bench-mtf-profile,
+#                                bench-authd
 #   make W=1 / C=1               as for the kernel: extra warnings / sparse
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -119,4 +122,4 @@ clean:
 	$(Q)rm -rf $(BUILD)
 
 help:
-	@sed -n '3,15p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'

@@ -22,3 +22,12 @@ bench-mtf-filters: modules-all tools $(BENCH_MTF_INSTALL)
 	$(Q)k=$(or $(KVER),$(firstword $(shell $(TOP)/scripts/kernels list))); \
 	VM_TCG_THREAD=multi $(TOP)/selftests/vm/run --kernel $$k --mem 3072 --timeout 1500 \
 		--out $(BUILD)/vm/bench-$$k -- $(TOP)/bench/mtf_filters.sh
+
+# Where the marking cost goes: A/B rates of the module's stages and a
+# perf profile of plain vs marking forwarding (bench/mtf_profile.sh).
+.PHONY: bench-mtf-profile
+bench: bench-mtf-profile
+bench-mtf-profile: modules-all tools
+	$(Q)k=$(or $(KVER),$(firstword $(shell $(TOP)/scripts/kernels list))); \
+	VM_TCG_THREAD=multi $(TOP)/selftests/vm/run --kernel $$k --mem 2048 --timeout 900 \
+		--out $(BUILD)/vm/profile-$$k -- $(TOP)/bench/mtf_profile.sh

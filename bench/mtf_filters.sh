@@ -250,4 +250,16 @@ for l in $ALL_LABELS; do
 			if (rat[i] < rmn) rmn = rat[i]; if (rat[i] > rmx) rmx = rat[i] }
 		printf "%-12s %10d %10s   %.3f (%.3f..%.3f)   %s\n", l, med(pps, k), mn ".." mx, med(rat, k), rmn, rmx, list }'
 done
+echo
+echo "filter cost alone (like nft-N vs plain above): mtf-N / mtf-0 of the same round; median (min..max)"
+for n in $SIZES; do
+	awk -v l="mtf-$n" -v a="${ROUND[mtf-$n]}" -v b="${ROUND[mtf-0]}" '
+	BEGIN {
+		m = split(b, B, " "); for (i = 1; i <= m; i++) { split(B[i], x, ":"); base[x[1]] = x[2] }
+		n = split(a, A, " "); k = 0
+		for (i = 1; i <= n; i++) { split(A[i], x, ":"); if (base[x[1]] > 0) r[++k] = x[2] / base[x[1]] }
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+		med = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
+		printf "%-12s %.3f (%.3f..%.3f)\n", l " / mtf-0", med, r[1], r[k] }'
+done
 } | tee ${VM_OUT:+"$VM_OUT/mtf_filters.txt"}

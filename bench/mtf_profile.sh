@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Where the marking cost goes (issue 3), run inside one VM by
+# `make bench-mtf-profile`: the topology and traffic of mtf_filters.sh
+# (pktgen 64-byte UDP, client -> R1 -> R2 -> server, closed loop on
+# vCPU 0), no filters, in A/B rounds:
+#
+#   plain       no module
+#   mtf-loaded  mtf.ko loaded, no roles: the hooks alone
+#   mtf-insert  R1 border-ingress: inserts the header and fills slot 0
+#   mtf-full    and R2 border-ingress + strip-egress: slot 1, strip
+#
+# then one `perf record -e cpu-clock` of plain and of mtf-full on vCPU 0,
+# reported per symbol (flat, >= 0.1 %) into $VM_OUT/{plain,mtf-full}.report.
+# Compare the two: a function's share in mtf-full times the mtf-full /
+# plain cost ratio is its share of plain's cost.
+#
+# Environment: ROUNDS (3), SECS (4).
+
+. "$(dirname "$0")/../selftests/lib.sh"
+
+ROUNDS=${ROUNDS:-3}
+SECS=${SECS:-4}
+DST=10.0.2.2
+
+require_root
+require_modules mtf
+require_cmd ip jq taskset modprobe perf
+
+[ "$(nproc --all)" -ge 2 ] && taskset -p -c 1-$(($(nproc --all) - 1)) $$ >/dev/null
+
+cleanup() {
+	[ -n "${R1:-}" ] && ip netns exec "$R1" sh -c 'echo stop > /proc/net/pktgen/pgctrl' 2>/dev/null
+	cleanup_all_ns
+	mod_unload mtf
+	rmmod pktgen 2>/dev/null
+}
+trap cleanup EXIT
+
+setup_ns client R1 R2 server || exit 1
+veth_pair "$client" eth0 10.0.1.1/24 "$R1" eth0 10.0.1.254/24 || exit 1
+veth_pair "$R1" eth1 10.0.3.1/24 "$R2" eth0 10.0.3.254/24 || exit 1
+veth_pair "$R2" eth1 10.0.2.254/24 "$server" eth0 10.0.2.1/24 || exit 1
+for ns in "$R1" "$R2"; do ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1; done
+ip -n "$R1" route add 10.0.2.0/24 via 10.0.3.254
+ip -n "$R2" route add 10.0.1.0/24 via 10.0.3.1
+srv_mac=$(ip -n "$server" -j link show eth0 | jq -r '.[0].address')
+r1_mac=$(ip -n "$R1" -j link show eth0 | jq -r '.[0].address')
+ip -n "$R2" neigh add $DST lladdr "$srv_mac" dev eth1 nud permanent
+ip -n "$R1" neigh add 10.0.3.254 lladdr "$(ip -n "$R2" -j link show eth0 | jq -r '.[0].address')" dev eth1 nud permanent
+
+modprobe pktgen || skip_all "pktgen not available"
+pg() { ip netns exec "$R1" sh -c "echo '$2' > /proc/net/pktgen/$1" || exit 1; }
+pg kpktgend_0 rem_device_all
+pg kpktgend_0 "add_device eth0"
+for l in "count 0" "clone_skb 0" "burst 1" "xmit_mode netif_receive" \
+	 "pkt_size 64" "delay 0" "dst_mac $r1_mac" "dst $DST" \
+	 "src_min 10.0.1.1" "src_max 10.0.1.1" "udp_src_min 9" "udp_src_max 9" \
+	 "udp_dst_min 9" "udp_dst_max 9"; do
+	pg eth0 "$l"
+done
+
+rx() { ip netns exec "$server" cat /sys/class/net/eth0/statistics/rx_packets; }
+M1() { ip netns exec "$R1" "$MTFCTL" "$@" >/dev/null; }
+M2() { ip netns exec "$R2" "$MTFCTL" "$@" >/dev/null; }
+
+declare -A rates
+measure() {	# label [perf]
+	local r0 r1 t0 t1 pid pps
+	ip netns exec "$R1" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	pid=$!
+	sleep 0.5
+	r0=$(rx); t0=$(date +%s%N)
+	if [ -n "${2:-}" ]; then
+		perf record -q -a -C 0 -e cpu-clock -o "$VM_OUT/$1.data" sleep "$SECS" 2>/dev/null
+	else
+		sleep "$SECS"
+	fi
+	r1=$(rx); t1=$(date +%s%N)
+	ip netns exec "$R1" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	wait $pid 2>/dev/null
+	pps=$(( (r1 - r0) * 1000000000 / (t1 - t0) ))
+	# perf's own cost would skew the A/B rates
+	[ -z "${2:-}" ] && rates[$1]="${rates[$1]:-} $pps"
+	echo "# round $round $1: $pps pps"
+}
+
+mtf_config() {	# loaded|insert|full
+	mod_load mtf || exit 1
+	[ "$1" = loaded ] && return
+	M1 dev eth0 set border-ingress on || exit 1
+	[ "$1" = insert ] && return
+	M2 dev eth0 set border-ingress on && M2 dev eth1 set strip-egress on || exit 1
+}
+
+echo "# kernel $(uname -r), $(nproc --all) vCPUs, ${SECS}s runs, $ROUNDS rounds"
+for round in $(seq "$ROUNDS"); do
+	measure plain
+	for c in loaded insert full; do
+		mtf_config $c
+		measure "mtf-$c"
+		mod_unload mtf
+	done
+done
+
+round=perf
+measure plain perf
+mtf_config full
+measure mtf-full perf
+echo "# R1: $(ip netns exec "$R1" "$MTFCTL" -j status | jq -c '.stats | {hdr_inserted, insert_tail, headroom_expand}')"
+mod_load mtf	# the module's symbols for the report
+for f in plain mtf-full; do
+	perf report -i "$VM_OUT/$f.data" --no-children --sort sym -q \
+		--percent-limit 0.1 -g none --kallsyms=/proc/kallsyms \
+		>"$VM_OUT/$f.report" 2>/dev/null
+done
+mod_unload mtf
+
+{
+echo "kernel $(uname -r): median pps over $ROUNDS rounds; ratio = median / plain median"
+plain=$(printf '%s\n' ${rates[plain]} | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+for l in plain mtf-loaded mtf-insert mtf-full; do
+	printf '%s\n' ${rates[$l]} | sort -n | awk -v l="$l" -v p="$plain" -v all="${rates[$l]}" \
+		'{ a[NR] = $1 } END { m = a[int((NR + 1) / 2)]; printf "%-11s %7d  %.3f   %s\n", l, m, m / p, all }'
+done
+echo "top of the mtf-full profile ($VM_OUT/mtf-full.report):"
+head -25 "$VM_OUT/mtf-full.report"
+} | tee "$VM_OUT/mtf_profile.txt"
