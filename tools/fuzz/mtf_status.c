@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct genl_sock gs;
-	static struct mtf_status st;
+	static struct genl_status st;
 	char name[16];
 	unsigned int i;
 

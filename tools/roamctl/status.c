@@ -1,9 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* roamctl status [show]: ROAM_CMD_STATUS_GET. */
-#include <errno.h>
-#include <stdio.h>
-#include <string.h>
-
 #include "roamctl.h"
 
 static const char *const names[] = {
@@ -25,62 +21,24 @@ const struct stats_names roam_stat_names = {
 	.pad = ROAM_STAT_PAD,
 };
 
+static const struct genl_status_desc desc = {
+	.cmd = ROAM_CMD_STATUS_GET,
+	.version = ROAM_A_VERSION,
+	.cookie = ROAM_A_NETNS_COOKIE,
+	.stats = ROAM_A_STATS,
+	.max = ROAM_A_MAX,
+	.names = &roam_stat_names,
+};
+
 /* genl_cb_t for the STATUS_GET reply; copies out of the receive buffer. */
 int roam_status_parse(const struct nlmsghdr *nlh, void *status)
 {
-	static const enum mnl_attr_data_type policy[ROAM_A_MAX + 1] = {
-		[ROAM_A_VERSION]		= MNL_TYPE_NUL_STRING,
-		[ROAM_A_NETNS_COOKIE]	= MNL_TYPE_U64,
-		[ROAM_A_STATS]		= MNL_TYPE_NESTED,
-	};
-	const struct nlattr *tb[ROAM_A_MAX + 1];
-	struct roam_status *st = status;
-	int ret;
-
-	ret = genl_attr_parse(nlh, policy, tb, ROAM_A_MAX);
-	if (ret < 0)
-		return ret;
-	if (tb[ROAM_A_VERSION]) {
-		snprintf(st->version, sizeof(st->version), "%s",
-			 mnl_attr_get_str(tb[ROAM_A_VERSION]));
-		st->has_version = true;
-	}
-	if (tb[ROAM_A_NETNS_COOKIE]) {
-		st->netns_cookie = mnl_attr_get_u64(tb[ROAM_A_NETNS_COOKIE]);
-		st->has_cookie = true;
-	}
-	if (tb[ROAM_A_STATS]) {
-		ret = stats_parse(tb[ROAM_A_STATS], &roam_stat_names,
-				  &st->stats);
-		if (ret < 0)
-			return ret;
-		st->has_stats = true;
-	}
-	return 0;
+	return genl_status_parse(nlh, &desc, status);
 }
 
 static int status_show(struct cli *cli, int argc, char **argv)
 {
-	static struct roam_status st;
-	int ret;
-
-	if (argc > 0)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
-	ret = cli_connect(cli);
-	if (ret != CLI_OK)
-		return ret;
-	memset(&st, 0, sizeof(st));
-	ret = genl_doit(&cli->gs, cli_req(cli, ROAM_CMD_STATUS_GET),
-			roam_status_parse, &st);
-	if (ret < 0)
-		return cli_error(cli, ret, "cannot get the status");
-	if (st.has_version)
-		out_str(&cli->out, "version", st.version);
-	if (st.has_cookie)
-		out_u64(&cli->out, "netns_cookie", st.netns_cookie);
-	if (st.has_stats)
-		stats_out(&cli->out, "stats", &st.stats, &roam_stat_names);
-	return cli_flush(cli);
+	return genl_status_show(cli, &desc, roam_status_parse, argc, argv);
 }
 
 static const struct cli_cmd status_cmds[] = {

@@ -26,8 +26,8 @@
 
 static struct genl_sock gs;
 static char buf[65536] __attribute__((aligned(8)));
-static struct mtf_status mst;
-static struct roam_status rst;
+static struct genl_status mst;
+static struct genl_status rst;
 
 static struct nlmsghdr *msg_start(void *at, uint16_t type, uint8_t cmd)
 {
