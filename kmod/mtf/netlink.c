@@ -12,6 +12,7 @@
 #include "dev.h"
 #include "mark.h"
 #include "filter.h"
+#include "../common/genl_status.h"
 #include "netlink.h"
 #include "netns.h"
 #include "path.h"
@@ -22,63 +23,24 @@
 static const struct nla_policy status_get_policy[MTF_A_MAX + 1] = {
 };
 
-static size_t status_size(void)
-{
-	size_t nstats = MTF_STAT_MAX - MTF_STAT_PAD;
-
-	return nla_total_size(sizeof(MTF_VERSION)) +	/* VERSION */
-	       nla_total_size_64bit(sizeof(u64)) +	/* NETNS_COOKIE */
-	       nla_total_size(0) +			/* STATS */
-	       nstats * nla_total_size_64bit(sizeof(u64));
-}
-
-static int put_stats(struct sk_buff *skb, struct net *net)
-{
-	u64 sum[__MTF_STAT_MAX];
-	struct nlattr *nest;
-	int i;
-
-	nest = nla_nest_start(skb, MTF_A_STATS);
-	if (!nest)
-		return -EMSGSIZE;
-	mtf_stats_read(mtf_net(net)->stats, sum);
-	for (i = MTF_STAT_PAD + 1; i <= MTF_STAT_MAX; i++) {
-		if (nla_put_u64_64bit(skb, i, sum[i], MTF_STAT_PAD)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
+static const struct genl_status_attrs status_attrs = {
+	.version = MTF_A_VERSION,
+	.cookie = MTF_A_NETNS_COOKIE,
+	.pad = MTF_A_PAD,
+	.stats = MTF_A_STATS,
+	.stat_pad = MTF_STAT_PAD,
+	.stat_max = MTF_STAT_MAX,
+};
 
 static int status_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct sk_buff *msg;
-	void *hdr;
+	u64 sum[__MTF_STAT_MAX];
 
-	msg = genlmsg_new(status_size(), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
-	hdr = genlmsg_put_reply(msg, info, &mtf_genl_family, 0,
-				MTF_CMD_STATUS_GET);
-	if (!hdr)
-		goto err_size;
-	if (nla_put_string(msg, MTF_A_VERSION, MTF_VERSION) ||
-	    nla_put_u64_64bit(msg, MTF_A_NETNS_COOKIE, compat_net_cookie(net),
-			      MTF_A_PAD) ||
-	    put_stats(msg, net))
-		goto err_size;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_size:
-	/* status_size() is wrong: a bug, but not one to crash over. */
-	nlmsg_free(msg);
-	GENL_SET_ERR_MSG(info, "status reply does not fit");
-	return -EMSGSIZE;
+	mtf_stats_read(mtf_net(net)->stats, sum);
+	return genl_status_reply(info, &mtf_genl_family, MTF_CMD_STATUS_GET,
+				 &status_attrs, MTF_VERSION,
+				 compat_net_cookie(net), sum);
 }
 
 /*

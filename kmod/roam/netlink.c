@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "gate.h"
+#include "../common/genl_status.h"
 #include "netlink.h"
 #include "netns.h"
 #include "version.h"
@@ -103,63 +104,24 @@ static const struct nla_policy client_key_req_policy[ROAM_A_MAX + 1] = {
 
 /* ------------------------------------------------------------- status */
 
-static size_t status_size(void)
-{
-	size_t nstats = ROAM_STAT_MAX - ROAM_STAT_PAD;
-
-	return nla_total_size(sizeof(ROAM_VERSION)) +	/* VERSION */
-	       nla_total_size_64bit(sizeof(u64)) +	/* NETNS_COOKIE */
-	       nla_total_size(0) +			/* STATS */
-	       nstats * nla_total_size_64bit(sizeof(u64));
-}
-
-static int put_stats(struct sk_buff *skb, struct net *net)
-{
-	u64 sum[__ROAM_STAT_MAX];
-	struct nlattr *nest;
-	int i;
-
-	nest = nla_nest_start(skb, ROAM_A_STATS);
-	if (!nest)
-		return -EMSGSIZE;
-	roam_stats_read(roam_net(net)->stats, sum);
-	for (i = ROAM_STAT_PAD + 1; i <= ROAM_STAT_MAX; i++) {
-		if (nla_put_u64_64bit(skb, i, sum[i], ROAM_STAT_PAD)) {
-			nla_nest_cancel(skb, nest);
-			return -EMSGSIZE;
-		}
-	}
-	nla_nest_end(skb, nest);
-	return 0;
-}
+static const struct genl_status_attrs status_attrs = {
+	.version = ROAM_A_VERSION,
+	.cookie = ROAM_A_NETNS_COOKIE,
+	.pad = ROAM_A_PAD,
+	.stats = ROAM_A_STATS,
+	.stat_pad = ROAM_STAT_PAD,
+	.stat_max = ROAM_STAT_MAX,
+};
 
 static int status_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
-	struct sk_buff *msg;
-	void *hdr;
+	u64 sum[__ROAM_STAT_MAX];
 
-	msg = genlmsg_new(status_size(), GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-
-	hdr = genlmsg_put_reply(msg, info, &genl_family, 0,
-				ROAM_CMD_STATUS_GET);
-	if (!hdr)
-		goto err_size;
-	if (nla_put_string(msg, ROAM_A_VERSION, ROAM_VERSION) ||
-	    nla_put_u64_64bit(msg, ROAM_A_NETNS_COOKIE, compat_net_cookie(net),
-			      ROAM_A_PAD) ||
-	    put_stats(msg, net))
-		goto err_size;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_size:
-	/* status_size() is wrong: a bug, but not one to crash over. */
-	nlmsg_free(msg);
-	GENL_SET_ERR_MSG(info, "status reply does not fit");
-	return -EMSGSIZE;
+	roam_stats_read(roam_net(net)->stats, sum);
+	return genl_status_reply(info, &genl_family, ROAM_CMD_STATUS_GET,
+				 &status_attrs, ROAM_VERSION,
+				 compat_net_cookie(net), sum);
 }
 
 /* --------------------------------------------------------------- gate */
