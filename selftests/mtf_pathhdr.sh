@@ -164,6 +164,25 @@ test_slots_r1_r3_udp() {
 	delta_is "$server" stripped_local "$s0" 1
 }
 
+# With another PRE_ROUTING hook after mtf's (an nftables chain at
+# mangle priority), mtf cannot route the packet itself and checks the
+# local table instead: the chain still sees only the original UDP packet.
+test_local_strip_before_nft() {
+	local s0 out
+	s0=$(counter "$server" stripped_local) || return 1
+	cmd ip netns exec "$server" nft "add table ip mtft;
+		add chain ip mtft pre { type filter hook prerouting priority -150; };
+		add rule ip mtft pre meta l4proto udp udp dport 7777 counter;
+		add rule ip mtft pre meta l4proto 253 counter" || return 1
+	udp_send "$client" $SERVER 7777 "seen by nft" || return 1
+	delta_is "$server" stripped_local "$s0" 1 || return 1
+	out=$(ip netns exec "$server" nft -j list chain ip mtft pre) || return 1
+	ip netns exec "$server" nft delete table ip mtft
+	echo "$out" | jq -c '.nftables[] | select(.rule) | .rule.expr'
+	[ "$(echo "$out" | jq '[.nftables[] | select(.rule) | .rule.expr[] | select(.counter) | .counter.packets] | join(",")' -r)" = "1,0" ] ||
+		fail "the prerouting chain did not see exactly the stripped UDP packet"
+}
+
 test_tcp_local_strip() {
 	local g0 i0 x0 t0
 	x0=$(counter "$r1" headroom_expand) || return 1
@@ -285,12 +304,13 @@ test_unload_with_state() {
 	! mod_loaded mtf || fail "mtf still loaded"
 }
 
-ktap_header 12
+ktap_header 13
 run_test "roles: set, listed, removed with the interface" test_roles
 run_test "roles apply to the next packet (ifindex 70000 too)" test_roles_apply
 run_test "r1 inserts 15 slots and fills slot 0 (bytes on the r2-r3 link)" test_slot_r1
 run_test "a tap on r1 eth0 keeps its copy without the header" test_slot_r1_cloned
 run_test "r3 fills slot 1; server strips; UDP payload intact" test_slots_r1_r3_udp
+run_test "stripped before a later PRE_ROUTING nftables chain sees it" test_local_strip_before_nft
 run_test "TCP transfer, sha256 end to end, server strips (GSO segmented)" test_tcp_local_strip
 run_test "TCP transfer, sha256 end to end, r3 strips on egress" test_tcp_strip_egress
 run_test "full header dropped at r3 (r1 allocates 1 slot)" test_full

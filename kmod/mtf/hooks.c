@@ -16,7 +16,10 @@
  * the sockets only ever see the original packet (a conntrack entry for
  * protocol 253 would never see a reply, and "tcp dport" rules would not
  * match).  Only the raw table (-300) and defragmentation see it with the
- * header.  The cost is a local-address lookup for MTF packets only.
+ * header.  To know "for this host" it routes the packet itself when it
+ * is the namespace's last PRE_ROUTING hook (ip_rcv_finish() keeps that
+ * route: the lookup moves, see route_now()), else it looks the
+ * destination up in the local table: a cost for MTF packets only.
  *
  * LOCAL_IN, after the filter table: counts, and strips what PRE_ROUTING
  * did not recognise as local (policy routing to a local table other than
@@ -33,6 +36,7 @@
 #include <linux/inetdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_bridge.h>
 #include <linux/skbuff.h>
 #include <net/icmp.h>
 #include <net/ip.h>
@@ -303,15 +307,52 @@ static unsigned int forward_hook(void *priv, struct sk_buff *skb,
 }
 
 static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state);
+
+/*
+ * Route the packet now, as ip_rcv_finish() would right after the hooks,
+ * when no hook comes after this one in the namespace's PRE_ROUTING: then
+ * nothing can change the addresses or the mark in between, and
+ * ip_rcv_finish() keeps the route (it looks up only without one).  So
+ * the lookup moves instead of happening twice, and "is it for this
+ * host" is the route's type.  Not for bridged packets (br_netfilter
+ * routes them itself) nor on VRF devices (routed after l3mdev_ip_rcv()).
+ * A lookup error leaves the packet to ip_rcv_finish(), which repeats it
+ * and drops.
+ */
+static bool route_now(struct sk_buff *skb, const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct nf_hook_entries *e;
+
+	if (skb_dst(skb) || netif_is_l3_slave(state->in) ||
+	    netif_is_l3_master(state->in))
+		return false;
+#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
+	if (nf_bridge_info_exists(skb))
+		return false;
+#endif
+	e = rcu_dereference(state->net->nf.hooks_ipv4[NF_INET_PRE_ROUTING]);
+	if (!e || e->hooks[e->num_hook_entries - 1].hook != pre_routing_hook)
+		return false;
+	return !ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
+				     state->in) && skb_dst(skb);
+}
+
+static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 
 	if (likely(iph->protocol != MTF_IPPROTO))
 		return NF_ACCEPT;
-	if (inet_addr_type_dev_table(state->net, state->in, iph->daddr) !=
-	    RTN_LOCAL)
+	if (route_now(skb, state)) {
+		if (skb_rtable(skb)->rt_type != RTN_LOCAL)
+			return NF_ACCEPT;
+	} else if (inet_addr_type_dev_table(state->net, state->in,
+					    iph->daddr) != RTN_LOCAL) {
 		return NF_ACCEPT;
+	}
 	return mtf_packet(skb, state, PH_ACCOUNT | PH_STRIP_LOCAL);
 }
 
