@@ -43,13 +43,12 @@
 # a table to $VM_OUT/mtf_filters.txt when VM_OUT is set.
 
 . "$(dirname "$0")/../selftests/lib.sh"
+. "$(dirname "$0")/fwd_topo.lib"
 
 ROUNDS=${ROUNDS:-5}
 SECS=${SECS:-4}
 SIZES=${SIZES:-"1000 100000 1000000"}
-PKT_SIZE=${PKT_SIZE:-64}
 INSTALL=$TOP/build/bench/mtf_filters_install
-DST=10.0.2.2
 
 require_root
 require_modules mtf
@@ -59,49 +58,12 @@ require_cmd ip nft jq taskset modprobe
 # Control work stays off CPU 0, where pktgen and the forwarding run.
 [ "$(nproc --all)" -ge 2 ] && taskset -p -c 1-$(($(nproc --all) - 1)) $$ >/dev/null
 
-cleanup() {
-	[ -n "${R1:-}" ] && echo stop > /proc/net/pktgen/pgctrl 2>/dev/null
-	cleanup_all_ns
-	mod_unload mtf
-	rmmod pktgen 2>/dev/null
-}
-trap cleanup EXIT
+trap fwd_cleanup EXIT
 
 log() { echo "# $*"; }
 
-# ------------------------------------------------------------ topology ---
-setup_ns client R1 R2 server || exit 1
-veth_pair "$client" eth0 10.0.1.1/24 "$R1" eth0 10.0.1.254/24 || exit 1
-veth_pair "$R1" eth1 10.0.3.1/24 "$R2" eth0 10.0.3.254/24 || exit 1
-veth_pair "$R2" eth1 10.0.2.254/24 "$server" eth0 10.0.2.1/24 || exit 1
-for ns in "$R1" "$R2"; do ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1; done
-ip -n "$client" route add default via 10.0.1.254
-ip -n "$R1" route add 10.0.2.0/24 via 10.0.3.254
-ip -n "$R2" route add 10.0.1.0/24 via 10.0.3.1
-ip -n "$server" route add default via 10.0.2.254
-srv_mac=$(ip -n "$server" -j link show eth0 | jq -r '.[0].address')
-r1_mac=$(ip -n "$R1" -j link show eth0 | jq -r '.[0].address')
-ip -n "$R2" neigh add $DST lladdr "$srv_mac" dev eth1 nud permanent
-ip -n "$R1" neigh add 10.0.3.254 lladdr "$(ip -n "$R2" -j link show eth0 | jq -r '.[0].address')" dev eth1 nud permanent
-ip -n "$R1" neigh add 10.0.1.1 lladdr "$(ip -n "$client" -j link show eth0 | jq -r '.[0].address')" dev eth0 nud permanent
+fwd_topo_setup || exit 1
 
-# -------------------------------------------------------------- pktgen ---
-modprobe pktgen || skip_all "pktgen not available"
-# /proc/net is per network namespace: these are R1's pktgen files.
-pg() {	# file line
-	ip netns exec "$R1" sh -c "echo '$2' > /proc/net/pktgen/$1" ||
-		{ echo "pktgen: '$2' > $1 failed: $(ip netns exec "$R1" grep -i result /proc/net/pktgen/$1)"; exit 1; }
-}
-pg kpktgend_0 rem_device_all
-pg kpktgend_0 "add_device eth0"
-for l in "count 0" "clone_skb 0" "burst 1" "xmit_mode netif_receive" \
-	 "pkt_size $PKT_SIZE" "delay 0" "dst_mac $r1_mac" "dst $DST" \
-	 "src_min 10.0.1.1" "src_max 10.0.1.1" "udp_src_min 9" "udp_src_max 9" \
-	 "udp_dst_min 9" "udp_dst_max 9"; do
-	pg eth0 "$l"
-done
-
-rx() { ip netns exec "$server" cat /sys/class/net/eth0/statistics/rx_packets; }
 # Backlog overflows (all CPUs): 6.1 defers softirqs to ksoftirqd once it
 # runs, and pktgen can then outrun the forwarding; 6.12 does not.
 backlog_drops() {
@@ -117,13 +79,13 @@ PLAIN_ROUND=()
 # server's receive rate under $1.
 measure() {	# label
 	local r0 r1 t0 t1 d0 d1 pps pid
-	ip netns exec "$R1" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	fwd_pktgen_start &
 	pid=$!
 	sleep 0.5
 	r0=$(rx); t0=$(date +%s%N); d0=$(backlog_drops)
 	sleep "$SECS"
 	r1=$(rx); t1=$(date +%s%N); d1=$(backlog_drops)
-	ip netns exec "$R1" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	fwd_pktgen_stop
 	wait $pid 2>/dev/null
 	pps=$(( (r1 - r0) * 1000000000 / (t1 - t0) ))
 	rates[$1]="${rates[$1]:-} $pps"

@@ -19,10 +19,10 @@
 # Environment: ROUNDS (3), SECS (4).
 
 . "$(dirname "$0")/../selftests/lib.sh"
+. "$(dirname "$0")/fwd_topo.lib"
 
 ROUNDS=${ROUNDS:-3}
 SECS=${SECS:-4}
-DST=10.0.2.2
 
 require_root
 require_modules mtf
@@ -30,45 +30,16 @@ require_cmd ip jq taskset modprobe perf
 
 [ "$(nproc --all)" -ge 2 ] && taskset -p -c 1-$(($(nproc --all) - 1)) $$ >/dev/null
 
-cleanup() {
-	[ -n "${R1:-}" ] && ip netns exec "$R1" sh -c 'echo stop > /proc/net/pktgen/pgctrl' 2>/dev/null
-	cleanup_all_ns
-	mod_unload mtf
-	rmmod pktgen 2>/dev/null
-}
-trap cleanup EXIT
+trap fwd_cleanup EXIT
+fwd_topo_setup || exit 1
 
-setup_ns client R1 R2 server || exit 1
-veth_pair "$client" eth0 10.0.1.1/24 "$R1" eth0 10.0.1.254/24 || exit 1
-veth_pair "$R1" eth1 10.0.3.1/24 "$R2" eth0 10.0.3.254/24 || exit 1
-veth_pair "$R2" eth1 10.0.2.254/24 "$server" eth0 10.0.2.1/24 || exit 1
-for ns in "$R1" "$R2"; do ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1; done
-ip -n "$R1" route add 10.0.2.0/24 via 10.0.3.254
-ip -n "$R2" route add 10.0.1.0/24 via 10.0.3.1
-srv_mac=$(ip -n "$server" -j link show eth0 | jq -r '.[0].address')
-r1_mac=$(ip -n "$R1" -j link show eth0 | jq -r '.[0].address')
-ip -n "$R2" neigh add $DST lladdr "$srv_mac" dev eth1 nud permanent
-ip -n "$R1" neigh add 10.0.3.254 lladdr "$(ip -n "$R2" -j link show eth0 | jq -r '.[0].address')" dev eth1 nud permanent
-
-modprobe pktgen || skip_all "pktgen not available"
-pg() { ip netns exec "$R1" sh -c "echo '$2' > /proc/net/pktgen/$1" || exit 1; }
-pg kpktgend_0 rem_device_all
-pg kpktgend_0 "add_device eth0"
-for l in "count 0" "clone_skb 0" "burst 1" "xmit_mode netif_receive" \
-	 "pkt_size 64" "delay 0" "dst_mac $r1_mac" "dst $DST" \
-	 "src_min 10.0.1.1" "src_max 10.0.1.1" "udp_src_min 9" "udp_src_max 9" \
-	 "udp_dst_min 9" "udp_dst_max 9"; do
-	pg eth0 "$l"
-done
-
-rx() { ip netns exec "$server" cat /sys/class/net/eth0/statistics/rx_packets; }
 M1() { ip netns exec "$R1" "$MTFCTL" "$@" >/dev/null; }
 M2() { ip netns exec "$R2" "$MTFCTL" "$@" >/dev/null; }
 
 declare -A rates
 measure() {	# label [perf]
 	local r0 r1 t0 t1 pid pps
-	ip netns exec "$R1" sh -c 'echo start > /proc/net/pktgen/pgctrl' &
+	fwd_pktgen_start &
 	pid=$!
 	sleep 0.5
 	r0=$(rx); t0=$(date +%s%N)
@@ -78,7 +49,7 @@ measure() {	# label [perf]
 		sleep "$SECS"
 	fi
 	r1=$(rx); t1=$(date +%s%N)
-	ip netns exec "$R1" sh -c 'echo stop > /proc/net/pktgen/pgctrl'
+	fwd_pktgen_stop
 	wait $pid 2>/dev/null
 	pps=$(( (r1 - r0) * 1000000000 / (t1 - t0) ))
 	# perf's own cost would skew the A/B rates
