@@ -62,6 +62,38 @@ expect_hdr() {
 	[ "$got" = "$2" ] || fail "header bytes differ; expected $2"
 }
 
+# Does NS have mtf's PRE_ROUTING hook?  nft lists every hook of a
+# namespace with the function behind it.
+pre_hook() { ip netns exec "$1" nft list hooks ip | grep -q 'pre_routing_hook \[mtf\]'; }
+
+# PRE_ROUTING comes up in a namespace with the first packet that carries
+# a path header to it; a namespace that only forwards never has it.  The
+# first packet is stripped in LOCAL_IN instead, before any INPUT chain.
+test_pre_routing_on_demand() {
+	local ns s0
+	for ns in "$r1" "$r2" "$r3" "$server"; do
+		! pre_hook "$ns" || fail "$ns has a PRE_ROUTING hook before any MTF packet" || return 1
+	done
+	s0=$(counter "$server" stripped_local) || return 1
+	cmd ip netns exec "$server" nft "add table ip mtft;
+		add chain ip mtft in { type filter hook input priority 0; policy drop; };
+		add rule ip mtft in meta l4proto udp udp dport 7777 counter accept;
+		add rule ip mtft in meta l4proto icmp accept" || return 1
+	ip netns exec "$server" timeout 30 socat -u UDP4-RECVFROM:7777,bind=$SERVER \
+		"OPEN:$TMP/udp0,creat,trunc" &
+	local pid=$!
+	busywait 3000 ip netns exec "$server" sh -c 'ss -lun | grep -q ":7777 "' || return 1
+	udp_send "$client" $SERVER 7777 "first" || return 1
+	wait $pid || fail "the first datagram did not pass the INPUT chain" || return 1
+	ip netns exec "$server" nft delete table ip mtft
+	delta_is "$server" stripped_local "$s0" 1 || return 1
+	busywait 3000 pre_hook "$server" || fail "no PRE_ROUTING hook after the first packet" || return 1
+	for ns in "$r1" "$r2" "$r3"; do
+		! pre_hook "$ns" || fail "forwarding-only $ns has a PRE_ROUTING hook" || return 1
+	done
+	ip netns exec "$server" nft list hooks ip | grep mtf
+}
+
 test_roles() {
 	local out
 	out=$(ip netns exec "$r1" "$MTFCTL" -j dev show) || return 1
@@ -169,6 +201,7 @@ test_slots_r1_r3_udp() {
 # local table instead: the chain still sees only the original UDP packet.
 test_local_strip_before_nft() {
 	local s0 out
+	pre_hook "$server" || fail "no PRE_ROUTING hook in the server" || return 1
 	s0=$(counter "$server" stripped_local) || return 1
 	cmd ip netns exec "$server" nft "add table ip mtft;
 		add chain ip mtft pre { type filter hook prerouting priority -150; };
@@ -304,7 +337,8 @@ test_unload_with_state() {
 	! mod_loaded mtf || fail "mtf still loaded"
 }
 
-ktap_header 13
+ktap_header 14
+run_test "PRE_ROUTING hook comes up with the first MTF packet for the host" test_pre_routing_on_demand
 run_test "roles: set, listed, removed with the interface" test_roles
 run_test "roles apply to the next packet (ifindex 70000 too)" test_roles_apply
 run_test "r1 inserts 15 slots and fills slot 0 (bytes on the r2-r3 link)" test_slot_r1

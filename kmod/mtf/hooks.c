@@ -20,13 +20,20 @@
  * is the namespace's last PRE_ROUTING hook (ip_rcv_finish() keeps that
  * route: the lookup moves, see route_now()), else it looks the
  * destination up in the local table: a cost for MTF packets only.
+ * This hook comes up in a namespace with the first packet that carries
+ * a path header to this host (LOCAL_IN below): a router that only
+ * forwards, like most namespaces of a testbed, never has it, and every
+ * packet it forwards skips one hook traversal (IPVS registers its hooks
+ * with the first service for the same reason).
  *
- * LOCAL_IN, after the filter table: counts, and strips what PRE_ROUTING
- * did not recognise as local (policy routing to a local table other than
- * the one inet_addr_type_dev_table() reads, for example), so that
- * sockets still see the original packet.  ip_local_deliver_finish() runs
- * after this hook and reads ip_hdr()->protocol and the network header
- * length: the strip resets both headers for it.
+ * LOCAL_IN, first of all (NF_IP_PRI_FIRST + 1): strips what PRE_ROUTING
+ * did not (the hook was not up yet, or policy routing to a local table
+ * other than the one inet_addr_type_dev_table() reads), before any INPUT
+ * chain, so that the firewall and the sockets still see the original
+ * packet; brings PRE_ROUTING up; counts what it lets through.
+ * ip_local_deliver_finish() runs after this hook and reads
+ * ip_hdr()->protocol and the network header length: the strip resets
+ * both headers for it.
  *
  * Nothing here allocates or locks, except growing the headroom of a
  * packet that gets a header and segmenting a GSO packet first, both at
@@ -34,10 +41,12 @@
  */
 
 #include <linux/inetdevice.h>
+#include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/netfilter_bridge.h>
 #include <linux/skbuff.h>
+#include <linux/workqueue.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -360,20 +369,21 @@ static unsigned int local_in_hook(void *priv, struct sk_buff *skb,
 				  const struct nf_hook_state *state)
 {
 	struct mtf_net *mn = mtf_net_rcu(state->net);
+	unsigned int verdict;
 
+	if (unlikely(ip_hdr(skb)->protocol == MTF_IPPROTO)) {
+		if (!READ_ONCE(mn->hooks.pre_routing))
+			schedule_work(&mn->hooks.work);
+		verdict = mtf_packet(skb, state, PH_ACCOUNT | PH_STRIP_LOCAL);
+		if (verdict != NF_ACCEPT)
+			return verdict;
+	}
 	account(mn, skb, MTF_STAT_LOCAL_IN_PACKETS, MTF_STAT_LOCAL_IN_BYTES);
-	if (likely(ip_hdr(skb)->protocol != MTF_IPPROTO))
-		return NF_ACCEPT;
-	return mtf_packet(skb, state, PH_ACCOUNT | PH_STRIP_LOCAL);
+	return NF_ACCEPT;
 }
 
+/* Always there: LOCAL_IN costs nothing to packets that are forwarded. */
 static const struct nf_hook_ops hook_ops[] = {
-	{
-		.hook = pre_routing_hook,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP_PRI_CONNTRACK - 1,
-	},
 	{
 		.hook = forward_hook,
 		.pf = NFPROTO_IPV4,
@@ -384,16 +394,65 @@ static const struct nf_hook_ops hook_ops[] = {
 		.hook = local_in_hook,
 		.pf = NFPROTO_IPV4,
 		.hooknum = NF_INET_LOCAL_IN,
-		.priority = NF_IP_PRI_FILTER + 1,
+		.priority = NF_IP_PRI_FIRST + 1,
 	},
 };
 
+/* Brought up per namespace by the first MTF packet for the host. */
+static const struct nf_hook_ops pre_routing_ops = {
+	.hook = pre_routing_hook,
+	.pf = NFPROTO_IPV4,
+	.hooknum = NF_INET_PRE_ROUTING,
+	.priority = NF_IP_PRI_CONNTRACK - 1,
+};
+
+/* Serialises bringing PRE_ROUTING up against the namespace going. */
+static DEFINE_MUTEX(hooks_lock);
+
+static void pre_routing_work(struct work_struct *work)
+{
+	struct mtf_net *mn = container_of(work, struct mtf_net, hooks.work);
+	int err;
+
+	mutex_lock(&hooks_lock);
+	if (!mn->hooks.pre_routing && !mn->hooks.dying) {
+		err = nf_register_net_hook(mn->hooks.net, &pre_routing_ops);
+		if (err)
+			/* LOCAL_IN keeps stripping; the next packet retries. */
+			net_warn_ratelimited("mtf: PRE_ROUTING hook: %d\n", err);
+		else
+			WRITE_ONCE(mn->hooks.pre_routing, true);
+	}
+	mutex_unlock(&hooks_lock);
+}
+
 int mtf_hooks_register(struct net *net)
 {
+	struct mtf_net *mn = mtf_net(net);
+
+	mn->hooks.net = net;
+	INIT_WORK(&mn->hooks.work, pre_routing_work);
 	return nf_register_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
 }
 
+/*
+ * pre_exit: no work can bring PRE_ROUTING up after this; one still
+ * queued by a packet in flight is cancelled in mtf_hooks_net_exit(),
+ * after the grace period that follows pre_exit.
+ */
 void mtf_hooks_unregister(struct net *net)
 {
+	struct mtf_net *mn = mtf_net(net);
+
+	mutex_lock(&hooks_lock);
+	mn->hooks.dying = true;
+	if (mn->hooks.pre_routing)
+		nf_unregister_net_hook(net, &pre_routing_ops);
+	mutex_unlock(&hooks_lock);
 	nf_unregister_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
+}
+
+void mtf_hooks_net_exit(struct net *net)
+{
+	cancel_work_sync(&mtf_net(net)->hooks.work);
 }

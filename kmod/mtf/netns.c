@@ -72,6 +72,7 @@ static void __net_exit pernet_exit(struct net *net)
 {
 	struct mtf_net *mn = mtf_net(net);
 
+	mtf_hooks_net_exit(net);
 	mtf_path_net_exit(net);
 	mtf_filter_net_exit(net);
 	mtf_dev_net_exit(net);

@@ -6,6 +6,7 @@
 #include <linux/mutex.h>
 #include <net/netns/generic.h>
 #include <linux/notifier.h>
+#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "stats.h"
@@ -42,6 +43,12 @@ struct mtf_net {
 	struct xarray devs;		/* dev.c: ifindex -> roles */
 	struct mtf_dev_map __rcu *dev_map; /* dev.c: packet path copy */
 	struct notifier_block dev_nb;	/* dev.c */
+	struct {			/* hooks.c */
+		struct net *net;
+		struct work_struct work; /* brings PRE_ROUTING up */
+		bool pre_routing;	/* registered */
+		bool dying;		/* pre_exit ran */
+	} hooks;
 };
 
 extern unsigned int mtf_net_id;
