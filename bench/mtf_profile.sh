@@ -81,6 +81,8 @@ mtf_config full
 measure mtf-full perf
 echo "# R1: $(ip netns exec "$R1" "$MTFCTL" -j status | jq -c '.stats | {hdr_inserted, insert_tail, headroom_expand}')"
 mod_load mtf	# the module's symbols for the report
+# where the module sat, to place raw sample addresses (bench/mtf_annotate)
+grep '\[mtf\]' /proc/kallsyms >"$VM_OUT/mtf.kallsyms"
 for f in plain mtf-full; do
 	perf report -i "$VM_OUT/$f.data" --no-children --sort sym -q \
 		--percent-limit 0.1 -g none --kallsyms=/proc/kallsyms \

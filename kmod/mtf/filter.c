@@ -193,18 +193,15 @@ static bool rl_conform(struct mtf_filter_rl *rl, unsigned int len)
 	return false;
 }
 
-bool mtf_filter_drop(struct net *net, const struct mtf_slot4 *slots,
-		     unsigned int n, __be32 saddr, __be32 daddr,
-		     unsigned int len)
+/* Out of line: the common case, no filter at all, then costs no frame. */
+static noinline bool match(struct mtf_net *mn, struct mtf_filters *fs,
+			   const struct mtf_slot4 *slots, unsigned int n,
+			   __be32 saddr, __be32 daddr, unsigned int len)
 {
-	struct mtf_net *mn = mtf_net_rcu(net);
-	struct mtf_filters *fs = READ_ONCE(mn->filters);
 	const struct mtf_ftable *t;
 	struct mtf_filter *f;
 	enum mtf_stat why;
 
-	if (!fs || !n || !READ_ONCE(fs->kmask))
-		return false;
 	t = rcu_dereference(fs->table);
 	if (!t)
 		return false;
@@ -226,6 +223,18 @@ bool mtf_filter_drop(struct net *net, const struct mtf_slot4 *slots,
 	atomic64_inc(&f->drops);
 	mtf_stats_inc(mn->stats, why);
 	return true;
+}
+
+bool mtf_filter_drop(struct net *net, const struct mtf_slot4 *slots,
+		     unsigned int n, __be32 saddr, __be32 daddr,
+		     unsigned int len)
+{
+	struct mtf_net *mn = mtf_net_rcu(net);
+	struct mtf_filters *fs = READ_ONCE(mn->filters);
+
+	if (!fs || !n || !READ_ONCE(fs->kmask))
+		return false;
+	return match(mn, fs, slots, n, saddr, daddr, len);
 }
 
 /* ---------------------------------------------------------------------- */

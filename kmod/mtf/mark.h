@@ -7,8 +7,13 @@
 #ifndef _MTF_MARK_H
 #define _MTF_MARK_H
 
+#include <linux/hash.h>
+#include <linux/percpu.h>
+#include <linux/siphash.h>
 #include <net/netlink.h>
 #include <linux/mtf.h>
+
+#include "netns.h"
 
 struct net;
 struct genl_info;
@@ -17,8 +22,46 @@ struct sk_buff;
 int mtf_mark_net_init(struct net *net);
 void mtf_mark_net_exit(struct net *net);
 
-/* Packet path, under RCU: this router's mark for @daddr. */
-__be32 mtf_mark(struct net *net, __be32 daddr);
+struct mtf_keys {
+	siphash_key_t cur;
+	siphash_key_t prev;
+	unsigned long prev_until;	/* jiffies; prev valid before this */
+	bool has_prev;
+	u32 id;				/* rotations so far */
+};
+
+#define MTF_MARK_CACHE_BITS	4
+
+struct mtf_mark_cache {
+	u32 id;			/* of the keys the entries come from */
+	u32 valid;		/* bit i: e[i] holds a mark */
+	struct {
+		__be32 daddr;
+		__be32 mark;
+	} e[1 << MTF_MARK_CACHE_BITS];
+};
+
+__be32 mtf_mark_miss(struct mtf_mark_cache *c, const struct mtf_keys *k,
+		     __be32 daddr, unsigned int i);
+
+/*
+ * Packet path, under RCU: this router's mark for @daddr.  The hooks run
+ * with bottom halves off, so nothing else on this CPU uses its cache
+ * meanwhile.  An entry counts only for the key id it was computed with.
+ */
+static inline __be32 mtf_mark(struct net *net, __be32 daddr)
+{
+	struct mtf_net *mn = mtf_net_rcu(net);
+	const struct mtf_keys *k = rcu_dereference(mn->keys);
+	struct mtf_mark_cache *c = this_cpu_ptr(mn->mark_cache);
+	unsigned int i = hash_32((__force u32)daddr, MTF_MARK_CACHE_BITS);
+
+	if (likely(c->id == k->id && c->valid & BIT(i) &&
+		   c->e[i].daddr == daddr))
+		return c->e[i].mark;
+	return mtf_mark_miss(c, k, daddr, i);
+}
+
 /* Does @mark verify for @daddr under the current or, in grace, the
  * previous key?  Any context; takes the RCU read lock itself.
  */

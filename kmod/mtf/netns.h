@@ -30,6 +30,7 @@ struct mtf_config {
 struct mtf_filters;
 struct mtf_paths;
 struct mtf_keys;
+struct mtf_mark_cache;
 struct mtf_dev_map;
 
 /* State of one network namespace, allocated by the pernet core. */
@@ -40,6 +41,7 @@ struct mtf_net {
 	struct mtf_filters *filters;	/* filter.c */
 	struct mtf_paths *paths;	/* path.c */
 	struct mtf_keys __rcu *keys;	/* mark.c, written under cfg_lock */
+	struct mtf_mark_cache __percpu *mark_cache; /* mark.c */
 	struct xarray devs;		/* dev.c: ifindex -> roles */
 	struct mtf_dev_map __rcu *dev_map; /* dev.c: packet path copy */
 	struct notifier_block dev_nb;	/* dev.c */
