@@ -203,7 +203,7 @@ static unsigned int mtf_packet(struct sk_buff *skb,
 		buf[n] = ours;
 		return finish(state->net, skb, &sh, buf, n + 1, what);
 	}
-	if (skb_ensure_writable(skb, sh.ihl + sh.ph.len))
+	if (mtf_ensure_writable(skb, sh.ihl + sh.ph.len))
 		return drop(mn, MTF_STAT_DROP_NOMEM);
 	mtf_shim_write_slot(skb, &sh, ours.addr, ours.mark);
 	return finish(state->net, skb, &sh, shim_slots(skb, &sh), n + 1,

@@ -46,6 +46,32 @@ enum mtf_insert_how {
  * that sum unchanged.
  */
 
+/*
+ * Set protocol and total length, updating the header checksum once for
+ * both words (RFC 1624; the sum does not care where a word sits).
+ */
+static __always_inline void mtf_ip_rewrite(struct iphdr *iph, u8 protocol,
+					   unsigned int tot_len)
+{
+	__be16 *ttl_proto = (__be16 *)&iph->ttl;
+	u32 from = (__force u32)*ttl_proto << 16 | (__force u16)iph->tot_len;
+	u32 to;
+
+	iph->protocol = protocol;
+	iph->tot_len = htons(tot_len);
+	to = (__force u32)*ttl_proto << 16 | (__force u16)iph->tot_len;
+	csum_replace4(&iph->check, (__force __be32)from, (__force __be32)to);
+}
+
+/* skb_ensure_writable(), with its common case (nothing to do) inline. */
+static __always_inline int mtf_ensure_writable(struct sk_buff *skb,
+					       unsigned int len)
+{
+	if (likely(len <= skb_headlen(skb) && !skb_cloned(skb)))
+		return 0;
+	return skb_ensure_writable(skb, len);
+}
+
 /* Is @skb, or was it before reassembly, an IPv4 fragment? */
 static inline bool mtf_shim_is_frag(const struct sk_buff *skb)
 {
@@ -179,7 +205,6 @@ static __always_inline int mtf_shim_insert(struct sk_buff *skb,
 {
 	unsigned int ihl = ip_hdrlen(skb), hlen = MTF_HDR_LEN(size, false);
 	struct iphdr *iph;
-	__be16 old;
 	u8 *h;
 
 	DEBUG_NET_WARN_ON_ONCE(skb_network_offset(skb) || skb_is_gso(skb));
@@ -221,13 +246,7 @@ static __always_inline int mtf_shim_insert(struct sk_buff *skb,
 	memset(h + sizeof(struct mtf_hdr), 0, hlen - sizeof(struct mtf_hdr));
 	mtf_rcsum(skb, h, hlen, 1);
 
-	/* Incremental updates (RFC 1624): two 16-bit words change. */
-	old = *(__be16 *)&iph->ttl;
-	iph->protocol = MTF_IPPROTO;
-	csum_replace2(&iph->check, old, *(__be16 *)&iph->ttl);
-	old = iph->tot_len;
-	iph->tot_len = htons(ntohs(old) + hlen);
-	csum_replace2(&iph->check, old, iph->tot_len);
+	mtf_ip_rewrite(iph, MTF_IPPROTO, ntohs(iph->tot_len) + hlen);
 
 	sh->ihl = ihl;
 	sh->ph = (struct mtf_ph) {
@@ -262,19 +281,13 @@ static inline int mtf_shim_strip(struct sk_buff *skb,
 {
 	unsigned int ihl = sh->ihl, hlen = sh->ph.len;
 	struct iphdr *iph;
-	__be16 old;
 
 	/* A clone (a tap, a multicast copy) must not see the change. */
-	if (skb_ensure_writable(skb, ihl + hlen))
+	if (mtf_ensure_writable(skb, ihl + hlen))
 		return -ENOMEM;
 	iph = ip_hdr(skb);
 	mtf_rcsum(skb, (u8 *)iph + ihl, hlen, -1);
-	old = *(__be16 *)&iph->ttl;
-	iph->protocol = sh->ph.nexthdr;
-	csum_replace2(&iph->check, old, *(__be16 *)&iph->ttl);
-	old = iph->tot_len;
-	iph->tot_len = htons(ntohs(old) - hlen);
-	csum_replace2(&iph->check, old, iph->tot_len);
+	mtf_ip_rewrite(iph, sh->ph.nexthdr, ntohs(iph->tot_len) - hlen);
 	mtf_move_headers(skb, ihl, hlen);
 	return 0;
 }
