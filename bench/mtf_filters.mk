@@ -37,7 +37,7 @@ bench-mtf-filters: modules-all tools $(BENCH_MTF_INSTALL)
 # perf profile of plain vs marking forwarding (bench/mtf_profile.sh).
 .PHONY: bench-mtf-profile
 bench: bench-mtf-profile
-bench-mtf-profile: modules-all tools
+bench-mtf-profile: modules-all tools $(BENCH_MTF_INSTALL)
 	$(Q)k=$(BENCH_KVER); \
 	$(call bench_vm_env,$(BENCH_KVER)) $(TOP)/selftests/vm/run --kernel $$k --mem 2048 --timeout 900 \
 		--out $(BUILD)/vm/profile-$$k -- $(TOP)/bench/mtf_profile.sh

@@ -127,11 +127,10 @@ static struct mtf_filter *probe(const struct mtf_ftable *t, u32 h,
 }
 
 static struct mtf_filter *lookup(const struct mtf_filters *fs,
-				 const struct mtf_ftable *t,
+				 const struct mtf_ftable *t, unsigned long kmask,
 				 const struct mtf_slot4 *slots, unsigned int n,
 				 __be32 saddr, __be32 daddr)
 {
-	unsigned long kmask = READ_ONCE(fs->kmask) & GENMASK(n, 1);
 	const struct mtf_slot4 *suffix;
 	struct mtf_filter *f;
 	unsigned int k, plen;
@@ -193,20 +192,19 @@ static bool rl_conform(struct mtf_filter_rl *rl, unsigned int len)
 	return false;
 }
 
-/* Out of line: the common case, no filter at all, then costs no frame. */
-static noinline bool match(struct mtf_net *mn, struct mtf_filters *fs,
-			   const struct mtf_slot4 *slots, unsigned int n,
-			   __be32 saddr, __be32 daddr, unsigned int len)
+bool __mtf_filter_drop(struct mtf_net *mn, unsigned long kmask,
+		       const struct mtf_slot4 *slots, unsigned int n,
+		       __be32 saddr, __be32 daddr, unsigned int len)
 {
+	struct mtf_filters *fs = READ_ONCE(mn->filters);
 	const struct mtf_ftable *t;
 	struct mtf_filter *f;
 	enum mtf_stat why;
 
-	t = rcu_dereference(fs->table);
+	t = fs ? rcu_dereference(fs->table) : NULL;
 	if (!t)
 		return false;
-	f = lookup(fs, t, slots, min_t(unsigned int, n, MTF_MAX_SLOTS),
-		   saddr, daddr);
+	f = lookup(fs, t, kmask, slots, n, saddr, daddr);
 	if (!f)
 		return false;
 
@@ -223,18 +221,6 @@ static noinline bool match(struct mtf_net *mn, struct mtf_filters *fs,
 	atomic64_inc(&f->drops);
 	mtf_stats_inc(mn->stats, why);
 	return true;
-}
-
-bool mtf_filter_drop(struct net *net, const struct mtf_slot4 *slots,
-		     unsigned int n, __be32 saddr, __be32 daddr,
-		     unsigned int len)
-{
-	struct mtf_net *mn = mtf_net_rcu(net);
-	struct mtf_filters *fs = READ_ONCE(mn->filters);
-
-	if (!fs || !n || !READ_ONCE(fs->kmask))
-		return false;
-	return match(mn, fs, slots, n, saddr, daddr, len);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -271,19 +257,23 @@ static void filter_free_rcu(struct rcu_head *head)
 
 static void combo_get(struct mtf_filters *fs, unsigned int k, unsigned int plen)
 {
+	unsigned long *kmask = &mtf_net(fs->net)->filter_kmask;
+
 	if (fs->combos[k][plen]++)
 		return;
 	WRITE_ONCE(fs->plen_mask[k], fs->plen_mask[k] | BIT_ULL(plen));
-	WRITE_ONCE(fs->kmask, fs->kmask | BIT(k));
+	WRITE_ONCE(*kmask, *kmask | BIT(k));
 }
 
 static void combo_put(struct mtf_filters *fs, unsigned int k, unsigned int plen)
 {
+	unsigned long *kmask = &mtf_net(fs->net)->filter_kmask;
+
 	if (--fs->combos[k][plen])
 		return;
 	WRITE_ONCE(fs->plen_mask[k], fs->plen_mask[k] & ~BIT_ULL(plen));
 	if (!fs->plen_mask[k])
-		WRITE_ONCE(fs->kmask, fs->kmask & ~BIT(k));
+		WRITE_ONCE(*kmask, *kmask & ~BIT(k));
 }
 
 static void link_filter(struct mtf_filters *fs, struct mtf_ftable *t,
@@ -481,7 +471,7 @@ static void free_table(struct mtf_ftable *t)
 
 static void reset_counts(struct mtf_filters *fs)
 {
-	WRITE_ONCE(fs->kmask, 0);
+	WRITE_ONCE(mtf_net(fs->net)->filter_kmask, 0);
 	memset(fs->plen_mask, 0, sizeof(fs->plen_mask));
 	memset(fs->combos, 0, sizeof(fs->combos));
 	WRITE_ONCE(fs->count, 0);

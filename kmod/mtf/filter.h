@@ -10,6 +10,8 @@
 #include <net/netlink.h>
 #include <linux/mtf.h>
 
+#include "netns.h"
+
 struct net;
 struct genl_info;
 struct sk_buff;
@@ -23,15 +25,29 @@ void mtf_filter_uninit(void);
 int mtf_filter_net_init(struct net *net);
 void mtf_filter_net_exit(struct net *net);
 
+bool __mtf_filter_drop(struct mtf_net *mn, unsigned long kmask,
+		       const struct mtf_slot4 *slots, unsigned int n,
+		       __be32 saddr, __be32 daddr, unsigned int len);
+
 /*
  * Packet path, under RCU with bottom halves disabled.  @slots are the
  * filled slots of the packet's path header (oldest first, @n of them,
- * including this router's own slot if it just wrote one), valid for the
- * duration of the call.  Returns true if the packet must be dropped.
+ * 1..MTF_MAX_SLOTS, including this router's own slot if it just wrote
+ * one), valid for the duration of the call.  Returns true if the packet
+ * must be dropped.  Inline up to the lookup: a packet shorter than every
+ * filter's suffix, or in a namespace without filters, costs no call.
  */
-bool mtf_filter_drop(struct net *net, const struct mtf_slot4 *slots,
-		     unsigned int n, __be32 saddr, __be32 daddr,
-		     unsigned int len);
+static inline bool mtf_filter_drop(struct mtf_net *mn,
+				   const struct mtf_slot4 *slots,
+				   unsigned int n, __be32 saddr, __be32 daddr,
+				   unsigned int len)
+{
+	unsigned long kmask = READ_ONCE(mn->filter_kmask) & GENMASK(n, 1);
+
+	if (likely(!kmask))
+		return false;
+	return __mtf_filter_drop(mn, kmask, slots, n, saddr, daddr, len);
+}
 
 /* Generic netlink handlers and policies (netlink.c wires them in). */
 extern const struct nla_policy mtf_filter_set_policy[MTF_A_MAX + 1];

@@ -79,10 +79,10 @@ struct mtf_filters {
 	u32 timed;			/* filters with a lifetime */
 	/*
 	 * The (suffix length, source prefix length) combinations in use,
-	 * so that the packet path probes only those: bit k of kmask, bit
+	 * so that the packet path probes only those: bit k of
+	 * mtf_net.filter_kmask (filter.h), bit
 	 * plen of plen_mask[k].  Written under lock, read locklessly.
 	 */
-	unsigned long kmask;
 	u64 plen_mask[MTF_MAX_SLOTS + 1];
 	u32 combos[MTF_MAX_SLOTS + 1][MTF_PLENS];
 	struct delayed_work gc;

@@ -143,7 +143,7 @@ static __always_inline unsigned int finish(struct net *net,
 	if (what & PH_ACCOUNT)
 		mtf_path_account(net, slots, n, iph->daddr, skb->len,
 				 segs_of(skb));
-	if (mtf_filter_drop(net, slots, n, iph->saddr, iph->daddr, skb->len))
+	if (mtf_filter_drop(mn, slots, n, iph->saddr, iph->daddr, skb->len))
 		return NF_DROP;
 	if (!(what & (PH_STRIP_EGRESS | PH_STRIP_LOCAL)) || !sh)
 		return NF_ACCEPT;
