@@ -97,6 +97,29 @@ test_src_any_and_suffix1() {
 	expect "any source behind $R dropped" "$d" 100
 }
 
+# Each CPU remembers its last lookup: a repeated flow must still see every
+# change to the filter set from its next packet on.
+test_repeat_follows_changes() {
+	local d n
+	mtf filter flush
+	n=$(delta local_in_packets send -d $V -s 10.9.0.1 -p $G1,$R -c 10) || return 1
+	expect "no filter: delivered" "$n" 10 || return 1
+	cmd mtf filter add $G1,$R dst $V permanent || return 1
+	d=$(delta filter_dropped send -d $V -s 10.9.0.1 -p $G1,$R -c 10) || return 1
+	expect "filter added: dropped" "$d" 10 || return 1
+	cmd mtf filter del $G1,$R dst $V || return 1
+	n=$(delta local_in_packets send -d $V -s 10.9.0.1 -p $G1,$R -c 10) || return 1
+	expect "filter deleted: delivered" "$n" 10 || return 1
+	cmd mtf filter add $R src 10.9.0.1/32 dst $V permanent || return 1
+	d=$(delta filter_dropped send -d $V -s 10.9.0.1 -p $G1,$R -c 10) || return 1
+	expect "shorter suffix, host source added: dropped" "$d" 10 || return 1
+	n=$(delta local_in_packets send -d $V -s 10.9.0.2 -p $G1,$R -c 10) || return 1
+	expect "next source: delivered" "$n" 10 || return 1
+	mtf filter flush
+	n=$(delta local_in_packets send -d $V -s 10.9.0.1 -p $G1,$R -c 10) || return 1
+	expect "flushed: delivered" "$n" 10
+}
+
 test_lifetime() {
 	local e0 e1 e2 x0 x1 n d
 	mtf filter flush
@@ -263,9 +286,10 @@ test_netns_delete() {
 	cmd ip netns del "$w"
 }
 
-ktap_header 11
+ktap_header 12
 run_test "a filter drops exactly what it matches, not its neighbours" test_exact_match
 run_test "src * with a one-slot suffix drops every source behind a gateway" test_src_any_and_suffix1
+run_test "a repeated flow sees every change of the filters at once" test_repeat_follows_changes
 run_test "lifetime: Ttmp 1 s by default, EXPIRES_MS counts down, expiry counted" test_lifetime
 run_test "rate limit in packets/s within 10%" test_ratelimit_pps
 run_test "rate limit in bits/s within 10%" test_ratelimit_bps

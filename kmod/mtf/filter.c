@@ -158,6 +158,45 @@ static struct mtf_filter *lookup(const struct mtf_filters *fs,
 }
 
 /*
+ * The caller runs with bottom halves off: nothing else on this CPU uses
+ * its cache meanwhile.  A remembered filter is only used while seq says
+ * it is still linked, so it has not been freed (that takes a grace
+ * period after the unlink, and the bump comes before it).
+ */
+static struct mtf_filter *cached_lookup(struct mtf_filters *fs,
+					const struct mtf_ftable *t,
+					unsigned long kmask,
+					const struct mtf_slot4 *slots,
+					unsigned int n, __be32 saddr,
+					__be32 daddr)
+{
+	struct mtf_fcache *c = this_cpu_ptr(fs->cache);
+	unsigned long seq = smp_load_acquire(&fs->seq);
+	struct mtf_filter *f;
+	unsigned int i;
+
+	if (c->seq != seq || c->n != n || c->saddr != saddr ||
+	    c->daddr != daddr)
+		goto miss;
+	for (i = 0; i < n; i++)
+		if (c->slots[i].addr != slots[i].addr ||
+		    c->slots[i].mark != slots[i].mark)
+			goto miss;
+	f = c->f;
+	if (!f || !mtf_filter_expired(f))
+		return f;
+miss:
+	f = lookup(fs, t, kmask, slots, n, saddr, daddr);
+	c->seq = seq;
+	c->n = n;
+	c->saddr = saddr;
+	c->daddr = daddr;
+	c->f = f;
+	memcpy(c->slots, slots, n * sizeof(*slots));
+	return f;
+}
+
+/*
  * Generic cell rate algorithm: the lock-free form of a token bucket.
  * @tat is when the bucket would be full again; a packet conforms if that
  * is at most MTF_RL_BURST_NS ahead of now, and moves it by its cost.
@@ -204,7 +243,7 @@ bool __mtf_filter_drop(struct mtf_net *mn, unsigned long kmask,
 	t = fs ? rcu_dereference(fs->table) : NULL;
 	if (!t)
 		return false;
-	f = lookup(fs, t, kmask, slots, n, saddr, daddr);
+	f = cached_lookup(fs, t, kmask, slots, n, saddr, daddr);
 	if (!f)
 		return false;
 
@@ -276,6 +315,12 @@ static void combo_put(struct mtf_filters *fs, unsigned int k, unsigned int plen)
 		WRITE_ONCE(*kmask, *kmask & ~BIT(k));
 }
 
+/* The set changed: every CPU's remembered lookup is void. */
+static void bump_seq(struct mtf_filters *fs)
+{
+	smp_store_release(&fs->seq, fs->seq + 1);
+}
+
 static void link_filter(struct mtf_filters *fs, struct mtf_ftable *t,
 			struct mtf_filter *f)
 {
@@ -283,6 +328,7 @@ static void link_filter(struct mtf_filters *fs, struct mtf_ftable *t,
 	WRITE_ONCE(fs->count, fs->count + 1);
 	fs->timed += !!f->expires;
 	combo_get(fs, f->k, f->plen);
+	bump_seq(fs);
 }
 
 /* The filter is freed after a grace period. */
@@ -293,6 +339,7 @@ static void unlink_filter(struct mtf_filters *fs, struct mtf_ftable *t,
 	WRITE_ONCE(fs->count, fs->count - 1);
 	fs->timed -= !!f->expires;
 	combo_put(fs, f->k, f->plen);
+	bump_seq(fs);
 	call_rcu(&f->rcu, filter_free_rcu);
 }
 
@@ -501,6 +548,7 @@ void mtf_filter_flush(struct mtf_filters *fs)
 	}
 	reset_counts(fs);
 	rcu_assign_pointer(fs->table, nt);
+	bump_seq(fs);
 	WRITE_ONCE(fs->resizes, fs->resizes + 1);
 	synchronize_rcu();
 	free_table(t);
@@ -583,7 +631,11 @@ int mtf_filter_net_init(struct net *net)
 	if (!fs)
 		return -ENOMEM;
 	t = table_alloc(MTF_FT_MIN_BUCKETS, 0);
-	if (!t) {
+	/* Zeroed: n == 0 never matches a lookup. */
+	fs->cache = alloc_percpu(struct mtf_fcache);
+	if (!t || !fs->cache) {
+		kvfree(t);
+		free_percpu(fs->cache);
 		kfree(fs);
 		return -ENOMEM;
 	}
@@ -615,6 +667,7 @@ void mtf_filter_net_exit(struct net *net)
 	RCU_INIT_POINTER(fs->table, NULL);
 	synchronize_rcu();
 	free_table(t);
+	free_percpu(fs->cache);
 	mutex_destroy(&fs->lock);
 	kfree(fs);
 }

@@ -69,8 +69,26 @@ struct mtf_ftable {
 	struct hlist_head buckets[];
 };
 
+/*
+ * A flood repeats one path to one victim: each CPU remembers its last
+ * lookup, key and result (a filter or none), until the filter set
+ * changes (mtf_filters.seq).  A repeat then costs a compare, not the two
+ * hashes; a remembered filter that has expired since is looked up anew.
+ */
+struct mtf_fcache {
+	unsigned long seq;
+	__be32 saddr;
+	__be32 daddr;
+	unsigned int n;
+	struct mtf_filter *f;
+	struct mtf_slot4 slots[MTF_MAX_SLOTS];
+};
+
 struct mtf_filters {
 	struct mtf_ftable __rcu *table;
+	/* Bumped (release) after every link, unlink and flush. */
+	unsigned long seq;
+	struct mtf_fcache __percpu *cache;
 	struct net *net;
 	/* Serialises every writer: netlink, GC and resizing. */
 	struct mutex lock;
