@@ -31,7 +31,8 @@
 #             same class (k 2, src *, dst 10.0.2.2; slots 10.200/16, so
 #             none matches), then strips it
 # Each round: plain, nft-1k, plain, nft-100k, plain, nft-1M, plain,
-# insmod, mtf-0, (install) mtf-1k, mtf-100k, mtf-1M, rmmod, plain.
+# insmod, mtf-0, (install) mtf-1k, mtf-100k, mtf-1M, mtf-1M with random
+# sources, rmmod, plain, plain with random sources.
 # Ratios are per round against the mean of that round's plain runs;
 # reported: median and min..max over the rounds.
 #
@@ -131,6 +132,17 @@ mtf_up() {
 	M2 config set filter-max 2000000 >/dev/null
 }
 
+# Random sources (one of 254 per packet), as in a spoofed flood.  The
+# filters here are "src *", so the source is not part of the key of
+# mtf's per-CPU memo of the last lookup (filter_int.h).
+rnd_src() {	# on|off
+	if [ "$1" = on ]; then
+		fwd_pg eth0 "src_max 10.0.1.254" && fwd_pg eth0 "flag IPSRC_RND"
+	else
+		fwd_pg eth0 "src_max 10.0.1.1" && fwd_pg eth0 "flag !IPSRC_RND"
+	fi
+}
+
 mtf_stats() {	# tag
 	log "$1: R1 $(M1 -j status | jq -c '.stats | {hdr_inserted, headroom_expand, filter_matched}')"
 	log "$1: R2 $(M2 -j status | jq -c '.stats | {slot_written, stripped_egress, filter_matched, filter_dropped, drop_full}')"
@@ -181,6 +193,9 @@ for round in $(seq "$ROUNDS"); do
 		have=$n
 		measure "mtf-$n"
 	done
+	rnd_src on || exit 1
+	measure "mtf-$have-rndsrc"
+	rnd_src off || exit 1
 	mtf_stats "round $round"
 	[ "$(M1 -j status | jq .stats.hdr_inserted)" -gt 0 ] || { log "ERROR: R1 inserted no header"; exit 1; }
 	avail0=$(awk '/MemAvailable/ { print $2 }' /proc/meminfo)
@@ -188,6 +203,9 @@ for round in $(seq "$ROUNDS"); do
 	mod_unload mtf
 	[ "$round" = 1 ] && log "rmmod with $(fmt "$have") filters: $((SECONDS - t0)) s, freed $(( ($(awk '/MemAvailable/ { print $2 }' /proc/meminfo) - avail0) / 1024 )) MiB"
 	measure plain
+	rnd_src on || exit 1
+	measure plain-rndsrc
+	rnd_src off || exit 1
 done
 
 # -------------------------------------------------------------- report ---
@@ -223,5 +241,17 @@ for n in $SIZES; do
 		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
 		med = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
 		printf "%-12s %.3f (%.3f..%.3f)\n", l " / mtf-0", med, r[1], r[k] }'
+done
+echo
+echo "random sources (spoofed flood; the src * filters ignore them): run / plain-rndsrc of the same round; median (min..max)"
+for l in "mtf-$have-rndsrc"; do
+	awk -v l="$l" -v a="${ROUND[$l]}" -v b="${ROUND[plain-rndsrc]}" '
+	BEGIN {
+		m = split(b, B, " "); for (i = 1; i <= m; i++) { split(B[i], x, ":"); base[x[1]] = x[2] }
+		n = split(a, A, " "); k = 0
+		for (i = 1; i <= n; i++) { split(A[i], x, ":"); if (base[x[1]] > 0) r[++k] = x[2] / base[x[1]] }
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+		med = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
+		printf "%-20s %.3f (%.3f..%.3f)   plain-rndsrc pps:%s\n", l, med, r[1], r[k], b }'
 done
 } | tee ${VM_OUT:+"$VM_OUT/mtf_filters.txt"}

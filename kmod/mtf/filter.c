@@ -172,10 +172,11 @@ static struct mtf_filter *cached_lookup(struct mtf_filters *fs,
 {
 	struct mtf_fcache *c = this_cpu_ptr(fs->cache);
 	unsigned long seq = smp_load_acquire(&fs->seq);
+	unsigned int i, plen = fls64(READ_ONCE(fs->plen_any));
+	__be32 src = plen ? saddr & inet_make_mask(plen - 1) : 0;
 	struct mtf_filter *f;
-	unsigned int i;
 
-	if (c->seq != seq || c->n != n || c->saddr != saddr ||
+	if (c->seq != seq || c->n != n || c->saddr != src ||
 	    c->daddr != daddr)
 		goto miss;
 	for (i = 0; i < n; i++)
@@ -189,7 +190,7 @@ miss:
 	f = lookup(fs, t, kmask, slots, n, saddr, daddr);
 	c->seq = seq;
 	c->n = n;
-	c->saddr = saddr;
+	c->saddr = src;
 	c->daddr = daddr;
 	c->f = f;
 	memcpy(c->slots, slots, n * sizeof(*slots));
@@ -301,16 +302,22 @@ static void combo_get(struct mtf_filters *fs, unsigned int k, unsigned int plen)
 	if (fs->combos[k][plen]++)
 		return;
 	WRITE_ONCE(fs->plen_mask[k], fs->plen_mask[k] | BIT_ULL(plen));
+	WRITE_ONCE(fs->plen_any, fs->plen_any | BIT_ULL(plen));
 	WRITE_ONCE(*kmask, *kmask | BIT(k));
 }
 
 static void combo_put(struct mtf_filters *fs, unsigned int k, unsigned int plen)
 {
 	unsigned long *kmask = &mtf_net(fs->net)->filter_kmask;
+	unsigned int i;
+	u64 any = 0;
 
 	if (--fs->combos[k][plen])
 		return;
 	WRITE_ONCE(fs->plen_mask[k], fs->plen_mask[k] & ~BIT_ULL(plen));
+	for (i = 0; i <= MTF_MAX_SLOTS; i++)
+		any |= fs->plen_mask[i];
+	WRITE_ONCE(fs->plen_any, any);
 	if (!fs->plen_mask[k])
 		WRITE_ONCE(*kmask, *kmask & ~BIT(k));
 }
@@ -520,6 +527,7 @@ static void reset_counts(struct mtf_filters *fs)
 {
 	WRITE_ONCE(mtf_net(fs->net)->filter_kmask, 0);
 	memset(fs->plen_mask, 0, sizeof(fs->plen_mask));
+	WRITE_ONCE(fs->plen_any, 0);
 	memset(fs->combos, 0, sizeof(fs->combos));
 	WRITE_ONCE(fs->count, 0);
 	fs->timed = 0;

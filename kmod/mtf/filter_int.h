@@ -74,10 +74,12 @@ struct mtf_ftable {
  * lookup, key and result (a filter or none), until the filter set
  * changes (mtf_filters.seq).  A repeat then costs a compare, not the two
  * hashes; a remembered filter that has expired since is looked up anew.
+ * Only the source bits some filter looks at are part of the key, so with
+ * "src *" filters, as against spoofed floods, any source repeats.
  */
 struct mtf_fcache {
 	unsigned long seq;
-	__be32 saddr;
+	__be32 saddr;			/* masked to the longest prefix in use */
 	__be32 daddr;
 	unsigned int n;
 	struct mtf_filter *f;
@@ -102,6 +104,7 @@ struct mtf_filters {
 	 * plen of plen_mask[k].  Written under lock, read locklessly.
 	 */
 	u64 plen_mask[MTF_MAX_SLOTS + 1];
+	u64 plen_any;			/* all plen_mask[k] or-ed */
 	u32 combos[MTF_MAX_SLOTS + 1][MTF_PLENS];
 	struct delayed_work gc;
 	unsigned int gc_pos;		/* next bucket the GC looks at */
