@@ -459,6 +459,12 @@ static void pre_routing_work(struct work_struct *work)
 			net_warn_ratelimited("mtf: PRE_ROUTING hook: %d\n", err);
 		else
 			WRITE_ONCE(mn->hooks.pre_routing, true);
+		if (!err) {
+			/* Process context: keep softirqs off the counter. */
+			local_bh_disable();
+			mtf_stats_inc(mn->stats, MTF_STAT_PRE_ROUTING_UP);
+			local_bh_enable();
+		}
 	}
 	mutex_unlock(&hooks_lock);
 }

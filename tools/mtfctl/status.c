@@ -33,6 +33,7 @@ static const char *const names[] = {
 	[MTF_STAT_PATH_EVICTED]		= "path_evicted",
 	[MTF_STAT_PATH_FULL]		= "path_full",
 	[MTF_STAT_PATH_EVENTS]		= "path_events",
+	[MTF_STAT_PRE_ROUTING_UP]	= "pre_routing_up",
 };
 
 const struct stats_names mtf_stat_names = {

@@ -299,6 +299,7 @@ enum mtf_stat {
 	MTF_STAT_PATH_EVICTED,		/* removed by LRU/GC */
 	MTF_STAT_PATH_FULL,		/* not accounted: table full */
 	MTF_STAT_PATH_EVENTS,		/* rate threshold events sent */
+	MTF_STAT_PRE_ROUTING_UP,	/* 1 once the PRE_ROUTING hook is up */
 
 	__MTF_STAT_MAX
 };
