@@ -209,6 +209,19 @@ for round in $(seq "$ROUNDS"); do
 done
 
 # -------------------------------------------------------------- report ---
+# ratio_line LABEL RUNS BASES: median (min..max) of run / base of the same
+# round; RUNS and BASES are "round:pps" lists.
+ratio_line() {
+	awk -v l="$1" -v a="$2" -v b="$3" '
+	BEGIN {
+		m = split(b, B, " "); for (i = 1; i <= m; i++) { split(B[i], x, ":"); base[x[1]] = x[2] }
+		n = split(a, A, " "); k = 0
+		for (i = 1; i <= n; i++) { split(A[i], x, ":"); if (base[x[1]] > 0) r[++k] = x[2] / base[x[1]] }
+		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
+		med = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
+		printf "%-20s %.3f (%.3f..%.3f)\n", l, med, r[1], r[k] }'
+}
+
 {
 echo "kernel $(uname -r), $(nproc --all) vCPUs (qemu TCG), pktgen netif_receive in R1, $PKT_SIZE-byte UDP frames, R1 -> R2 -> server"
 echo "$ROUNDS rounds of ${SECS}s; ratio = run / mean of the same round's plain runs; median (min..max) over rounds"
@@ -233,25 +246,9 @@ done
 echo
 echo "filter cost alone (like nft-N vs plain above): mtf-N / mtf-0 of the same round; median (min..max)"
 for n in $SIZES; do
-	awk -v l="mtf-$n" -v a="${ROUND[mtf-$n]}" -v b="${ROUND[mtf-0]}" '
-	BEGIN {
-		m = split(b, B, " "); for (i = 1; i <= m; i++) { split(B[i], x, ":"); base[x[1]] = x[2] }
-		n = split(a, A, " "); k = 0
-		for (i = 1; i <= n; i++) { split(A[i], x, ":"); if (base[x[1]] > 0) r[++k] = x[2] / base[x[1]] }
-		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
-		med = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
-		printf "%-12s %.3f (%.3f..%.3f)\n", l " / mtf-0", med, r[1], r[k] }'
+	ratio_line "mtf-$n / mtf-0" "${ROUND[mtf-$n]}" "${ROUND[mtf-0]}"
 done
 echo
 echo "random sources (spoofed flood; the src * filters ignore them): run / plain-rndsrc of the same round; median (min..max)"
-for l in "mtf-$have-rndsrc"; do
-	awk -v l="$l" -v a="${ROUND[$l]}" -v b="${ROUND[plain-rndsrc]}" '
-	BEGIN {
-		m = split(b, B, " "); for (i = 1; i <= m; i++) { split(B[i], x, ":"); base[x[1]] = x[2] }
-		n = split(a, A, " "); k = 0
-		for (i = 1; i <= n; i++) { split(A[i], x, ":"); if (base[x[1]] > 0) r[++k] = x[2] / base[x[1]] }
-		for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (r[j] < r[i]) { t = r[i]; r[i] = r[j]; r[j] = t }
-		med = k % 2 ? r[(k + 1) / 2] : (r[k / 2] + r[k / 2 + 1]) / 2
-		printf "%-20s %.3f (%.3f..%.3f)   plain-rndsrc pps:%s\n", l, med, r[1], r[k], b }'
-done
+ratio_line "mtf-$have-rndsrc" "${ROUND[mtf-$have-rndsrc]}" "${ROUND[plain-rndsrc]}"
 } | tee ${VM_OUT:+"$VM_OUT/mtf_filters.txt"}
