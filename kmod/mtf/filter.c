@@ -41,9 +41,11 @@
 #include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
+#include <net/route.h>
 
 #include "filter.h"
 #include "filter_int.h"
+#include "mark.h"
 #include "netns.h"
 
 #define MTF_FT_MIN_BUCKETS	256
@@ -162,10 +164,15 @@ static struct mtf_filter *lookup(const struct mtf_filters *fs,
  * its cache meanwhile.  A remembered filter is only used while seq says
  * it is still linked, so it has not been freed (that takes a grace
  * period after the unlink, and the bump comes before it).
+ *
+ * The sequence number is read first: the masks and the table read after
+ * its acquire are at least as new as the set it names, so a lookup
+ * never stores a result from an older set under a newer number (a "no
+ * filter" that would outlive the add of a filter with a new suffix
+ * length, or one linked into a table that a resize had just published).
  */
-static struct mtf_filter *cached_lookup(struct mtf_filters *fs,
-					const struct mtf_ftable *t,
-					unsigned long kmask,
+static struct mtf_filter *cached_lookup(struct mtf_net *mn,
+					struct mtf_filters *fs,
 					const struct mtf_slot4 *slots,
 					unsigned int n, __be32 saddr,
 					__be32 daddr)
@@ -174,6 +181,8 @@ static struct mtf_filter *cached_lookup(struct mtf_filters *fs,
 	unsigned long seq = smp_load_acquire(&fs->seq);
 	unsigned int i, plen = fls64(READ_ONCE(fs->plen_any));
 	__be32 src = plen ? saddr & inet_make_mask(plen - 1) : 0;
+	const struct mtf_ftable *t;
+	unsigned long kmask;
 	struct mtf_filter *f;
 
 	if (c->seq != seq || c->n != n || c->saddr != src ||
@@ -187,7 +196,9 @@ static struct mtf_filter *cached_lookup(struct mtf_filters *fs,
 	if (!f || !mtf_filter_expired(f))
 		return f;
 miss:
-	f = lookup(fs, t, kmask, slots, n, saddr, daddr);
+	kmask = READ_ONCE(mn->filter_kmask) & GENMASK(n, 1);
+	t = rcu_dereference(fs->table);
+	f = t ? lookup(fs, t, kmask, slots, n, saddr, daddr) : NULL;
 	c->seq = seq;
 	c->n = n;
 	c->saddr = src;
@@ -232,19 +243,17 @@ static bool rl_conform(struct mtf_filter_rl *rl, unsigned int len)
 	return false;
 }
 
-bool __mtf_filter_drop(struct mtf_net *mn, unsigned long kmask,
-		       const struct mtf_slot4 *slots, unsigned int n,
-		       __be32 saddr, __be32 daddr, unsigned int len)
+bool __mtf_filter_drop(struct mtf_net *mn, const struct mtf_slot4 *slots,
+		       unsigned int n, __be32 saddr, __be32 daddr,
+		       unsigned int len)
 {
 	struct mtf_filters *fs = READ_ONCE(mn->filters);
-	const struct mtf_ftable *t;
 	struct mtf_filter *f;
 	enum mtf_stat why;
 
-	t = fs ? rcu_dereference(fs->table) : NULL;
-	if (!t)
+	if (!fs)
 		return false;
-	f = cached_lookup(fs, t, kmask, slots, n, saddr, daddr);
+	f = cached_lookup(mn, fs, slots, n, saddr, daddr);
 	if (!f)
 		return false;
 
@@ -560,6 +569,131 @@ void mtf_filter_flush(struct mtf_filters *fs)
 	WRITE_ONCE(fs->resizes, fs->resizes + 1);
 	synchronize_rcu();
 	free_table(t);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Key rotation                                                            */
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Is @addr one of the addresses this router writes into its slots?  The
+ * configured one, else an interface's (router_addr() in hooks.c).
+ */
+static bool slot_is_ours(struct mtf_filters *fs, __be32 addr)
+{
+	__be32 cfg = READ_ONCE(mtf_net(fs->net)->cfg.router_addr);
+
+	return cfg ? addr == cfg : inet_addr_type(fs->net, addr) == RTN_LOCAL;
+}
+
+/* Does @f name one of our slots with a mark of the previous key? */
+static bool rekey_spec(struct mtf_filters *fs, const struct mtf_filter *f,
+		       const struct mtf_keys *k, struct mtf_filter_spec *s)
+{
+	bool changed = false;
+	unsigned int i;
+
+	for (i = 0; i < f->k; i++) {
+		s->slots[i] = f->slots[i];
+		if (f->slots[i].mark == mtf_mark_with(&k->prev, f->dst) &&
+		    slot_is_ours(fs, f->slots[i].addr)) {
+			s->slots[i].mark = mtf_mark_with(&k->cur, f->dst);
+			changed |= s->slots[i].mark != f->slots[i].mark;
+		}
+	}
+	if (!changed)
+		return false;
+	s->k = f->k;
+	s->plen = f->plen;
+	s->action = f->action;
+	s->dst = f->dst;
+	s->src = f->src;
+	s->pps = f->rl ? f->rl->pps : 0;
+	s->bps = f->rl ? f->rl->bps : 0;
+	s->timeout_ms = 0;
+	return true;
+}
+
+/* A copy of @f under the key of @s: same lifetime, counters carried on. */
+static struct mtf_filter *rekeyed(struct mtf_filters *fs,
+				  const struct mtf_filter *f,
+				  const struct mtf_filter_spec *s, u32 h)
+{
+	struct mtf_filter *nf = filter_alloc(s, h);
+
+	if (!nf)
+		return NULL;
+	nf->expires = f->expires;
+	atomic64_set(&nf->hits, atomic64_read(&f->hits));
+	atomic64_set(&nf->bytes, atomic64_read(&f->bytes));
+	atomic64_set(&nf->drops, atomic64_read(&f->drops));
+	return nf;
+}
+
+/*
+ * After a key rotation (under mtf_net.cfg_lock, @k the new keys): a
+ * filter that names one of this router's own slots holds a mark of the
+ * previous key, which this router no longer writes, so it would never
+ * match again - an attack gateway's filters would all lapse at each
+ * rotation.  Each such filter is replaced by one with the current key's
+ * mark, linked before the old one goes, so no packet passes in between.
+ * Marks of other routers' slots cannot be recomputed here: their
+ * owners' rotations reach us as new paths (see mtf-protocol.md).
+ * Returns how many filters were re-keyed.
+ */
+unsigned int mtf_filter_rekey(struct net *net, const struct mtf_keys *k)
+{
+	struct mtf_filters *fs = mtf_net(net)->filters;
+	struct mtf_filter_spec *s;
+	struct hlist_head todo = HLIST_HEAD_INIT;
+	struct hlist_node *n, *next;
+	struct mtf_filter *f, *nf, *dup;
+	unsigned int i, done = 0;
+	struct mtf_ftable *t;
+	u8 other;
+	u32 h;
+
+	if (!fs || !k->has_prev)
+		return 0;
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return 0;
+	mutex_lock(&fs->lock);
+	t = table_locked(fs);
+	/*
+	 * Collect first, through the list node only resizes use (they run
+	 * under this lock too): links made below must not be revisited.
+	 */
+	other = !t->gen;
+	for (i = 0; i <= t->mask; i++) {
+		for (n = t->buckets[i].first; n; n = n->next) {
+			f = mtf_filter_of(n, t->gen);
+			if (rekey_spec(fs, f, k, s))
+				hlist_add_head(&f->node[other], &todo);
+		}
+		if ((i & 4095) == 4095)
+			cond_resched();
+	}
+	hlist_for_each_safe(n, next, &todo) {
+		f = mtf_filter_of(n, other);
+		rekey_spec(fs, f, k, s);
+		h = spec_hash(fs, s);
+		dup = find_locked(fs, s, h);
+		nf = dup ? NULL : rekeyed(fs, f, s, h);
+		if (!dup && !nf)
+			break;	/* no memory: the rest keep their old marks */
+		if (nf)
+			link_filter(fs, t, nf);
+		unlink_filter(fs, t, f);
+		done++;
+		cond_resched();
+	}
+	maybe_grow(fs);
+	mutex_unlock(&fs->lock);
+	kfree(s);
+	if (done)
+		stat_add(net, MTF_STAT_FILTER_REKEYED, done);
+	return done;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -25,9 +25,9 @@ void mtf_filter_uninit(void);
 int mtf_filter_net_init(struct net *net);
 void mtf_filter_net_exit(struct net *net);
 
-bool __mtf_filter_drop(struct mtf_net *mn, unsigned long kmask,
-		       const struct mtf_slot4 *slots, unsigned int n,
-		       __be32 saddr, __be32 daddr, unsigned int len);
+bool __mtf_filter_drop(struct mtf_net *mn, const struct mtf_slot4 *slots,
+		       unsigned int n, __be32 saddr, __be32 daddr,
+		       unsigned int len);
 
 /*
  * Packet path, under RCU with bottom halves disabled.  @slots are the
@@ -42,11 +42,9 @@ static inline bool mtf_filter_drop(struct mtf_net *mn,
 				   unsigned int n, __be32 saddr, __be32 daddr,
 				   unsigned int len)
 {
-	unsigned long kmask = READ_ONCE(mn->filter_kmask) & GENMASK(n, 1);
-
-	if (likely(!kmask))
+	if (likely(!(READ_ONCE(mn->filter_kmask) & GENMASK(n, 1))))
 		return false;
-	return __mtf_filter_drop(mn, kmask, slots, n, saddr, daddr, len);
+	return __mtf_filter_drop(mn, slots, n, saddr, daddr, len);
 }
 
 /* Generic netlink handlers and policies (netlink.c wires them in). */
@@ -57,6 +55,9 @@ int mtf_nl_filter_del(struct sk_buff *skb, struct genl_info *info);
 int mtf_nl_filter_flush(struct sk_buff *skb, struct genl_info *info);
 int mtf_nl_filter_dump(struct sk_buff *skb, struct netlink_callback *cb);
 u32 mtf_filter_count(struct net *net);
+
+struct mtf_keys;
+unsigned int mtf_filter_rekey(struct net *net, const struct mtf_keys *k);
 
 /* Puts @n slots as a nest @attrtype of MTF_A_SLOT nests (path.c too). */
 int mtf_nl_put_slots(struct sk_buff *skb, int attrtype,

@@ -329,8 +329,8 @@ static noinline unsigned int insert(struct sk_buff *skb,
 	return insert_one(skb, state, &slot0, what);
 }
 
-static unsigned int forward_hook(void *priv, struct sk_buff *skb,
-				 const struct nf_hook_state *state)
+static unsigned int __forward_hook(struct sk_buff *skb,
+				   const struct nf_hook_state *state)
 {
 	struct mtf_net *mn = mtf_net_rcu(state->net);
 	u32 in = mtf_dev_roles_rcu(mn, state->in);
@@ -385,8 +385,8 @@ static bool route_now(struct sk_buff *skb, const struct nf_hook_state *state)
 				     state->in) && skb_dst(skb);
 }
 
-static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
-				     const struct nf_hook_state *state)
+static unsigned int __pre_routing_hook(struct sk_buff *skb,
+				       const struct nf_hook_state *state)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 
@@ -402,8 +402,8 @@ static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
 	return mtf_packet(skb, state, PH_ACCOUNT | PH_STRIP_LOCAL);
 }
 
-static unsigned int local_in_hook(void *priv, struct sk_buff *skb,
-				  const struct nf_hook_state *state)
+static unsigned int __local_in_hook(struct sk_buff *skb,
+				    const struct nf_hook_state *state)
 {
 	struct mtf_net *mn = mtf_net_rcu(state->net);
 	unsigned int verdict;
@@ -418,6 +418,30 @@ static unsigned int local_in_hook(void *priv, struct sk_buff *skb,
 	account(mn, skb, MTF_STAT_LOCAL_IN_PACKETS, MTF_STAT_LOCAL_IN_BYTES);
 	return NF_ACCEPT;
 }
+
+/*
+ * Hooks usually run in softirq, but not always: after an NFQUEUE verdict
+ * nf_reinject() runs the later hooks in process context, preemptible
+ * under PREEMPT_RCU.  The per-CPU state (counters, the mark cache, the
+ * filter memo) needs this CPU to itself while it is used, so, as
+ * ipt_do_table() does, the bodies run with bottom halves off.  In
+ * softirq that is a preempt count add and sub.
+ */
+#define MTF_HOOK(name)							\
+static unsigned int name(void *priv, struct sk_buff *skb,		\
+			 const struct nf_hook_state *state)		\
+{									\
+	unsigned int verdict;						\
+									\
+	local_bh_disable();						\
+	verdict = __##name(skb, state);					\
+	local_bh_enable();						\
+	return verdict;							\
+}
+
+MTF_HOOK(forward_hook)
+MTF_HOOK(pre_routing_hook)
+MTF_HOOK(local_in_hook)
 
 /* Always there: LOCAL_IN costs nothing to packets that are forwarded. */
 static const struct nf_hook_ops hook_ops[] = {

@@ -25,6 +25,7 @@
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
+#include "filter.h"
 #include "mark.h"
 #include "netlink.h"
 #include "netns.h"
@@ -59,7 +60,7 @@ void mtf_mark_net_exit(struct net *net)
 	free_percpu(mtf_net(net)->mark_cache);
 }
 
-static __be32 mark_with(const siphash_key_t *key, __be32 daddr)
+__be32 mtf_mark_with(const siphash_key_t *key, __be32 daddr)
 {
 	return cpu_to_be32((u32)siphash_1u32((__force u32)daddr, key));
 }
@@ -78,22 +79,9 @@ __be32 mtf_mark_miss(struct mtf_mark_cache *c, const struct mtf_keys *k,
 		c->valid = 0;
 	}
 	c->e[i].daddr = daddr;
-	c->e[i].mark = mark_with(&k->cur, daddr);
+	c->e[i].mark = mtf_mark_with(&k->cur, daddr);
 	c->valid |= BIT(i);
 	return c->e[i].mark;
-}
-
-bool mtf_mark_verify(struct net *net, __be32 daddr, __be32 mark)
-{
-	const struct mtf_keys *k;
-	bool ok;
-
-	rcu_read_lock();
-	k = rcu_dereference(mtf_net(net)->keys);
-	ok = mark_with(&k->cur, daddr) == mark ||
-	     (prev_valid(k) && mark_with(&k->prev, daddr) == mark);
-	rcu_read_unlock();
-	return ok;
 }
 
 u32 mtf_mark_key_id(struct net *net)
@@ -136,6 +124,8 @@ int mtf_nl_key_rotate(struct sk_buff *skb, struct genl_info *info)
 	new->prev_until = jiffies + msecs_to_jiffies(mn->cfg.key_grace_ms);
 	new->id = old->id + 1;
 	rcu_assign_pointer(mn->keys, new);
+	/* Our own slots in filters would not match the new marks. */
+	mtf_filter_rekey(genl_info_net(info), new);
 	mutex_unlock(&mn->cfg_lock);
 
 	synchronize_rcu();
@@ -158,9 +148,9 @@ int mtf_nl_mark_get(struct sk_buff *skb, struct genl_info *info)
 
 	rcu_read_lock();
 	k = rcu_dereference(mtf_net(net)->keys);
-	mark = mark_with(&k->cur, daddr);
+	mark = mtf_mark_with(&k->cur, daddr);
 	has_prev = prev_valid(k);
-	prev = has_prev ? mark_with(&k->prev, daddr) : 0;
+	prev = has_prev ? mtf_mark_with(&k->prev, daddr) : 0;
 	rcu_read_unlock();
 
 	msg = genlmsg_new(2 * nla_total_size(sizeof(__be32)), GFP_KERNEL);

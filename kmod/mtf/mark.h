@@ -62,10 +62,8 @@ static inline __be32 mtf_mark(struct net *net, __be32 daddr)
 	return mtf_mark_miss(c, k, daddr, i);
 }
 
-/* Does @mark verify for @daddr under the current or, in grace, the
- * previous key?  Any context; takes the RCU read lock itself.
- */
-bool mtf_mark_verify(struct net *net, __be32 daddr, __be32 mark);
+/* This router's mark for @daddr under @key (the slow path). */
+__be32 mtf_mark_with(const siphash_key_t *key, __be32 daddr);
 u32 mtf_mark_key_id(struct net *net);
 
 extern const struct nla_policy mtf_nl_key_rotate_policy[MTF_A_MAX + 1];

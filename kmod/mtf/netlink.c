@@ -44,9 +44,11 @@ static int status_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * Read-only commands need no privilege.  Commands that change state will
- * carry GENL_UNS_ADMIN_PERM: CAP_NET_ADMIN in the user namespace owning
- * the network namespace.
+ * Commands that change state, and those that show marks, carry
+ * GENL_UNS_ADMIN_PERM: CAP_NET_ADMIN in the user namespace owning the
+ * network namespace.  Marks are unforgeable only while unknown, and
+ * paths, filters and path events are made of them, so only status,
+ * configuration and interface roles are open to everybody.
  */
 static const struct genl_ops genl_ops[] = {
 	{
@@ -104,6 +106,7 @@ static const struct genl_ops genl_ops[] = {
 		.done = mtf_nl_path_dump_done,
 		.policy = mtf_filter_none_policy,
 		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MTF_CMD_PATH_FLUSH,
@@ -131,6 +134,7 @@ static const struct genl_ops genl_ops[] = {
 		.dumpit = mtf_nl_filter_dump,
 		.policy = mtf_filter_none_policy,
 		.maxattr = MTF_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MTF_CMD_FILTER_FLUSH,
@@ -142,7 +146,8 @@ static const struct genl_ops genl_ops[] = {
 };
 
 static const struct genl_multicast_group genl_mcgrps[] = {
-	{ .name = MTF_GENL_MCGRP_EVENTS },
+	/* Path rate events carry marks: admin only, like the commands. */
+	{ .name = MTF_GENL_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
 };
 
 /*

@@ -14,7 +14,7 @@
 #include <net/checksum.h>
 #include <net/ip.h>
 
-#include "pathhdr.h"
+#include "../common/mtf_pathhdr.h"
 
 /* The header of a packet, once found; the IPv4 header is @ihl bytes. */
 struct mtf_shim {

@@ -24,9 +24,9 @@ bool roam_event_violation(struct roam_net *rn, __be32 addr)
 	struct roam_events *ev = &rn->events;
 	bool queued;
 
-	spin_lock(&ev->lock);
+	spin_lock_bh(&ev->lock);
 	queued = kfifo_put(&ev->viol, addr);
-	spin_unlock(&ev->lock);
+	spin_unlock_bh(&ev->lock);
 	if (queued)
 		schedule_work(&ev->viol_work);
 	return queued;

@@ -72,13 +72,15 @@ void roam_gate_set_pool(struct roam_gate *gate, const __be32 *addrs, u8 n)
 /*
  * A roam: the old active address becomes the previous one, accepted for
  * window_ms more so that packets in flight and clients a little behind
- * the schedule are not cut off.  A window of 0 closes it at once.
+ * the schedule are not cut off.  A window of 0 closes it at once.  An
+ * old active address that has just left the pool (one GATE_SET with a
+ * new pool and a new active address) is forgotten instead.
  */
 void roam_gate_set_active(struct roam_gate *gate, __be32 addr)
 {
 	if (addr == gate->active)
 		return;
-	gate->prev = gate->active;
+	gate->prev = roam_gate_in_pool(gate, gate->active) ? gate->active : 0;
 	gate->prev_until = jiffies + msecs_to_jiffies(gate->window_ms);
 	gate->active = addr;
 }

@@ -23,6 +23,7 @@
 #include <linux/skbuff.h>
 #include <net/ip.h>
 
+#include "../common/mtf_pathhdr.h"
 #include "client.h"
 #include "gate.h"
 #include "hooks.h"
@@ -42,6 +43,34 @@ static bool proto_has_ports(u8 proto)
 }
 
 /*
+ * The transport protocol of @skb and where its header starts, looking
+ * through an MTF path header (kmod/mtf): mtf.ko strips it after this
+ * hook and delivers what it wrapped, so the gate must judge that, not
+ * protocol 253.  False when the header cannot be parsed (a fragment, a
+ * malformed or nested header): mtf.ko drops those, and the gate judges
+ * them as service traffic of unknown port, by address.
+ */
+static bool transport_of(const struct sk_buff *skb, const struct iphdr *iph,
+			 u8 *proto, unsigned int *off)
+{
+	unsigned int ihl = ip_hdrlen(skb);
+	struct mtf_hdr _h;
+	const u8 *h;
+	struct mtf_ph ph;
+
+	*proto = iph->protocol;
+	*off = ihl;
+	if (*proto != MTF_IPPROTO)
+		return true;
+	h = skb_header_pointer(skb, ihl, sizeof(_h), &_h);
+	if (!h || mtf_ph_parse(h, skb->len - ihl, ip_is_fragment(iph), &ph))
+		return false;
+	*proto = ph.nexthdr;
+	*off = ihl + ph.len;
+	return true;
+}
+
+/*
  * Is this packet for one of the service ports?  The destination port is
  * bytes 2-3 of the transport header for every protocol with ports.
  *
@@ -51,21 +80,24 @@ static bool proto_has_ports(u8 proto)
  * is one of the service protocols: judged by address and protocol.  So a
  * fragment flood to an inactive server is dropped too, at the price of
  * dropping the tails of fragmented non-service datagrams of a service
- * protocol sent to inactive pool addresses.
+ * protocol sent to inactive pool addresses.  A path header that cannot
+ * be looked through hides the protocol too: service traffic.
  */
 static bool is_service(const struct roam_gate *gate, const struct sk_buff *skb,
 		       const struct iphdr *iph)
 {
-	u8 proto = iph->protocol;
 	bool port_known = false;
 	__be16 _ports[2];
 	const __be16 *ports;
+	unsigned int off;
 	u16 dport = 0;
+	u8 proto;
 	int i;
 
+	if (!transport_of(skb, iph, &proto, &off))
+		return true;
 	if (!(iph->frag_off & htons(IP_OFFSET)) && proto_has_ports(proto)) {
-		ports = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_ports),
-					   _ports);
+		ports = skb_header_pointer(skb, off, sizeof(_ports), _ports);
 		if (ports) {
 			dport = ntohs(ports[1]);
 			port_known = true;
@@ -103,8 +135,8 @@ static enum roam_stat gate_judge(const struct roam_gate *gate,
 	return verdict;
 }
 
-static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
-				     const struct nf_hook_state *state)
+static unsigned int judge(struct sk_buff *skb,
+			  const struct nf_hook_state *state)
 {
 	struct roam_net *rn = roam_net(state->net);
 	const struct roam_gate *gate;
@@ -142,6 +174,22 @@ static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
 	    verdict == ROAM_STAT_PASS_TRANSITION)
 		return NF_ACCEPT;
 	return NF_DROP;
+}
+
+/*
+ * Bottom halves off around the per-CPU counters and the client token
+ * buckets: after an NFQUEUE verdict, nf_reinject() runs the hooks that
+ * follow in process context (ipt_do_table() does the same).
+ */
+static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	local_bh_disable();
+	verdict = judge(skb, state);
+	local_bh_enable();
+	return verdict;
 }
 
 /*

@@ -2,7 +2,7 @@
 /*
  * libFuzzer: arbitrary bytes as what follows the IPv4 header of a packet
  * with protocol MTF_IPPROTO, through the module's own parser
- * (kmod/mtf/pathhdr.h).  The first input byte's low bit says whether the
+ * (kmod/common/mtf_pathhdr.h).  The first input byte's low bit says whether the
  * IPv4 packet is a fragment; the rest is the buffer, exactly as long as
  * the input, so ASan catches any read past it.  Accepted headers must
  * satisfy the wire format's invariants.
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../kmod/mtf/pathhdr.h"
+#include "../../kmod/common/mtf_pathhdr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

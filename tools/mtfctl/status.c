@@ -34,6 +34,8 @@ static const char *const names[] = {
 	[MTF_STAT_PATH_FULL]		= "path_full",
 	[MTF_STAT_PATH_EVENTS]		= "path_events",
 	[MTF_STAT_PRE_ROUTING_UP]	= "pre_routing_up",
+	[MTF_STAT_DROP_NESTED]		= "drop_nested",
+	[MTF_STAT_FILTER_REKEYED]	= "filter_rekeyed",
 };
 
 const struct stats_names mtf_stat_names = {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Host unit test of the path header parser (kmod/mtf/pathhdr.h), the
+ * Host unit test of the path header parser (kmod/common/mtf_pathhdr.h), the
  * same code the module runs: one case per row of the malformed-header
  * table in Documentation/mtf-protocol.md, the document's own example,
  * and every length from 0 to one past the header for each size, so that
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "tap.h"
-#include "../../kmod/mtf/pathhdr.h"
+#include "../../kmod/common/mtf_pathhdr.h"
 
 struct tcase {
 	const char *name;

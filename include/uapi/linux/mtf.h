@@ -86,7 +86,7 @@
  * IPv4 slots (struct mtf_slot4).  Reserved is sent as zero and ignored.
  * A slot's mark is a keyed hash of the packet's destination address under
  * the secret of the router that wrote the slot.  Full byte layouts are in
- * Documentation/mtf-protocol.rst.
+ * Documentation/mtf-protocol.md.
  */
 #ifndef _UAPI_LINUX_MTF_H
 #define _UAPI_LINUX_MTF_H
@@ -300,6 +300,8 @@ enum mtf_stat {
 	MTF_STAT_PATH_FULL,		/* not accounted: table full */
 	MTF_STAT_PATH_EVENTS,		/* rate threshold events sent */
 	MTF_STAT_PRE_ROUTING_UP,	/* 1 once the PRE_ROUTING hook is up */
+	MTF_STAT_DROP_NESTED,		/* path header inside a path header */
+	MTF_STAT_FILTER_REKEYED,	/* filters given our new key's marks */
 
 	__MTF_STAT_MAX
 };

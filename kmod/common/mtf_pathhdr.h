@@ -2,8 +2,8 @@
 /*
  * Path header parser (Documentation/mtf-protocol.md).
  *
- * Plain C on a byte buffer, shared by the module and by the userspace
- * unit test and libFuzzer target (tools/tests/mtf_pathhdr_test.c,
+ * Plain C on a byte buffer, shared by mtf.ko, roam.ko's gate and the
+ * userspace unit test and libFuzzer target (tools/tests/mtf_pathhdr_test.c,
  * tools/fuzz/mtf_pathhdr.c): no skb, no kernel-only helper, only the
  * small type shim below.  The module makes the bytes linear first
  * (pskb_may_pull) and passes how many there are; the parser never reads
@@ -56,15 +56,22 @@ static inline unsigned int mtf_ph_claimed_len(const u8 *p)
 }
 
 /*
- * Parse the @avail bytes at @p, the bytes that follow the IPv4 header of
- * a packet whose protocol is MTF_IPPROTO.  @is_frag: the IPv4 packet is a
- * fragment (MF or a non-zero offset), so these bytes are not a header.
+ * Parse the header at @p, the start of the @avail bytes that follow the
+ * IPv4 header of a packet whose protocol is MTF_IPPROTO.  Only the fixed
+ * part (4 bytes, when @avail has them) is read: @avail says whether the
+ * slots it announces are there, so a reader that needs no slot (roam's
+ * gate, looking through the header at the transport ports) may copy
+ * only those 4 bytes and pass the packet's length.  @is_frag: the IPv4 packet is a fragment (MF or a
+ * non-zero offset), so these bytes are not a header.
  *
  * Returns 0 and fills @ph, or the enum mtf_stat drop counter naming the
  * reason.  The checks run in the order of the protocol document's table,
  * fields before length, so that a short packet with a bad field is
  * counted for the field.  The size field has 4 bits: "size greater than
- * 15" cannot be encoded, so BAD_SIZE means size 0.
+ * 15" cannot be encoded, so BAD_SIZE means size 0.  A header inside a
+ * header (next header MTF_IPPROTO) is refused: no router writes one, and
+ * a packet that carries it would show filters one path and deliver
+ * another.
  */
 static inline int mtf_ph_parse(const u8 *p, size_t avail, bool is_frag,
 			       struct mtf_ph *ph)
@@ -86,6 +93,8 @@ static inline int mtf_ph_parse(const u8 *p, size_t avail, bool is_frag,
 		return MTF_STAT_DROP_BAD_SIZE;
 	if (ph->ptr > ph->size)
 		return MTF_STAT_DROP_BAD_PTR;
+	if (ph->nexthdr == MTF_IPPROTO)
+		return MTF_STAT_DROP_NESTED;
 	len = MTF_HDR_LEN(ph->size, mtf_ph_v6(ph));
 	if (avail < len)
 		return MTF_STAT_DROP_TRUNCATED;
