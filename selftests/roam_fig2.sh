@@ -219,7 +219,9 @@ t_transfers() {
 }
 
 serving() {	# srvN: its file service listens or has a connection
-	[ -n "$(ip netns exec "${!1}" ss -Htn state listening state established "sport = :$PORT")" ]
+	# (TIME-WAIT and FIN states of a stopped service do not count)
+	ip netns exec "${!1}" ss -Htan "sport = :$PORT" | grep -qE '^(LISTEN|ESTAB)'
+
 }
 not_serving() { ! serving "$1"; }
 
