@@ -4,7 +4,8 @@
 # included by the top Makefile.
 #
 #   make tools          also builds build/selftests/{mtf_capture,mtf_send}
-#   make unit-tests     also builds build/tests/mtf_pathhdr_test (TAP)
+#   make unit-tests     also builds build/tests/mtf_pathhdr_test and
+#                       scan-klog-test (TAP)
 #
 # The fuzz target tools/fuzz/mtf_pathhdr.c is built by tools/build.mk's
 # fuzz-build like every tools/fuzz/*.c.
@@ -12,12 +13,22 @@
 ST_BINS := $(patsubst selftests/tools/%.c,$(BUILD)/selftests/%,\
 	$(wildcard selftests/tools/*.c))
 ST_PH_TEST := $(BUILD)/tests/mtf_pathhdr_test
-UNIT_TESTS += $(ST_PH_TEST)
+# scan-klog's host test (TAP), pointed at this tree's scanner and logs.
+ST_SCAN_TEST := $(BUILD)/tests/scan-klog-test
+UNIT_TESTS += $(ST_PH_TEST) $(ST_SCAN_TEST)
 
 .PHONY: selftests-tools
 tools: selftests-tools
 selftests-tools: $(ST_BINS)
-unit-tests: $(ST_PH_TEST)
+unit-tests: $(ST_PH_TEST) $(ST_SCAN_TEST)
+
+$(ST_SCAN_TEST): selftests/vm/scan-klog-test.sh selftests/vm/scan-klog \
+		$(wildcard selftests/vm/testdata/*.log)
+	$(quiet) GEN $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)sed 's|^SRC=@SRCDIR@$$|SRC=$(TOP)/selftests/vm|' $< >$@.tmp
+	$(Q)chmod 0755 $@.tmp && mv $@.tmp $@
+
 
 $(ST_BINS): $(BUILD)/selftests/%: $(OBJ)/selftests/tools/%.o
 	$(quiet) LD $@

@@ -55,6 +55,11 @@ run_test() {	# desc fn [args...]
 ktap_finish() {
 	echo "# $_ktap_pass passed, $_ktap_fail failed, $_ktap_skip skipped"
 	[ $_ktap_fail -eq 0 ] || exit $KSFT_FAIL
+	# A skipped point would otherwise hide behind the others' passes.
+	if [ "$EXPECT_ALL" = 1 ] && [ $_ktap_skip -gt 0 ]; then
+		echo "# FAIL (SELFTESTS_EXPECT_ALL=1): $_ktap_skip test points skipped"
+		exit $KSFT_FAIL
+	fi
 	[ $_ktap_pass -gt 0 ] || [ $_ktap_skip -eq 0 ] || exit $KSFT_SKIP
 	exit $KSFT_PASS
 }

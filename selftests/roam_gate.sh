@@ -97,19 +97,38 @@ test_configure() {
 	[ "$(gate .ports)" = all ] || fail "ports not 'all'"
 }
 
+# grew COUNTER cmd...: run cmd, print how much COUNTER grew; cmd's status
+grew() {
+	local c=$1 a b rc=0; shift
+	a=$(st "$c") || return 2
+	"$@" || rc=$?
+	b=$(st "$c") || return 2
+	echo $((b - a))
+	return $rc
+}
+
 test_active_only() {
-	local p0 d0 p1 d1
-	p0=$(st pass_active) && d0=$(st drop_inactive) || return 1
-	reach_n "$cl1" $S1 5 || fail "active server $S1 unreachable" || return 1
-	tcp_ok "$cl1" $S1 5201 || fail "TCP to the active server failed" || return 1
-	! reach "$cl1" $S2 || fail "inactive $S2 answered" || return 1
-	! reach "$cl1" $S3 || fail "inactive $S3 answered" || return 1
-	! tcp_ok "$cl1" $S2 5201 || fail "TCP to inactive $S2 connected" || return 1
-	udp_send "$cl1" $S3 53 20
-	p1=$(st pass_active) && d1=$(st drop_inactive) || return 1
-	echo "pass_active +$((p1 - p0)), drop_inactive +$((d1 - d0))"
-	[ $((p1 - p0)) -ge 5 ] || fail "pass_active did not grow by 5" || return 1
-	[ $((d1 - d0)) -ge 22 ] || fail "drop_inactive did not grow by 22"
+	local n
+	# Every packet the client sends is counted once: exact figures, but
+	# for TCP (below).
+	n=$(grew pass_active reach_n "$cl1" $S1 5) || fail "active server $S1 unreachable" || return 1
+	[ "$n" = 5 ] || fail "5 pings to the active $S1: pass_active +$n" || return 1
+	n=$(grew drop_inactive reach "$cl1" $S2) && fail "inactive $S2 answered" && return 1
+	[ "$n" = 1 ] || fail "1 ping to inactive $S2: drop_inactive +$n" || return 1
+	n=$(grew drop_inactive reach "$cl1" $S3) && fail "inactive $S3 answered" && return 1
+	[ "$n" = 1 ] || fail "1 ping to inactive $S3: drop_inactive +$n" || return 1
+	n=$(grew drop_inactive udp_send "$cl1" $S3 53 20)
+	[ "$n" = 20 ] || fail "20 UDP to inactive $S3: drop_inactive +$n" || return 1
+	# TCP: SYN, ACK, FIN and the last ACK from the client (an RST from
+	# iperf3 spares the last), plus what retransmits a slow emulator
+	# provokes: bounded, not exact.
+	n=$(grew pass_active tcp_ok "$cl1" $S1 5201) || fail "TCP to the active server failed" || return 1
+	echo "one TCP connection to the active server: pass_active +$n"
+	[ "$n" -ge 3 ] && [ "$n" -le 8 ] || fail "pass_active +$n, not 3..8" || return 1
+	# Unanswered SYNs within tcp_ok's 4 s: at 0, 1 and 3 s (RTO 1 s, doubling).
+	n=$(grew drop_inactive tcp_ok "$cl1" $S2 5201) && fail "TCP to inactive $S2 connected" && return 1
+	echo "4 s of SYNs to an inactive server: drop_inactive +$n"
+	[ "$n" -ge 1 ] && [ "$n" -le 3 ] || fail "drop_inactive +$n, not 1..3"
 }
 
 test_transition_window() {
@@ -123,7 +142,8 @@ test_transition_window() {
 	echo "previous $(gate .previous), window_left_ms $left"
 	[ "$(gate .previous)" = $S1 ] || fail "previous is not $S1" || return 1
 	t1=$(st pass_transition) || return 1
-	[ $((t1 - t0)) -ge 1 ] || fail "pass_transition did not grow" || return 1
+	# The one ping to the old server since t0.
+	[ $((t1 - t0)) = 1 ] || fail "pass_transition +$((t1 - t0)), not 1" || return 1
 	busywait 8000 sh -c "[ \$(ip netns exec $fw $ROAMCTL -j gate show | jq .window_left_ms) = 0 ]" ||
 		fail "window still open after 8 s" || return 1
 	! reach "$cl1" $S1 || fail "old server still reachable after the window"
@@ -142,7 +162,7 @@ test_service_ports() {
 	udp_send "$cl1" $S3 54 10
 	d2=$(st drop_inactive) || return 1
 	echo "udp/53: drop_inactive +$((d1 - d0)); udp/54: +$((d2 - d1))"
-	[ $((d1 - d0)) -ge 10 ] || fail "udp/53 to inactive not dropped" || return 1
+	[ $((d1 - d0)) = 10 ] || fail "udp/53 to inactive: drop_inactive +$((d1 - d0)), not 10" || return 1
 	[ $((d2 - d1)) = 0 ] || fail "udp/54 (not a service port) dropped" || return 1
 	fwctl gate set ports all
 }
@@ -155,9 +175,10 @@ test_blocked_client() {
 	reach_n "$cl2" $S2 3 || fail "other client cut off" || return 1
 	b1=$(st drop_blocked) || return 1
 	fwctl gate client show $C1 || return 1
-	[ $((b1 - b0)) -ge 1 ] || fail "drop_blocked did not grow" || return 1
-	[ "$(ip netns exec "$fw" "$ROAMCTL" -j gate client show | jq -r ".clients[\"$C1\"].drops")" -ge 1 ] ||
-		fail "client drops not counted" || return 1
+	# One ping from the blocked client; the other client's pass.
+	[ $((b1 - b0)) = 1 ] || fail "drop_blocked +$((b1 - b0)), not 1" || return 1
+	[ "$(ip netns exec "$fw" "$ROAMCTL" -j gate client show | jq -r ".clients[\"$C1\"].drops")" = 1 ] ||
+		fail "client drops not 1" || return 1
 	fwctl gate client set $C1 state allowed || return 1
 	reach "$cl1" $S2 || fail "unblocked client still dropped"
 }
@@ -174,19 +195,30 @@ n_events() {	# event [addr]
 }
 
 test_contract() {
-	local c0 c1 v n d
+	local c0 c1 v n d p t0 t1 hi
 	monitor_start
 	c0=$(st drop_contract) || return 1
 	fwctl gate client set $C2 rate pps 20 || return 1
+	t0=$(date +%s%3N)
 	udp_send "$cl2" $S2 9 300
+	t1=$(date +%s%3N)
 	sleep 1
 	c1=$(st drop_contract) || return 1
 	v=$(ip netns exec "$fw" "$ROAMCTL" -j gate client show $C2) || return 1
 	echo "$v"
 	n=$(n_events client_violation $C2)
 	d=$(echo "$v" | jq -r ".clients[\"$C2\"].drops")
-	echo "drop_contract +$((c1 - c0)), client drops $d, events $n"
-	[ $((c1 - c0)) -ge 100 ] || fail "fewer than 100 packets over the contract dropped" || return 1
+	p=$(echo "$v" | jq -r ".clients[\"$C2\"].packets")
+	# The client's packets count all 300 it sent, dropped ones too.
+	# What passes is the burst (one second's worth: 20) plus 20/s for
+	# as long as the sending took (timed here, rounded up): not exact.
+	hi=$((20 + 20 * ((t1 - t0) / 1000 + 2)))
+	echo "drop_contract +$((c1 - c0)), client drops $d, packets $p in $((t1 - t0)) ms, events $n"
+	[ "$p" = 300 ] || fail "client packets $p, not the 300 sent" || return 1
+	[ "$d" = $((c1 - c0)) ] || fail "client drops $d != drop_contract +$((c1 - c0))" || return 1
+	[ $((p - d)) -ge 20 ] && [ $((p - d)) -le $hi ] || fail "passed $((p - d)), not within [20, $hi]" || return 1
+
+
 	[ "$(echo "$v" | jq -r ".clients[\"$C2\"].violations")" = 1 ] ||
 		fail "violations is not 1" || return 1
 	[ "$n" = 1 ] || fail "expected exactly one violation event, got $n" || return 1
@@ -209,10 +241,15 @@ test_attack() {
 		fail "no attack event" || return 1
 	a1=$(st attack_events) || return 1
 	grep '"attack"' "$MON_OUT" | head -3
-	[ $((a1 - a0)) -ge 1 ] || fail "attack_events did not grow" || return 1
+	# The flood is over: each event counted reaches the monitor (it is
+	# the only listener and started with no attack event before).
+	busywait 3000 sh -c "[ \$(jq -s '[.[] | select(.event == \"attack\")] | length' $MON_OUT) = $((a1 - a0)) ]" ||
+		fail "attack_events +$((a1 - a0)) but $(n_events attack) events received" || return 1
 	n=$(n_events attack)
+	echo "attack_events +$((a1 - a0)), events received $n"
 	# Four seconds of flood, at most one event a second.
-	[ "$n" -le 6 ] || fail "$n attack events in ~5 s" || return 1
+	[ "$n" -ge 1 ] && [ "$n" -le 6 ] || fail "$n attack events in ~5 s" || return 1
+
 	jq -se '[.[] | select(.event == "attack")][0] | .drop_rate > 50 and .active == "'$S2'"' "$MON_OUT" >/dev/null ||
 		fail "attack event without a drop_rate over the threshold"
 }

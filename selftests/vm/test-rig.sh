@@ -41,7 +41,7 @@ if [ ${#kernels[@]} -eq 0 ]; then
 fi
 
 # Counted by hand; the closing line reports a mismatch as a failure.
-plan=$((29 + 13 * ${#kernels[@]}))
+plan=$((29 + 14 * ${#kernels[@]}))
 echo "1..$plan"
 
 cd "$TOP"	# the guest hides /tmp and friends; run from the tree
@@ -141,11 +141,14 @@ for kver in "${kernels[@]}"; do
 	vm 0 "true" -- --kernel "$kver" -- true
 
 	rm -f "$out/probe"
-	vm 3 "output, env and exit 3" -- --kernel "$kver" -- \
+	SELFTESTS_EXPECT_ALL=1 vm 3 "output, env and exit 3" -- --kernel "$kver" -- \
 		bash -c 'echo "out:$VM:$VM_KVER:$PWD:$TERM"; echo err-line >&2
+			 echo "expect-all:${SELFTESTS_EXPECT_ALL:-unset}"
 			 echo hi >"$VM_OUT/probe"; ip -o link show lo; exit 3'
 	check "stdout carries CMD's stdout" grep -qxF "out:1:$kver:$PWD:dumb" "$tmp/out"
 	check "stdout carries CMD's stderr" grep -qxF err-line "$tmp/out"
+	check "SELFTESTS_EXPECT_ALL reaches CMD" grep -qxF expect-all:1 "$tmp/out"
+
 	check "loopback is up" grep -q 'lo:.*UP' "$tmp/out"
 	check "out dir is writable" grep -qxF hi "$out/probe"
 	check "kernel log kept" test -s "$out/kernel.log" -a -s "$out/dmesg.log"
