@@ -8,6 +8,8 @@
 #                                build/kmod/KVER/
 #   make check                   set-up, build, host tests, VM selftests on
 #                                both kernels; TAP and a totals line
+#   make check-debug             VM selftests on a cached KASAN + lockdep +
+#                                kmemleak 6.12 kernel (built once; slow)
 #   make demo                    both defenses end to end in a VM
 #   make fuzz                    run the fuzz targets for long
 #   make bench                   benchmarks in VMs (bench/RESULTS.md):
@@ -59,8 +61,8 @@ ROAMCTL_OBJS := $(ROAMCTL_SRCS:%.c=$(OBJ)/%.o)
 
 TOOLS := $(BIN)/mtfctl $(BIN)/roamctl
 
-.PHONY: all modules modules-all tools check demo fuzz bench clean help \
-	deps unit-tests
+.PHONY: all modules modules-all tools check check-debug demo fuzz bench clean \
+	help deps unit-tests
 
 all: modules tools
 
@@ -114,6 +116,10 @@ check: deps
 demo: deps
 	$(Q)$(TOP)/scripts/demo
 
+# Not part of check: the first run builds a debug kernel (~20 min).
+check-debug: deps
+	$(Q)$(TOP)/scripts/check-debug
+
 # Long fuzzing of every target (FUZZ_SECONDS each); make check runs 5 s.
 fuzz: fuzz-tools fuzz-daemons
 
@@ -122,4 +128,4 @@ clean:
 	$(Q)rm -rf $(BUILD)
 
 help:
-	@sed -n '3,17p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,19p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
