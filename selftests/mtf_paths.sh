@@ -37,6 +37,8 @@ mod_load mtf || exit $KSFT_FAIL
 setup_ns a v || exit $KSFT_FAIL
 veth_pair "$a" eth0 10.0.1.1/24 "$v" eth0 $V/24 || exit $KSFT_FAIL
 tmp=$(mktemp -u /tmp/mtf_paths.XXXXXX)
+# A host accounts what it receives only on request.
+ip netns exec "$v" "$MTFCTL" config set account-local on || exit $KSFT_FAIL
 
 mtf() { ip netns exec "$v" "$MTFCTL" "$@"; }
 send() { cmd ip netns exec "$a" "$SEND" "$@"; }
@@ -78,16 +80,23 @@ test_suffix() {
 }
 
 test_path_max() {
-	local f0 f1 c
+	local f0 f1 r0 r1 d c last
 	mtf path flush
 	cmd mtf config set suffix-len 0 path-max 5 || return 1
 	f0=$(stat path_full)
+	r0=$(stat path_replaced)
 	send -d $V -p $P -g 8 -c 8 >/dev/null || return 1
 	f1=$(stat path_full)
-	c=$(mtf -j config show | jq .paths)
+	r1=$(stat path_replaced)
+	# One dump: at path-max the idle GC takes entries after 2 s.
+	d=$(mtf -j path show)
+	c=$(jq length <<<"$d")
+	# The newest path (gateway 7) is always accounted.
+	last=$(jq '[.[] | select(.slots[0].addr == "10.100.0.8")] | length' <<<"$d")
 	cmd mtf config set path-max 65536
-	echo "paths $c, path_full $f0 -> $f1"
-	[ "$c" = 5 ] && [ $((f1 - f0)) -eq 3 ] || fail "path_max not enforced"
+	echo "paths $c, path_full $f0 -> $f1, path_replaced $r0 -> $r1"
+	[ "$c" = 5 ] && [ $((f1 - f0)) -eq 0 ] && [ $((r1 - r0)) -eq 3 ] &&
+		[ "$last" = 1 ] || fail "path_max not enforced by replacement"
 }
 
 test_flush() {
@@ -135,7 +144,7 @@ test_idle_eviction_pressure() {
 ktap_header 6
 run_test "path dump: slots with marks, packets, bytes, destination" test_dump
 run_test "suffix aggregate sums the paths that share it" test_suffix
-run_test "path_max bounds the table, path_full counts the rest" test_path_max
+run_test "path_max bounds the table, new paths replace old ones" test_path_max
 run_test "path flush empties the table" test_flush
 run_test "rate threshold: one event on the multicast group per crossing" test_rate_event
 run_test "idle paths are evicted when the table fills up" test_idle_eviction_pressure

@@ -31,4 +31,20 @@ static inline u64 compat_net_cookie(const struct net *net)
 	return net->net_cookie;
 }
 
+/*
+ * A cache of its own, never merged with others of the same size (its
+ * figures in /proc/slabinfo are then its own): SLAB_NO_MERGE from 6.5,
+ * before that only a constructor keeps a cache out of merging.
+ */
+#include <linux/slab.h>
+#ifdef SLAB_NO_MERGE
+#define COMPAT_SLAB_NO_MERGE	SLAB_NO_MERGE
+#define compat_slab_no_merge_ctor	NULL
+#else
+#define COMPAT_SLAB_NO_MERGE	0
+static inline void compat_slab_no_merge_ctor(void *obj)
+{
+}
+#endif
+
 #endif /* _KMOD_COMPAT_H */

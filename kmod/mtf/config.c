@@ -33,6 +33,9 @@ void mtf_config_net_init(struct net *net)
 		.path_rate_thresh = 0,
 		.filter_max = 1048576,
 		.filter_timeout_ms = 1000,
+		.path_new_rate = 10000,
+		.path_new_burst = 10000,
+		.account_local = false,
 	};
 }
 
@@ -66,6 +69,10 @@ static const struct nla_policy cfg_policy[MTF_CFG_A_MAX + 1] = {
 				.reject_message = "read-only attribute" },
 	[MTF_CFG_A_KEY_ID] = { .type = NLA_REJECT,
 			       .reject_message = "read-only attribute" },
+	[MTF_CFG_A_ACCOUNT_LOCAL] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MTF_CFG_A_PATH_NEW_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &table_range),
+	[MTF_CFG_A_PATH_NEW_BURST] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &table_range),
 };
 
 const struct nla_policy mtf_nl_config_set_policy[MTF_A_MAX + 1] = {
@@ -75,8 +82,9 @@ const struct nla_policy mtf_nl_config_set_policy[MTF_A_MAX + 1] = {
 static size_t config_size(void)
 {
 	return nla_total_size(0) +			/* CONFIG */
-	       2 * nla_total_size(sizeof(u8)) +	/* SLOTS, SUFFIX_LEN */
-	       9 * nla_total_size(sizeof(u32));		/* the rest */
+	       3 * nla_total_size(sizeof(u8)) +	/* SLOTS, SUFFIX_LEN,
+							 * ACCOUNT_LOCAL */
+	       11 * nla_total_size(sizeof(u32));	/* the rest */
 }
 
 static int put_config(struct sk_buff *msg, struct net *net)
@@ -104,7 +112,10 @@ static int put_config(struct sk_buff *msg, struct net *net)
 			cfg.filter_timeout_ms) ||
 	    nla_put_u32(msg, MTF_CFG_A_PATHS, mtf_path_count(net)) ||
 	    nla_put_u32(msg, MTF_CFG_A_FILTERS, mtf_filter_count(net)) ||
-	    nla_put_u32(msg, MTF_CFG_A_KEY_ID, mtf_mark_key_id(net))) {
+	    nla_put_u32(msg, MTF_CFG_A_KEY_ID, mtf_mark_key_id(net)) ||
+	    nla_put_u8(msg, MTF_CFG_A_ACCOUNT_LOCAL, cfg.account_local) ||
+	    nla_put_u32(msg, MTF_CFG_A_PATH_NEW_RATE, cfg.path_new_rate) ||
+	    nla_put_u32(msg, MTF_CFG_A_PATH_NEW_BURST, cfg.path_new_burst)) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -169,6 +180,15 @@ int mtf_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	if (tb[MTF_CFG_A_FILTER_TIMEOUT_MS])
 		WRITE_ONCE(cfg->filter_timeout_ms,
 			   nla_get_u32(tb[MTF_CFG_A_FILTER_TIMEOUT_MS]));
+	if (tb[MTF_CFG_A_ACCOUNT_LOCAL])
+		WRITE_ONCE(cfg->account_local,
+			   nla_get_u8(tb[MTF_CFG_A_ACCOUNT_LOCAL]));
+	if (tb[MTF_CFG_A_PATH_NEW_RATE])
+		WRITE_ONCE(cfg->path_new_rate,
+			   nla_get_u32(tb[MTF_CFG_A_PATH_NEW_RATE]));
+	if (tb[MTF_CFG_A_PATH_NEW_BURST])
+		WRITE_ONCE(cfg->path_new_burst,
+			   nla_get_u32(tb[MTF_CFG_A_PATH_NEW_BURST]));
 	mutex_unlock(&mn->cfg_lock);
 	return 0;
 }

@@ -399,7 +399,8 @@ static unsigned int __pre_routing_hook(struct sk_buff *skb,
 					    iph->daddr) != RTN_LOCAL) {
 		return NF_ACCEPT;
 	}
-	return mtf_packet(skb, state, PH_ACCOUNT | PH_STRIP_LOCAL);
+	return mtf_packet(skb, state, PH_STRIP_LOCAL | (mtf_path_local(
+			  state->net, state->in) ? PH_ACCOUNT : 0));
 }
 
 static unsigned int __local_in_hook(struct sk_buff *skb,
@@ -411,7 +412,8 @@ static unsigned int __local_in_hook(struct sk_buff *skb,
 	if (unlikely(ip_hdr(skb)->protocol == MTF_IPPROTO)) {
 		if (!READ_ONCE(mn->hooks.pre_routing))
 			schedule_work(&mn->hooks.work);
-		verdict = mtf_packet(skb, state, PH_ACCOUNT | PH_STRIP_LOCAL);
+		verdict = mtf_packet(skb, state, PH_STRIP_LOCAL | (mtf_path_local(
+				     state->net, state->in) ? PH_ACCOUNT : 0));
 		if (verdict != NF_ACCEPT)
 			return verdict;
 	}

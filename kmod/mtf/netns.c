@@ -88,12 +88,22 @@ static struct pernet_operations pernet_ops = {
 	.size = sizeof(struct mtf_net),
 };
 
+/* The path cache lives as long as the namespaces that allocate from it. */
 int __init mtf_netns_init(void)
 {
-	return register_pernet_subsys(&pernet_ops);
+	int ret;
+
+	ret = mtf_path_init();
+	if (ret)
+		return ret;
+	ret = register_pernet_subsys(&pernet_ops);
+	if (ret)
+		mtf_path_uninit();
+	return ret;
 }
 
 void mtf_netns_uninit(void)
 {
 	unregister_pernet_subsys(&pernet_ops);
+	mtf_path_uninit();
 }

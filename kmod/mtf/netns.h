@@ -25,6 +25,9 @@ struct mtf_config {
 	u32 path_rate_thresh;	/* pps; 0: no events */
 	u32 filter_max;
 	u32 filter_timeout_ms;	/* default filter lifetime (Ttmp) */
+	u32 path_new_rate;	/* new path entries per second */
+	u32 path_new_burst;	/* ... at most this many at once */
+	bool account_local;	/* account paths delivered to this host */
 };
 
 struct mtf_filters;

@@ -6,27 +6,58 @@
  * (flagged as an aggregate): packets, bytes, EWMA rates, first and last
  * seen, last destination.  One packet is enough to create an entry.
  *
- * Table: an rhashtable, because entries are created on the packet path,
- * possibly on several CPUs at once, which its per-bucket locks handle
- * (rhashtable_lookup_get_insert_key() resolves the race of two CPUs
- * creating the same path), and because path_max changes at run time.  Its
- * growth is bounded by path_max, and a failed insert (-ENOMEM, -EBUSY
- * during a rehash) only costs the accounting of one packet.
+ * Who accounts: packets forwarded from an interface with the `account`
+ * role, and packets delivered to this host when the namespace asks for it
+ * (config account-local, or the `account` role on the ingress interface;
+ * see mtf_path_local()).  Nothing is accounted by default: every path
+ * header an attacker sends would otherwise cost an entry in every
+ * namespace that merely receives it.
  *
- * Packet path: an RCU lookup, then per-CPU counters; last seen and last
- * destination are written only when they change.  Allocation happens only
- * for a new path (GFP_ATOMIC, bounded by path_max; PATH_FULL beyond).
+ * Table: an rhashtable, because entries are created on the packet path,
+ * possibly on several CPUs at once, and because path_max changes at run
+ * time.  Beside it, every entry is on a CLOCK list (insertion order, the
+ * hand at the head) under the table's spinlock: when the namespace's
+ * table (path_max) or all of them together (module parameter
+ * path_max_total) are full, a new path takes the place of an entry that
+ * was not hit since the hand last passed it (second chance: a hit sets
+ * ->ref, the hand clears it and moves on; after MTF_CLOCK_SCAN referenced
+ * entries the next one goes anyway).  So the newest path is always
+ * accounted, and a real path that keeps sending survives a flood of
+ * one-packet forged ones.
+ *
+ * Creating entries is what an attacker controls, so it is bounded three
+ * ways: a token bucket per namespace (path-new-rate entries per second,
+ * path-new-burst at once; refusals counted path_ratelimited), the two
+ * limits above (path_replaced, path_global_full), and a fixed-size object
+ * from a dedicated cache, and no per-CPU allocation (which takes the per-CPU
+ * allocator's global lock and costs memory on every CPU per forged path).
+ *
+ * Packet path: an RCU lookup, then two atomic64 adds; last seen, last
+ * destination and the referenced bit are written only when they change.
+ * Atomics rather than per-CPU counters: the rate is only computed at a
+ * tick, so all the packet path needs is exact sums; the packets of one
+ * path mostly come from the same flows and hence the same RX queue, so
+ * the counters' cache line stays on one CPU; only a path hot on many
+ * CPUs at once (a suffix aggregate under a distributed flood) bounces it,
+ * for one locked add per packet, the price of an entry that fits in 256
+ * bytes whatever the number of CPUs.  The table's spinlock is taken only
+ * to create or remove an entry.
  *
  * A work item runs every MTF_PATH_TICK while entries exist: it updates the
  * rates, evicts idle entries (PATH_EVICTED) and sends the rate events.
  * Events come from there rather than from the packet path because the
  * rate is only known at a tick anyway, and building a netlink message in
  * softirq for every crossing packet would be work done on the attacker's
- * schedule.
+ * schedule.  The tick and PATH_FLUSH leave the RCU read-side section and
+ * reschedule every MTF_PATH_WALK_BATCH entries, so a table of millions of
+ * entries never holds a CPU or a grace period for long.
  */
 
+#include <linux/list.h>
+#include <linux/moduleparam.h>
 #include <linux/rhashtable.h>
 #include <linux/slab.h>
+#include <linux/spinlock.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 
@@ -42,36 +73,62 @@
 /* Idle entries go after this long, or sooner when the table fills up. */
 #define MTF_PATH_IDLE		(60 * HZ)
 #define MTF_PATH_IDLE_FULL	(2 * HZ)
+/* Referenced entries the CLOCK hand may pass over for one insert. */
+#define MTF_CLOCK_SCAN		32
+/* Entries a walk visits between two cond_resched(). */
+#define MTF_PATH_WALK_BATCH	256
+/* Refills of the creation bucket count at most this long a pause. */
+#define MTF_TB_MAX_DT		(3600UL * HZ)
 
-struct mtf_path_pcpu {
-	u64_stats_t packets;
-	u64_stats_t bytes;
-	struct u64_stats_sync syncp;
-};
+static unsigned int path_max_total __read_mostly = 262144;
+module_param(path_max_total, uint, 0644);
+MODULE_PARM_DESC(path_max_total,
+		 "accounted paths in all namespaces together (default 262144)");
+
+/* Entries of all namespaces; bounded by path_max_total. */
+static atomic_t path_total = ATOMIC_INIT(0);
+static struct kmem_cache *path_cache __read_mostly;
 
 struct mtf_path {
+	/* The key: read by every lookup, written once. */
 	struct rhash_head node;
-	struct rcu_head rcu;
-	struct mtf_path_pcpu __percpu *cnt;
-	unsigned long first;		/* jiffies */
+	u8 n;
+	bool suffix;
+	/* Under mtf_paths.lock. */
+	bool dead;
+	/* Tick only. */
+	bool over;			/* event sent, not re-armed yet */
+	struct mtf_slot4 slots[MTF_MAX_SLOTS];
+	/* Packet path: written on every hit, or on change. */
+	atomic64_t packets;
+	atomic64_t bytes;
 	unsigned long last;		/* jiffies */
 	__be32 last_dst;
+	u8 ref;				/* CLOCK: hit since the hand passed */
 	/* Written by the tick only; dumps read them with READ_ONCE(). */
+	unsigned long first;		/* jiffies */
 	unsigned long est_at;
 	u64 est_packets;
 	u64 est_bytes;
 	u64 rate_pps;			/* << MTF_RATE_FRAC */
 	u64 rate_bps;			/* << MTF_RATE_FRAC */
-	bool over;			/* event sent, not re-armed yet */
-	u8 n;
-	bool suffix;
-	struct mtf_slot4 slots[];
+	struct list_head lru;		/* under mtf_paths.lock */
+	struct rcu_head rcu;
 };
 
 struct mtf_paths {
 	struct rhashtable ht;
 	struct net *net;
-	atomic_t count;
+	/* Serialises creation and removal: the CLOCK list and the count. */
+	spinlock_t lock;
+	struct list_head lru;		/* the hand is at the head */
+	unsigned int count;		/* written under lock */
+	/* Creation token bucket: tokens taken locklessly, refills one CPU
+	 * at a time (trylock) at most once per jiffy.
+	 */
+	atomic_t tokens;
+	unsigned long tb_stamp;		/* jiffies of the last refill */
+	spinlock_t tb_lock;
 	struct delayed_work tick;
 };
 
@@ -120,20 +177,14 @@ static const struct rhashtable_params path_params = {
 	.automatic_shrinking = true,
 };
 
-static void path_free(struct mtf_path *p)
-{
-	free_percpu(p->cnt);
-	kfree(p);
-}
-
 static void path_free_rcu(struct rcu_head *head)
 {
-	path_free(container_of(head, struct mtf_path, rcu));
+	kmem_cache_free(path_cache, container_of(head, struct mtf_path, rcu));
 }
 
 static void path_free_ht(void *ptr, void *arg)
 {
-	path_free(ptr);
+	kmem_cache_free(path_cache, ptr);
 }
 
 static void stat_add(struct net *net, enum mtf_stat idx, u64 n)
@@ -148,54 +199,164 @@ static void stat_add(struct net *net, enum mtf_stat idx, u64 n)
 	local_bh_enable();
 }
 
-/* ---------------------------------------------------------------------- */
-/* Packet path                                                             */
-/* ---------------------------------------------------------------------- */
+/* One slot of path_max_total, or false. */
+static bool path_total_get(void)
+{
+	if (atomic_inc_return(&path_total) <= READ_ONCE(path_max_total))
+		return true;
+	atomic_dec(&path_total);
+	return false;
+}
+
+/* Under ps->lock.  Readers may still hold @p: freed after a grace period. */
+static void path_unlink(struct mtf_paths *ps, struct mtf_path *p)
+{
+	p->dead = true;
+	rhashtable_remove_fast(&ps->ht, &p->node, path_params);
+	list_del(&p->lru);
+	ps->count--;
+	atomic_dec(&path_total);
+	call_rcu(&p->rcu, path_free_rcu);
+}
+
+/* Removal by the tick or a flush; an insert's CLOCK may have been first. */
+static void path_remove(struct mtf_paths *ps, struct mtf_path *p)
+{
+	spin_lock_bh(&ps->lock);
+	if (!p->dead)
+		path_unlink(ps, p);
+	spin_unlock_bh(&ps->lock);
+}
+
+/*
+ * Under ps->lock, with at least one entry: second chance for entries hit
+ * since the hand last passed them, the first other one goes.  Bounded:
+ * after MTF_CLOCK_SCAN referenced entries, the next one goes anyway.
+ */
+static void path_clock_evict(struct mtf_net *mn, struct mtf_paths *ps)
+{
+	struct mtf_path *p;
+	unsigned int i;
+
+	for (i = 0; i < MTF_CLOCK_SCAN; i++) {
+		p = list_first_entry(&ps->lru, struct mtf_path, lru);
+		if (!READ_ONCE(p->ref))
+			break;
+		WRITE_ONCE(p->ref, 0);
+		list_move_tail(&p->lru, &ps->lru);
+	}
+	path_unlink(ps, list_first_entry(&ps->lru, struct mtf_path, lru));
+	mtf_stats_inc(mn->stats, MTF_STAT_PATH_REPLACED);
+}
+
+/*
+ * Token bucket for new entries: path-new-rate per second, at most
+ * path-new-burst at once.  Taking a token is lockless and, with the
+ * bucket empty (a flood of new paths), a read of a shared line only.
+ */
+static bool path_new_allowed(struct mtf_net *mn, struct mtf_paths *ps)
+{
+	unsigned long now = jiffies, dt;
+	u32 rate, burst;
+	int old, new;
+	u64 add;
+
+	if (READ_ONCE(ps->tb_stamp) != now && spin_trylock(&ps->tb_lock)) {
+		rate = READ_ONCE(mn->cfg.path_new_rate);
+		burst = READ_ONCE(mn->cfg.path_new_burst);
+		dt = min(now - ps->tb_stamp, MTF_TB_MAX_DT);
+		add = div_u64((u64)rate * dt, HZ);
+		/* Below one token: keep the stamp, so that time adds up. */
+		if (add) {
+			old = atomic_read(&ps->tokens);
+			do {
+				new = min_t(u64, (u64)max(old, 0) + add, burst);
+			} while (!atomic_try_cmpxchg(&ps->tokens, &old, new));
+			WRITE_ONCE(ps->tb_stamp, now);
+		}
+		spin_unlock(&ps->tb_lock);
+	}
+	return atomic_dec_if_positive(&ps->tokens) >= 0;
+}
 
 static struct mtf_path *path_create(struct mtf_net *mn, struct mtf_paths *ps,
 				    const struct mtf_path_key *key)
 {
 	struct mtf_path *p, *old;
-	int cpu;
+	enum mtf_stat why;
+	unsigned int i;
+	u32 max;
 
-	if (atomic_inc_return(&ps->count) > READ_ONCE(mn->cfg.path_max))
-		goto full;
-	p = kzalloc(struct_size(p, slots, key->n), GFP_ATOMIC | __GFP_NOWARN);
-	if (!p)
-		goto full;
-	p->cnt = alloc_percpu_gfp(struct mtf_path_pcpu,
-				  GFP_ATOMIC | __GFP_NOWARN);
-	if (!p->cnt) {
-		kfree(p);
-		goto full;
+	if (!path_new_allowed(mn, ps)) {
+		mtf_stats_inc(mn->stats, MTF_STAT_PATH_RATELIMITED);
+		return NULL;
 	}
-	for_each_possible_cpu(cpu)
-		u64_stats_init(&per_cpu_ptr(p->cnt, cpu)->syncp);
-	p->first = jiffies;
-	p->last = p->first;
-	p->est_at = p->first;
+	p = kmem_cache_alloc(path_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (!p) {
+		/* Allocation failures count as full: "not accounted". */
+		mtf_stats_inc(mn->stats, MTF_STAT_PATH_FULL);
+		return NULL;
+	}
+	memset(p, 0, offsetof(struct mtf_path, slots));
+	memcpy(p->slots, key->slots, key->n * sizeof(p->slots[0]));
 	p->n = key->n;
 	p->suffix = key->suffix;
-	memcpy(p->slots, key->slots, key->n * sizeof(p->slots[0]));
+	atomic64_set(&p->packets, 0);
+	atomic64_set(&p->bytes, 0);
+	p->last = jiffies;
+	p->last_dst = 0;
+	p->ref = 0;
+	p->first = p->last;
+	p->est_at = p->last;
+	p->est_packets = 0;
+	p->est_bytes = 0;
+	p->rate_pps = 0;
+	p->rate_bps = 0;
 
+	spin_lock_bh(&ps->lock);
+	/* Up to two, so that a lowered path_max takes effect gradually. */
+	max = READ_ONCE(mn->cfg.path_max);
+	for (i = 0; i < 2 && ps->count && ps->count >= max; i++)
+		path_clock_evict(mn, ps);
+	why = MTF_STAT_PATH_FULL;
+	if (ps->count >= max)
+		goto refuse;
+	if (!path_total_get()) {
+		/* All namespaces together are full: replace one of ours. */
+		why = MTF_STAT_PATH_GLOBAL_FULL;
+		if (!ps->count)
+			goto refuse;
+		path_clock_evict(mn, ps);
+		if (!path_total_get())
+			goto refuse;
+	}
 	old = rhashtable_lookup_get_insert_key(&ps->ht, key, &p->node,
 					       path_params);
 	if (old) {
 		/* Another CPU was first, or no room in the table now. */
-		atomic_dec(&ps->count);
-		path_free(p);
-		return IS_ERR(old) ? NULL : old;
+		atomic_dec(&path_total);
+		spin_unlock_bh(&ps->lock);
+		kmem_cache_free(path_cache, p);
+		if (IS_ERR(old)) {
+			mtf_stats_inc(mn->stats, MTF_STAT_PATH_FULL);
+			return NULL;
+		}
+		return old;
 	}
+	list_add_tail(&p->lru, &ps->lru);
+	ps->count++;
+	spin_unlock_bh(&ps->lock);
+
 	mtf_stats_inc(mn->stats, MTF_STAT_PATH_NEW);
 	if (!delayed_work_pending(&ps->tick))
 		queue_delayed_work(system_power_efficient_wq, &ps->tick,
 				   MTF_PATH_TICK);
 	return p;
 
-full:
-	/* Allocation failures count here too: both mean "not accounted". */
-	atomic_dec(&ps->count);
-	mtf_stats_inc(mn->stats, MTF_STAT_PATH_FULL);
+refuse:
+	spin_unlock_bh(&ps->lock);
+	kmem_cache_free(path_cache, p);
+	mtf_stats_inc(mn->stats, why);
 	return NULL;
 }
 
@@ -203,20 +364,19 @@ static void account_one(struct mtf_net *mn, struct mtf_paths *ps,
 			const struct mtf_path_key *key, __be32 daddr,
 			unsigned int len, unsigned int segs)
 {
-	struct mtf_path_pcpu *c;
 	struct mtf_path *p;
 
 	p = rhashtable_lookup(&ps->ht, key, path_params);
-	if (unlikely(!p)) {
+	if (likely(p)) {
+		if (!READ_ONCE(p->ref))
+			WRITE_ONCE(p->ref, 1);
+	} else {
 		p = path_create(mn, ps, key);
 		if (!p)
 			return;
 	}
-	c = this_cpu_ptr(p->cnt);
-	u64_stats_update_begin(&c->syncp);
-	u64_stats_add(&c->packets, segs);
-	u64_stats_add(&c->bytes, len);
-	u64_stats_update_end(&c->syncp);
+	atomic64_add(segs, &p->packets);
+	atomic64_add(len, &p->bytes);
 	/* Shared cache line: write only on change. */
 	if (READ_ONCE(p->last) != jiffies)
 		WRITE_ONCE(p->last, jiffies);
@@ -253,27 +413,6 @@ void mtf_path_account(struct net *net, const struct mtf_slot4 *slots,
 /* Netlink: dump, flush, events                                            */
 /* ---------------------------------------------------------------------- */
 
-static void path_read(const struct mtf_path *p, u64 *packets, u64 *bytes)
-{
-	unsigned int start;
-	u64 pk, by;
-	int cpu;
-
-	*packets = 0;
-	*bytes = 0;
-	for_each_possible_cpu(cpu) {
-		const struct mtf_path_pcpu *c = per_cpu_ptr(p->cnt, cpu);
-
-		do {
-			start = u64_stats_fetch_begin(&c->syncp);
-			pk = u64_stats_read(&c->packets);
-			by = u64_stats_read(&c->bytes);
-		} while (u64_stats_fetch_retry(&c->syncp, start));
-		*packets += pk;
-		*bytes += by;
-	}
-}
-
 static u64 ms_since(unsigned long then)
 {
 	return jiffies_to_msecs(jiffies - then);
@@ -284,18 +423,28 @@ static int put_u64(struct sk_buff *skb, int type, u64 v)
 	return nla_put_u64_64bit(skb, type, v, MTF_PATH_A_PAD);
 }
 
+/* What put_path() puts, exactly. */
+static size_t path_nest_size(const struct mtf_path *p)
+{
+	return nla_total_size(0) +				/* PATH */
+	       nla_total_size(0) +				/* SLOTS */
+	       p->n * (nla_total_size(0) +			/* SLOT */
+		       2 * nla_total_size(sizeof(__be32))) +	/* ADDR4, MARK */
+	       nla_total_size(sizeof(u8)) +			/* SUFFIX */
+	       6 * nla_total_size_64bit(sizeof(u64)) +		/* counters */
+	       nla_total_size(sizeof(__be32));			/* DST4 */
+}
+
 static int put_path(struct sk_buff *skb, const struct mtf_path *p)
 {
 	struct nlattr *nest;
-	u64 packets, bytes;
 
-	path_read(p, &packets, &bytes);
 	nest = nla_nest_start(skb, MTF_A_PATH);
 	if (!nest ||
 	    mtf_nl_put_slots(skb, MTF_PATH_A_SLOTS, p->slots, p->n) ||
 	    nla_put_u8(skb, MTF_PATH_A_SUFFIX, p->suffix) ||
-	    put_u64(skb, MTF_PATH_A_PACKETS, packets) ||
-	    put_u64(skb, MTF_PATH_A_BYTES, bytes) ||
+	    put_u64(skb, MTF_PATH_A_PACKETS, atomic64_read(&p->packets)) ||
+	    put_u64(skb, MTF_PATH_A_BYTES, atomic64_read(&p->bytes)) ||
 	    put_u64(skb, MTF_PATH_A_RATE_PPS,
 		    READ_ONCE(p->rate_pps) >> MTF_RATE_FRAC) ||
 	    put_u64(skb, MTF_PATH_A_RATE_BPS,
@@ -333,6 +482,7 @@ static int fill_path(struct sk_buff *skb, struct netlink_callback *cb,
  * cb->args[1] says that the entry it stopped on did not fit and must be
  * sent first.  A concurrent resize restarts the walk (rhashtable's
  * -EAGAIN), so a dump may repeat entries; it never loses one that stayed.
+ * Each call holds RCU for one message's worth of entries only.
  */
 int mtf_nl_path_dump_start(struct netlink_callback *cb)
 {
@@ -382,31 +532,48 @@ int mtf_nl_path_dump(struct sk_buff *skb, struct netlink_callback *cb)
 	return skb->len;
 }
 
-static void path_remove(struct mtf_paths *ps, struct mtf_path *p)
+/*
+ * Visit every entry, @fn under RCU, leaving the read-side section and
+ * rescheduling every MTF_PATH_WALK_BATCH entries.  An entry removed while
+ * the walk is stopped is not visited; one moved by a resize may be
+ * visited twice (-EAGAIN restarts), which @fn must tolerate.
+ */
+static void path_walk(struct mtf_paths *ps,
+		      void (*fn)(struct mtf_paths *ps, struct mtf_path *p,
+				 void *arg),
+		      void *arg)
 {
-	/* The tick and a flush may race for an entry: one of them wins. */
-	if (rhashtable_remove_fast(&ps->ht, &p->node, path_params))
-		return;
-	atomic_dec(&ps->count);
-	call_rcu(&p->rcu, path_free_rcu);
-}
-
-int mtf_nl_path_flush(struct sk_buff *skb, struct genl_info *info)
-{
-	struct mtf_paths *ps = mtf_net(genl_info_net(info))->paths;
 	struct rhashtable_iter iter;
 	struct mtf_path *p;
+	unsigned int n = 0;
 
 	rhashtable_walk_enter(&ps->ht, &iter);
 	rhashtable_walk_start(&iter);
 	while ((p = rhashtable_walk_next(&iter))) {
-		if (!IS_ERR(p))
-			path_remove(ps, p);
-		else if (PTR_ERR(p) != -EAGAIN)
+		if (IS_ERR(p)) {
+			if (PTR_ERR(p) == -EAGAIN)
+				continue;
 			break;
+		}
+		fn(ps, p, arg);
+		if (++n % MTF_PATH_WALK_BATCH == 0) {
+			rhashtable_walk_stop(&iter);
+			cond_resched();
+			rhashtable_walk_start(&iter);
+		}
 	}
 	rhashtable_walk_stop(&iter);
 	rhashtable_walk_exit(&iter);
+}
+
+static void flush_one(struct mtf_paths *ps, struct mtf_path *p, void *arg)
+{
+	path_remove(ps, p);
+}
+
+int mtf_nl_path_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	path_walk(mtf_net(genl_info_net(info))->paths, flush_one, NULL);
 	return 0;
 }
 
@@ -419,12 +586,14 @@ static void send_event(struct mtf_paths *ps, const struct mtf_path *p)
 	stat_add(ps->net, MTF_STAT_PATH_EVENTS, 1);
 	if (!genl_has_listeners(&mtf_genl_family, ps->net, 0))
 		return;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_ATOMIC);
+	msg = genlmsg_new(path_nest_size(p), GFP_ATOMIC);
 	if (!msg)
 		return;
 	hdr = genlmsg_put(msg, 0, 0, &mtf_genl_family, 0,
 			  MTF_CMD_EVENT_PATH_RATE);
 	if (!hdr || put_path(msg, p)) {
+		/* Cannot happen: path_nest_size() is exact. */
+		WARN_ON_ONCE(hdr);
 		nlmsg_free(msg);
 		return;
 	}
@@ -438,19 +607,28 @@ static u64 ewma(u64 avg, u64 sample)
 	return avg - (avg >> MTF_EWMA_LOG) + (sample >> MTF_EWMA_LOG);
 }
 
-/* Returns true if @p is idle and should go. */
-static bool path_tick(struct mtf_paths *ps, struct mtf_path *p,
-		      unsigned long idle, u32 thresh)
+struct tick_args {
+	unsigned long idle;
+	u32 thresh;
+	unsigned int evicted;
+};
+
+static void tick_one(struct mtf_paths *ps, struct mtf_path *p, void *arg)
 {
+	struct tick_args *t = arg;
 	unsigned long now = jiffies, dt = now - p->est_at;
 	u64 packets, bytes, pps;
 
-	if (time_after(now, READ_ONCE(p->last) + idle))
-		return true;
+	if (time_after(now, READ_ONCE(p->last) + t->idle)) {
+		path_remove(ps, p);
+		t->evicted++;
+		return;
+	}
 	/* A walk restarted by a resize may show an entry twice. */
 	if (dt < MTF_PATH_TICK / 2)
-		return false;
-	path_read(p, &packets, &bytes);
+		return;
+	packets = atomic64_read(&p->packets);
+	bytes = atomic64_read(&p->bytes);
 	WRITE_ONCE(p->rate_pps, ewma(p->rate_pps,
 		   div_u64((packets - p->est_packets) * HZ << MTF_RATE_FRAC, dt)));
 	WRITE_ONCE(p->rate_bps, ewma(p->rate_bps,
@@ -460,13 +638,12 @@ static bool path_tick(struct mtf_paths *ps, struct mtf_path *p,
 	p->est_at = now;
 
 	pps = p->rate_pps >> MTF_RATE_FRAC;
-	if (thresh && !p->over && pps >= thresh) {
+	if (t->thresh && !p->over && pps >= t->thresh) {
 		p->over = true;
 		send_event(ps, p);
-	} else if (p->over && pps < thresh / 2) {
+	} else if (p->over && pps < t->thresh / 2) {
 		p->over = false;
 	}
-	return false;
 }
 
 static void tick_work(struct work_struct *work)
@@ -475,32 +652,17 @@ static void tick_work(struct work_struct *work)
 					    struct mtf_paths, tick);
 	struct mtf_net *mn = mtf_net(ps->net);
 	u32 max = READ_ONCE(mn->cfg.path_max);
-	u32 thresh = READ_ONCE(mn->cfg.path_rate_thresh);
-	unsigned long idle = MTF_PATH_IDLE;
-	struct rhashtable_iter iter;
-	unsigned int evicted = 0;
-	struct mtf_path *p;
+	struct tick_args t = {
+		.idle = MTF_PATH_IDLE,
+		.thresh = READ_ONCE(mn->cfg.path_rate_thresh),
+	};
 
-	if (atomic_read(&ps->count) >= max - max / 8)
-		idle = MTF_PATH_IDLE_FULL;
-	rhashtable_walk_enter(&ps->ht, &iter);
-	rhashtable_walk_start(&iter);
-	while ((p = rhashtable_walk_next(&iter))) {
-		if (IS_ERR(p)) {
-			if (PTR_ERR(p) == -EAGAIN)
-				continue;
-			break;
-		}
-		if (path_tick(ps, p, idle, thresh)) {
-			path_remove(ps, p);
-			evicted++;
-		}
-	}
-	rhashtable_walk_stop(&iter);
-	rhashtable_walk_exit(&iter);
-	if (evicted)
-		stat_add(ps->net, MTF_STAT_PATH_EVICTED, evicted);
-	if (atomic_read(&ps->count))
+	if (READ_ONCE(ps->count) >= max - max / 8)
+		t.idle = MTF_PATH_IDLE_FULL;
+	path_walk(ps, tick_one, &t);
+	if (t.evicted)
+		stat_add(ps->net, MTF_STAT_PATH_EVICTED, t.evicted);
+	if (READ_ONCE(ps->count))
 		queue_delayed_work(system_power_efficient_wq, &ps->tick,
 				   MTF_PATH_TICK);
 }
@@ -513,11 +675,12 @@ u32 mtf_path_count(struct net *net)
 {
 	struct mtf_paths *ps = mtf_net(net)->paths;
 
-	return ps ? atomic_read(&ps->count) : 0;
+	return ps ? READ_ONCE(ps->count) : 0;
 }
 
 int mtf_path_net_init(struct net *net)
 {
+	struct mtf_net *mn = mtf_net(net);
 	struct mtf_paths *ps;
 	int ret;
 
@@ -530,8 +693,13 @@ int mtf_path_net_init(struct net *net)
 		return ret;
 	}
 	ps->net = net;
+	spin_lock_init(&ps->lock);
+	INIT_LIST_HEAD(&ps->lru);
+	spin_lock_init(&ps->tb_lock);
+	atomic_set(&ps->tokens, mn->cfg.path_new_burst);
+	ps->tb_stamp = jiffies;
 	INIT_DELAYED_WORK(&ps->tick, tick_work);
-	mtf_net(net)->paths = ps;
+	mn->paths = ps;
 	return 0;
 }
 
@@ -547,6 +715,30 @@ void mtf_path_net_exit(struct net *net)
 	/* No packet still in a hook can queue the tick after this. */
 	synchronize_rcu();
 	cancel_delayed_work_sync(&ps->tick);
+	/* Entries already unlinked are no longer counted in either. */
+	atomic_sub(ps->count, &path_total);
 	rhashtable_free_and_destroy(&ps->ht, path_free_ht, NULL);
 	kfree(ps);
+}
+
+int __init mtf_path_init(void)
+{
+	/*
+	 * Unmerged (SLAB_NO_MERGE from 6.5, a constructor before), so that
+	 * /sys/kernel/slab/mtf_path and /proc/slabinfo show the table alone.
+	 * Not SLAB_ACCOUNT: entries are made in softirq for remote senders,
+	 * and path_max/path_max_total bound them instead.
+	 */
+	path_cache = kmem_cache_create("mtf_path", sizeof(struct mtf_path), 0,
+				       SLAB_HWCACHE_ALIGN | COMPAT_SLAB_NO_MERGE,
+				       compat_slab_no_merge_ctor);
+	return path_cache ? 0 : -ENOMEM;
+}
+
+/* After every namespace's exit: call_rcu() frees must land first. */
+void mtf_path_uninit(void)
+{
+	rcu_barrier();
+	WARN_ON_ONCE(atomic_read(&path_total));
+	kmem_cache_destroy(path_cache);
 }

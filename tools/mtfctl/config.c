@@ -10,7 +10,7 @@
 #include "util.h"
 
 /* One table drives parsing, building, reading and printing. */
-enum cfg_kind { U8, U32, MS, PPS, ADDR };
+enum cfg_kind { U8, U32, MS, PPS, ADDR, BOOL };
 
 static const struct cfg_field {
 	uint16_t attr;
@@ -33,6 +33,9 @@ static const struct cfg_field {
 	F(MTF_CFG_A_PATHS, NULL, "paths", U32, 0, 0, paths),
 	F(MTF_CFG_A_FILTERS, NULL, "filters", U32, 0, 0, filters),
 	F(MTF_CFG_A_KEY_ID, NULL, "key_id", U32, 0, 0, key_id),
+	F(MTF_CFG_A_ACCOUNT_LOCAL, "account-local", "account_local", BOOL, 0, 1, account_local),
+	F(MTF_CFG_A_PATH_NEW_RATE, "path-new-rate", "path_new_rate", U32, 1, 1u << 24, path_new_rate),
+	F(MTF_CFG_A_PATH_NEW_BURST, "path-new-burst", "path_new_burst", U32, 1, 1u << 24, path_new_burst),
 #undef F
 };
 
@@ -63,9 +66,10 @@ static int cfg_cb(const struct nlattr *attr, void *data)
 
 	if (!f)		/* newer than us */
 		return 0;
-	if (mnl_attr_validate(attr, f->kind == U8 ? MNL_TYPE_U8 : MNL_TYPE_U32) < 0)
+	if (mnl_attr_validate(attr, f->kind == U8 || f->kind == BOOL ?
+			      MNL_TYPE_U8 : MNL_TYPE_U32) < 0)
 		return -EBADMSG;
-	if (f->kind == U8)
+	if (f->kind == U8 || f->kind == BOOL)
 		*u8_at(c, f) = mnl_attr_get_u8(attr);
 	else
 		*u32_at(c, f) = mnl_attr_get_u32(attr);
@@ -112,6 +116,7 @@ static int cfg_value(const struct cfg_field *f, const char *s,
 {
 	uint64_t pps;
 	uint32_t v;
+	bool on;
 
 	switch (f->kind) {
 	case ADDR:
@@ -140,6 +145,11 @@ static int cfg_value(const struct cfg_field *f, const char *s,
 		return 0;
 	case U32:
 		return mtf_parse_u32(s, f->min, f->max, u32_at(c, f), f->arg, e);
+	case BOOL:
+		if (mtf_parse_onoff(s, &on, f->arg, e) < 0)
+			return -EINVAL;
+		*u8_at(c, f) = on;
+		return 0;
 	}
 	return -EINVAL;
 }
@@ -176,7 +186,7 @@ int mtf_cfg_put(struct nlmsghdr *nlh, const struct mtf_cfg *c)
 	for (i = 0; i < ARRAY_SIZE(fields); i++) {
 		if (!(c->has & (1u << fields[i].attr)) || !fields[i].arg)
 			continue;
-		if (fields[i].kind == U8)
+		if (fields[i].kind == U8 || fields[i].kind == BOOL)
 			mnl_attr_put_u8(nlh, fields[i].attr, *u8_at(cc, &fields[i]));
 		else
 			mnl_attr_put_u32(nlh, fields[i].attr, *u32_at(cc, &fields[i]));
@@ -199,6 +209,8 @@ void mtf_cfg_out(struct out *o, const struct mtf_cfg *c)
 		if (f->kind == ADDR)
 			out_str(o, f->key, c->router_addr ?
 				mtf_fmt_ip4(c->router_addr, buf) : "auto");
+		else if (f->kind == BOOL)
+			out_bool(o, f->key, *u8_at(cc, f));
 		else if (f->kind == U8)
 			out_u64(o, f->key, *u8_at(cc, f));
 		else
@@ -248,7 +260,8 @@ static int config_set(struct cli *cli, int argc, char **argv)
 static const struct cli_cmd config_cmds[] = {
 	{ "show", config_show, "print the namespace's settings and table sizes" },
 	{ "set", config_set, "[router-addr A.B.C.D|auto] [slots N] [key-grace MS] [suffix-len N]\n"
-	  "             [path-max N] [path-rate-threshold PPS] [filter-max N] [filter-timeout MS]" },
+	  "             [path-max N] [path-rate-threshold PPS] [filter-max N] [filter-timeout MS]\n"
+	  "             [account-local on|off] [path-new-rate N] [path-new-burst N]" },
 	{ NULL, NULL, NULL }
 };
 

@@ -36,6 +36,9 @@ static const char *const names[] = {
 	[MTF_STAT_PRE_ROUTING_UP]	= "pre_routing_up",
 	[MTF_STAT_DROP_NESTED]		= "drop_nested",
 	[MTF_STAT_FILTER_REKEYED]	= "filter_rekeyed",
+	[MTF_STAT_PATH_REPLACED]	= "path_replaced",
+	[MTF_STAT_PATH_RATELIMITED]	= "path_ratelimited",
+	[MTF_STAT_PATH_GLOBAL_FULL]	= "path_global_full",
 };
 
 const struct stats_names mtf_stat_names = {

@@ -182,6 +182,13 @@ enum mtf_cfg_attr {
 	MTF_CFG_A_PATHS,	/* u32, read-only: paths accounted now */
 	MTF_CFG_A_FILTERS,	/* u32, read-only: filters installed now */
 	MTF_CFG_A_KEY_ID,	/* u32, read-only: rotations so far */
+	MTF_CFG_A_ACCOUNT_LOCAL,	/* u8, 0..1: account paths of packets
+					 * delivered to this host (default 0;
+					 * also done for those arriving on an
+					 * interface with MTF_DEV_F_ACCOUNT) */
+	MTF_CFG_A_PATH_NEW_RATE,	/* u32, 1..2^24: new path entries per
+					 * second (token bucket) */
+	MTF_CFG_A_PATH_NEW_BURST,	/* u32, 1..2^24: bucket depth */
 
 	__MTF_CFG_A_MAX
 };
@@ -192,8 +199,8 @@ enum mtf_cfg_attr {
 						 * marked (insert or next slot) */
 #define MTF_DEV_F_STRIP_EGRESS		0x2	/* remove the path header from
 						 * packets leaving here */
-#define MTF_DEV_F_ACCOUNT		0x4	/* account paths arriving here
-						 * (also done for local delivery) */
+#define MTF_DEV_F_ACCOUNT		0x4	/* account paths arriving here,
+						 * forwarded or delivered */
 #define MTF_DEV_F_ALL			0x7
 
 enum mtf_dev_attr {
@@ -296,12 +303,21 @@ enum mtf_stat {
 	MTF_STAT_FILTER_EXPIRED,	/* filters removed by lifetime */
 	MTF_STAT_FILTER_FULL,		/* adds refused: limit reached */
 	MTF_STAT_PATH_NEW,		/* path entries created */
-	MTF_STAT_PATH_EVICTED,		/* removed by LRU/GC */
-	MTF_STAT_PATH_FULL,		/* not accounted: table full */
+	MTF_STAT_PATH_EVICTED,		/* removed by the idle GC */
+	MTF_STAT_PATH_FULL,		/* not accounted: path_max reached
+					 * with nothing to replace, or no
+					 * memory */
 	MTF_STAT_PATH_EVENTS,		/* rate threshold events sent */
 	MTF_STAT_PRE_ROUTING_UP,	/* 1 once the PRE_ROUTING hook is up */
 	MTF_STAT_DROP_NESTED,		/* path header inside a path header */
 	MTF_STAT_FILTER_REKEYED,	/* filters given our new key's marks */
+	MTF_STAT_PATH_REPLACED,		/* entries evicted (CLOCK) to make
+					 * room for a new path */
+	MTF_STAT_PATH_RATELIMITED,	/* new paths not accounted: creation
+					 * rate (path_new_rate) */
+	MTF_STAT_PATH_GLOBAL_FULL,	/* new paths not accounted: all
+					 * namespaces at path_max_total and
+					 * none of ours to replace */
 
 	__MTF_STAT_MAX
 };
