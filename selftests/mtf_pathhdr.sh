@@ -266,7 +266,7 @@ send_bad() {
 	cmd ip netns exec "$ns" "$SEND" "${@:1:$#-1}" "$src" $SERVER "${@: -1}"
 }
 
-DROPS=(drop_truncated drop_bad_size drop_bad_ptr drop_bad_version drop_fragment)
+DROPS=(drop_truncated drop_bad_size drop_bad_ptr drop_bad_version drop_fragment drop_nested)
 
 # Forwarded malformed headers, dropped by r1 (border-ingress validates).
 # "size > 15" has no encoding (4 bits): size 0 is the BAD_SIZE case.
@@ -280,11 +280,12 @@ test_malformed_forward() {
 	send_bad "$client" $c 11201100$ZSLOT &&			# version 2
 	send_bad "$client" $c 11121100$ZSLOT &&			# flag 0x2
 	send_bad "$client" $c 11111000$v6slot &&		# IPv6 slots
-	send_bad "$client" $c -f 11101000$ZSLOT || return 1	# MF set
-	wait_total "$r1" "$(echo "$b" | jq '.drop_truncated + .drop_bad_size + .drop_bad_ptr + .drop_bad_version + .drop_fragment + 8')" "${DROPS[@]}"
+	send_bad "$client" $c -f 11101000$ZSLOT &&		# MF set
+	send_bad "$client" $c fd101100${ZSLOT}11101100$ZSLOT || return 1	# nested
+	wait_total "$r1" "$(echo "$b" | jq '.drop_truncated + .drop_bad_size + .drop_bad_ptr + .drop_bad_version + .drop_fragment + .drop_nested + 9')" "${DROPS[@]}"
 	a=$(stats_json "$r1") || return 1
 	deltas "$b" "$a" drop_truncated=2 drop_bad_size=1 drop_bad_ptr=1 \
-		drop_bad_version=3 drop_fragment=1
+		drop_bad_version=3 drop_fragment=1 drop_nested=1
 }
 
 # The same checks on local delivery: r3 sends to the server directly.
@@ -296,12 +297,13 @@ test_malformed_local() {
 	send_bad "$r3" $s 11101200$ZSLOT &&
 	send_bad "$r3" $s 11001100$ZSLOT &&
 	send_bad "$r3" $s -f 11101100$ZSLOT &&
-	send_bad "$r3" $s 11101100${ZSLOT}deadbeef || return 1
-	wait_total "$server" "$(echo "$b" | jq '.drop_truncated + .drop_bad_ptr + .drop_bad_version + .drop_fragment + .stripped_local + 5')" \
-		drop_truncated drop_bad_ptr drop_bad_version drop_fragment stripped_local
+	send_bad "$r3" $s 11101100${ZSLOT}deadbeef &&
+	send_bad "$r3" $s fd101100${ZSLOT}11101100$ZSLOT || return 1	# nested
+	wait_total "$server" "$(echo "$b" | jq '.drop_truncated + .drop_bad_ptr + .drop_bad_version + .drop_fragment + .drop_nested + .stripped_local + 6')" \
+		drop_truncated drop_bad_ptr drop_bad_version drop_fragment drop_nested stripped_local
 	a=$(stats_json "$server") || return 1
 	deltas "$b" "$a" drop_truncated=1 drop_bad_size=0 drop_bad_ptr=1 \
-		drop_bad_version=1 drop_fragment=1 stripped_local=1
+		drop_bad_version=1 drop_fragment=1 drop_nested=1 stripped_local=1
 }
 
 test_key_rotation() {

@@ -24,6 +24,7 @@ require_cmd ip jq ping iperf3 setpriv
 
 S1=10.0.21.1 S2=10.0.22.1 S3=10.0.23.1
 C1=10.0.1.1 C2=10.0.3.1
+SEND=${ST_BIN:-$TOP/build/selftests}/mtf_send
 MON_OUT=$(mktemp)
 # Tests run in subshells (run_test): the monitor's pid goes through a file.
 MON_PID=$(mktemp)
@@ -83,6 +84,10 @@ udp_send() {	# ns addr port count
 	ip netns exec "$1" bash -c "for ((i = 0; i < $4; i++)); do echo x >/dev/udp/$2/$3; done" 2>/dev/null
 }
 
+tcp_segs() {	# ns: TCP segments sent (OutSegs excludes retransmissions)
+	ip netns exec "$1" awk '/^Tcp:/ { if (h) print $12 + $13; h = 1 }' /proc/net/snmp
+}
+
 tcp_ok() {	# ns addr port: TCP connects within 4 s (emulated VMs are slow)
 	ip netns exec "$1" timeout 4 bash -c "exec 3<>/dev/tcp/$2/$3" 2>/dev/null
 }
@@ -108,7 +113,7 @@ grew() {
 }
 
 test_active_only() {
-	local n
+	local n s0 s1
 	# Every packet the client sends is counted once: exact figures, but
 	# for TCP (below).
 	n=$(grew pass_active reach_n "$cl1" $S1 5) || fail "active server $S1 unreachable" || return 1
@@ -125,13 +130,15 @@ test_active_only() {
 	n=$(grew pass_active tcp_ok "$cl1" $S1 5201) || fail "TCP to the active server failed" || return 1
 	echo "one TCP connection to the active server: pass_active +$n"
 	[ "$n" -ge 3 ] && [ "$n" -le 8 ] || fail "pass_active +$n, not 3..8" || return 1
-	# One retry: SYNs at 0 and 1 s, connect() gives up at 3 s, inside
-	# tcp_ok's 4 s; exactly two SYNs whatever the emulator's pace.
-	ip netns exec "$cl1" sysctl -qw net.ipv4.tcp_syn_retries=1 || return 1
+	# Unanswered SYNs within tcp_ok's 4 s: how many depends on the
+	# kernel (6.12 retries linearly) and the emulator's pace, so the
+	# client's own count is the expected figure: every TCP segment it
+	# sends (OutSegs + RetransSegs) is one drop.
+	s0=$(tcp_segs "$cl1") || return 1
 	n=$(grew drop_inactive tcp_ok "$cl1" $S2 5201) && fail "TCP to inactive $S2 connected" && return 1
-	ip netns exec "$cl1" sysctl -qw net.ipv4.tcp_syn_retries=6
-	echo "SYNs to an inactive server (one retry): drop_inactive +$n"
-	[ "$n" = 2 ] || fail "drop_inactive +$n, not 2"
+	s1=$(tcp_segs "$cl1") || return 1
+	echo "SYNs to an inactive server: client sent $((s1 - s0)), drop_inactive +$n"
+	[ "$n" = $((s1 - s0)) ] && [ "$n" -ge 2 ] || fail "drop_inactive +$n, client sent $((s1 - s0))"
 }
 
 test_transition_window() {
@@ -168,6 +175,42 @@ test_service_ports() {
 	[ $((d1 - d0)) = 10 ] || fail "udp/53 to inactive: drop_inactive +$((d1 - d0)), not 10" || return 1
 	[ $((d2 - d1)) = 0 ] || fail "udp/54 (not a service port) dropped" || return 1
 	fwctl gate set ports all
+}
+
+# A path header (IP protocol 253) in front of the transport must not hide
+# the ports from the gate: mtf.ko would strip it at the server and hand the
+# UDP inside to an inactive server.  Raw packets from mtf_send; the UDP
+# checksum 0 (none) is valid over IPv4.
+test_path_header_ports() {
+	local d0 d1 d2 slot=11101100$(printf '%016x' 0)
+	[ -x "$SEND" ] || fail "$SEND not built" || return 1
+	fwctl gate set ports udp/53 || return 1
+	d0=$(st drop_inactive) || return 1
+	# header (next UDP, v1, size 1, pointer 1, one empty slot) + UDP to 53
+	ip netns exec "$cl1" "$SEND" $C1 $S3 ${slot}30390035000c0000abcd || return 1
+	d1=$(st drop_inactive) || return 1
+	ip netns exec "$cl1" "$SEND" $C1 $S3 ${slot}30390036000c0000abcd || return 1
+	d2=$(st drop_inactive) || return 1
+	echo "path header + udp/53 to inactive: drop_inactive +$((d1 - d0)); + udp/54: +$((d2 - d1))"
+	[ $((d1 - d0)) = 1 ] || fail "path header hid udp/53 from the gate" || return 1
+	[ $((d2 - d1)) = 0 ] || fail "path header + udp/54 (not a service port) dropped" || return 1
+	fwctl gate set ports all
+}
+
+# One gate set with a new pool and a new active: the old active left the
+# pool, so it is not "previous" (no transition window for it).
+test_pool_change() {
+	local t0 t1 p
+	t0=$(st pass_transition) || return 1
+	fwctl gate set pool $S3,$S1 active $S3 epoch 10 || return 1
+	p=$(gate '.previous // "none"') || true
+	[ "$p" = none ] || fail "previous is $p, not none" || return 1
+	reach "$cl1" $S3 || fail "new active $S3 unreachable" || return 1
+	t1=$(st pass_transition) || return 1
+	[ "$t1" = "$t0" ] || fail "pass_transition +$((t1 - t0)) for an address out of the pool" || return 1
+	fwctl gate set active $S1 epoch 11 || return 1
+	[ "$(gate .previous)" = $S3 ] || fail "previous after a roam in the pool: $(gate .previous)" || return 1
+	fwctl gate set pool $S1,$S2,$S3 active $S1 epoch 12
 }
 
 test_blocked_client() {
@@ -315,15 +358,17 @@ test_teardown() {
 	! mod_loaded roam || fail "still loaded"
 }
 
-ktap_header 10
+ktap_header 12
 run_test "configure pool, active, window" test_configure
 run_test "only the active server is reachable (ICMP, TCP, UDP)" test_active_only
 run_test "after a roam the old server passes for the window, then drops" test_transition_window
 run_test "service ports: only those are gated" test_service_ports
+run_test "service ports seen through a path header" test_path_header_ports
 run_test "a blocked client is dropped, another passes" test_blocked_client
 run_test "over contract: drops and exactly one violation event per arming" test_contract
 run_test "flood at an inactive address raises attack events" test_attack
 run_test "monitor ends cleanly on SIGINT and SIGTERM" test_monitor_exit
 run_test "bad input is refused with the kernel's reason" test_bad_input
+run_test "a new pool and active forget the old active" test_pool_change
 run_test "namespace exit and module unload with state present" test_teardown
 ktap_finish
