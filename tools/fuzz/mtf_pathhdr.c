@@ -44,6 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		   ret != MTF_STAT_DROP_BAD_SIZE &&
 		   ret != MTF_STAT_DROP_BAD_PTR &&
 		   ret != MTF_STAT_DROP_BAD_VERSION &&
+		   ret != MTF_STAT_DROP_NESTED &&
 		   ret != MTF_STAT_DROP_FRAGMENT) {
 		__builtin_trap();
 	}
