@@ -113,7 +113,10 @@ test_flood_then_real() {
 	[ "$(paths "$v")" -le $PMAX ] || fail "table above path-max" || return 1
 	echo "real path: $real"
 	# 20 (IP) + 4 + 3 * 8 (path header) + 8 (UDP) + 50 = 106 bytes.
-	jq -e 'length == 1 and .[0].packets == 3 and .[0].bytes == 3 * 106' \
+	# A dump that meets a resize or the GC may repeat an entry (see
+	# mtf_nl_path_dump()): one key, whose copies all hold every packet.
+	jq -e 'unique_by([.slots, .dst]) | length == 1' <<<"$real" >/dev/null &&
+	jq -e 'all(.packets == 3 and .bytes == 3 * 106)' \
 		<<<"$real" >/dev/null || fail "real path not accounted exactly" || return 1
 	# Replaced entries go after a grace period.
 	busywait 10000 sh -c "[ \$(awk '\$1 == \"mtf_path\" { print \$2 }' /proc/slabinfo) -le $((PMAX + 64)) ]"
