@@ -15,6 +15,9 @@
 #   make bench                   benchmarks in VMs (bench/RESULTS.md):
 #                                bench-mtf-filters, bench-mtf-profile,
 #                                bench-authd
+#   make install                 CLIs, daemons, man pages, systemd units,
+#                                modules (PREFIX, DESTDIR, INSTALL_KVERS)
+#   make dkms-install            module sources into /usr/src for DKMS
 #   make W=1 / C=1               as for the kernel: extra warnings / sparse
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
@@ -108,6 +111,104 @@ modules-all:
 	$(Q)$(TOP)/scripts/build-modules $(if $(W),W=$(W)) $(if $(C),C=$(C))
 
 # ---------------------------------------------------------------------------
+# Installation (Documentation/install.md)
+# ---------------------------------------------------------------------------
+BASE_VERSION := 0.1.0
+# Also the DKMS package version: changes with every commit of a checkout.
+VERSION := $(BASE_VERSION)$(shell git -C $(TOP) rev-parse --short HEAD \
+	2>/dev/null | sed 's/^/+g/')
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+SRCDIR ?= /usr/src
+# Kernels whose modules `install` copies: every one built by modules-all.
+INSTALL_KVERS ?= $(notdir $(wildcard $(BUILD)/kmod/*.*))
+
+MAN_SRCS := $(wildcard Documentation/*.[18].md)
+MANS := $(patsubst Documentation/%.md,$(BUILD)/man/%,$(MAN_SRCS))
+UNITS := $(patsubst daemons/systemd/%.in,$(BUILD)/systemd/%,\
+	$(wildcard daemons/systemd/*.service.in))
+
+.PHONY: install install-tools install-daemons install-man install-systemd \
+	install-modules dkms-tree dkms-install man units
+
+man: $(MANS)
+units: $(UNITS)
+
+# The pages are Markdown for reading on the web; troff for man(1): the
+# title line becomes .TH NAME SECTION.
+$(BUILD)/man/%: Documentation/%.md
+	$(quiet) MAN $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)n=$(notdir $*); sed -e '/^<!--.*-->$$/d' -e '1,/^# /s/^# .*/# '"$${n%.*} $${n##*.}"' "" "mtf-roam $(BASE_VERSION)" "mtf-roam"/' $< | \
+		go-md2man -out $@ 2>/dev/null
+
+$(BUILD)/systemd/%: daemons/systemd/%.in
+	$(quiet) GEN $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@BINDIR@|$(BINDIR)|g' $< >$@
+
+install: install-tools install-daemons install-man install-systemd install-modules
+
+install-tools: tools
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(TOOLS) $(DESTDIR)$(BINDIR)/
+
+install-daemons: daemons
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BIN)/authd $(BIN)/authd-admin $(BIN)/roamd $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BIN)/roam-client $(BIN)/roam-fileserver $(BIN)/roam-fetch \
+		$(DESTDIR)$(BINDIR)/
+
+install-man: man
+	install -d $(DESTDIR)$(MANDIR)/man8
+	install -m 0644 $(filter %.8,$(MANS)) $(DESTDIR)$(MANDIR)/man8/
+
+install-systemd: units
+	install -d $(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR)
+	install -m 0644 $(UNITS) $(DESTDIR)$(UNITDIR)/
+	install -m 0644 daemons/systemd/roam.sysusers $(DESTDIR)$(SYSUSERSDIR)/mtf-roam.conf
+
+# Into updates/ (searched before the kernel's own tree), then depmod so
+# that modprobe finds them by name.  Into a DESTDIR, depmod writes that
+# root's module index (modprobe -d DESTDIR).
+install-modules:
+	$(Q)test -n "$(INSTALL_KVERS)" || { echo "install-modules: no modules built (make modules-all)" >&2; exit 1; }
+	$(Q)set -e; for k in $(INSTALL_KVERS); do \
+		d=$(DESTDIR)/lib/modules/$$k/updates/mtf-roam; \
+		echo "  INSTALL $$d"; \
+		install -d $$d; \
+		install -m 0644 $(BUILD)/kmod/$$k/mtf.ko $(BUILD)/kmod/$$k/roam.ko $$d/; \
+		if [ -n "$(DESTDIR)" ]; then \
+			for f in modules.order modules.builtin modules.builtin.modinfo; do \
+				[ -e /lib/modules/$$k/$$f ] && cp /lib/modules/$$k/$$f $(DESTDIR)/lib/modules/$$k/ || true; \
+			done; \
+			depmod -b $(DESTDIR) $$k; \
+		else \
+			depmod $$k; \
+		fi; \
+	done
+
+# DKMS: the module sources as /usr/src/mtf-roam-VERSION with a dkms.conf,
+# rebuilt by dkms for every kernel installed later (as wireguard-dkms).
+DKMS_TREE := $(BUILD)/dkms-src/mtf-roam-$(VERSION)
+dkms-tree:
+	$(Q)rm -rf $(BUILD)/dkms-src && mkdir -p $(DKMS_TREE)
+	$(Q)cd $(TOP) && find Kbuild kmod include -type f \
+		\( -name Kbuild -o -name '*.[ch]' \) ! -name '*.mod.c' | \
+		cpio -pdm --quiet $(DKMS_TREE)
+	$(Q)sed 's|@VERSION@|$(VERSION)|g' kmod/dkms.conf.in >$(DKMS_TREE)/dkms.conf
+
+dkms-install: dkms-tree
+	install -d $(DESTDIR)$(SRCDIR)
+	rm -rf $(DESTDIR)$(SRCDIR)/mtf-roam-$(VERSION)
+	cp -a $(DKMS_TREE) $(DESTDIR)$(SRCDIR)/
+	$(if $(DESTDIR),,dkms add mtf-roam/$(VERSION) && dkms autoinstall)
+
+# ---------------------------------------------------------------------------
 # Tests, demo, fuzzing
 # ---------------------------------------------------------------------------
 check: deps
@@ -128,4 +229,4 @@ clean:
 	$(Q)rm -rf $(BUILD)
 
 help:
-	@sed -n '3,19p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,22p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'

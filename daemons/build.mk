@@ -11,7 +11,8 @@
 D_DIR := daemons
 D_CFLAGS := -I$(TOP)/daemons/common -I$(TOP)/daemons/client \
 	$(shell pkg-config --cflags openssl 2>/dev/null)
-D_LIBS := $(or $(shell pkg-config --libs openssl 2>/dev/null),-lssl -lcrypto)
+D_LIBS := $(or $(shell pkg-config --libs openssl 2>/dev/null),-lssl -lcrypto) \
+	$(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
 
 D_COMMON_SRCS := $(wildcard $(D_DIR)/common/*.c)
 D_AUTHD_SRCS := $(filter-out $(D_DIR)/authd/admin-cli.c,$(wildcard $(D_DIR)/authd/*.c))
@@ -35,7 +36,8 @@ D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
 	$(BIN)/roam-fileserver $(BIN)/roam-fetch $(BIN)/roamd
 D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e \
-	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test
+	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test \
+	$(BUILD)/tests/roam-systemd-e2e
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
@@ -115,6 +117,12 @@ $(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(D_LIB)
 
 # The end-to-end test is a script; it finds the binaries next to itself.
 $(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS)
+	$(quiet) GEN $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
+
+$(BUILD)/tests/roam-systemd-e2e: $(D_DIR)/tests/systemd-e2e.sh $(D_BINS) \
+	$(wildcard $(D_DIR)/systemd/*.in)
 	$(quiet) GEN $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)install -m 0755 $< $@

@@ -22,6 +22,7 @@
 
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
+#include <systemd/sd-daemon.h>
 
 #include "authd.h"
 #include "log.h"
@@ -700,6 +701,9 @@ int authd_run(struct authd *a)
 	log_info("serving on %s: epoch %" PRIu64 ", server %u, keys out to K_%" PRIu64
 		 ", threat %s", a->cfg.listen, a->cur.index, a->cur.server, a->released,
 		 roam_threat_name(a->threat));
+	/* Listening on both sockets: clients and roamd may connect now. */
+	sd_notifyf(0, "READY=1\nSTATUS=serving on %s, epoch %" PRIu64,
+		   a->cfg.listen, a->cur.index);
 	while (!a->stop) {
 		n = epoll_wait(a->epfd, evs, 256, tick(a));
 		if (n < 0 && errno != EINTR) {
@@ -720,6 +724,7 @@ int authd_run(struct authd *a)
 		}
 		bury();
 	}
+	sd_notify(0, "STOPPING=1");
 	return 0;
 }
 

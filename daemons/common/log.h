@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Minimal logging for the roaming daemons: one line per event on stderr,
- * prefixed with the program name, so test scripts can grep for it.
+ * prefixed with the program name; under systemd, with the syslog priority
+ * the journal reads ("<3>..."), so that journalctl -p filters by level.
  */
 #ifndef ROAM_LOG_H
 #define ROAM_LOG_H

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <linux/roam.h>
+#include <systemd/sd-daemon.h>
 
 #include "log.h"
 #include "roamd.h"
@@ -178,6 +179,8 @@ static void apply(struct roamd *r, const struct roam_epoch *e, uint64_t now)
 		policy_on_roam(r);
 	r->applied_epoch = e->index;
 	r->applied_server = e->server;
+	sd_notifyf(0, "STATUS=epoch %" PRIu64 ": server %u (%s) active", e->index,
+		   e->server, s);
 	if (r->self < 0)
 		return;
 	if ((int)e->server == r->self)
@@ -350,6 +353,11 @@ int roamd_run(struct roamd *r)
 	r->backoff_ms = BACKOFF_MIN_MS;
 	/* The first session: nothing to do until it gives us the schedule. */
 	r->reconnect_at = now;
+	/*
+	 * Ready once the gate and the loop are set up: the schedule comes
+	 * later, from authd, and is not waited for (authd may be down).
+	 */
+	sd_notify(0, "READY=1\nSTATUS=waiting for the schedule from authd");
 	while (!r->stop) {
 		now = roamd_now_ms();
 		if (!r->client && r->reconnect_at && now >= r->reconnect_at) {
@@ -386,5 +394,6 @@ int roamd_run(struct roamd *r)
 			}
 		}
 	}
+	sd_notify(0, "STOPPING=1");
 	return r->fatal;
 }
