@@ -37,8 +37,11 @@ static void start(struct roamd *r, uint64_t now)
 	if (!pid) {
 		/* Own group, so stopping it reaches its children too. */
 		setpgid(0, 0);
+		/* As if run from a shell: roamd's blocked and ignored
+		 * signals are roamd's business, not the service's. */
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGPIPE, SIG_DFL);
 		setenv("ROAM_ADDR", addr, 1);
 		setenv("ROAM_EPOCH", epoch, 1);
 		execvp(r->cfg.service[0], r->cfg.service);

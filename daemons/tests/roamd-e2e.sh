@@ -114,7 +114,9 @@ check "roamd: bad usage exits 2; a --self outside the pool exits 1 with a reason
 
 ctl client revoke alice >/dev/null
 fetch -f f1 -t 3000 >/dev/null 2>"$T/rev.err"
-check "a revoked client gets no schedule" test $? = 1
+rc=$?
+# Refused for being revoked, not for any other reason.
+check "a revoked client gets no schedule" test $rc = 1 -a -n "$(grep -i revoked "$T/rev.err")"
 
 kill -TERM $R1 $R2 $R3
 wait $R1; a=$?; wait $R2; b=$?; wait $R3; c=$?

@@ -56,7 +56,8 @@ int genl_open(struct genl_sock *gs)
 
 	gs->extack[0] = '\0';
 	gs->extack_off = -1;
-	gs->nl = mnl_socket_open(NETLINK_GENERIC);
+	/* Not inherited by what a daemon runs (roamd's service). */
+	gs->nl = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
 	if (!gs->nl)
 		return -errno;
 	/*
