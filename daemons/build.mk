@@ -9,7 +9,7 @@
 #                         FUZZ_SECONDS (default 20)
 
 D_DIR := daemons
-D_CFLAGS := -I$(TOP)/daemons/common -I$(TOP)/daemons/client \
+D_CFLAGS := -I$(TOP)/daemons/common -I$(TOP)/daemons/client -I$(TOP)/daemons/mtfd \
 	$(shell pkg-config --cflags openssl 2>/dev/null)
 D_LIBS := $(or $(shell pkg-config --libs openssl 2>/dev/null),-lssl -lcrypto) \
 	$(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
@@ -30,6 +30,8 @@ D_ROAMD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/roamd/*.c))
 # roamd talks to roam.ko through the shared netlink layer of tools/lib.
 D_ROAMD_NL_OBJS := $(OBJ)/tools/lib/genl.o $(OBJ)/tools/lib/nlmsg.o
 D_TEST_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/tests/*.c))
+# mtfd (issue 9): so far its message codec (Documentation/mtf-control.md).
+D_MTFD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/mtfd/*.c))
 D_LIB := $(BUILD)/lib/libroamcommon.a
 
 D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
@@ -37,12 +39,12 @@ D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
 D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e \
 	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test \
-	$(BUILD)/tests/roam-systemd-e2e
+	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
 	$(D_CLIENT_OBJS) $(D_ADMIN_OBJS) $(D_TEST_OBJS) $(D_FILESERVER_OBJS) \
-	$(D_FETCH_OBJS) $(D_ROAMD_OBJS)
+	$(D_FETCH_OBJS) $(D_ROAMD_OBJS) $(D_MTFD_OBJS)
 $(D_ALL_OBJS): USER_CFLAGS += $(D_CFLAGS)
 
 # roamctl's client/threat/auth objects (tools/roamctl/admin.c) call the
@@ -115,6 +117,11 @@ $(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(D_LIB)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(D_LIBS)
 
+$(BUILD)/tests/mtfd-msg-test: $(OBJ)/$(D_DIR)/tests/mtfmsg-test.o $(D_MTFD_OBJS)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+
 # The end-to-end test is a script; it finds the binaries next to itself.
 $(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS)
 	$(quiet) GEN $@
@@ -140,7 +147,13 @@ FUZZ_SECONDS ?= 20
 D_FUZZ_FLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	-I$(TOP)/daemons/common $(shell pkg-config --cflags openssl 2>/dev/null)
 D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz \
-	$(BUILD)/fuzz/roam-fileproto-fuzz
+	$(BUILD)/fuzz/roam-fileproto-fuzz $(BUILD)/fuzz/mtfd-msg-fuzz
+
+$(BUILD)/fuzz/mtfd-msg-fuzz: $(D_DIR)/fuzz/mtfmsg-fuzz.c $(wildcard $(D_DIR)/mtfd/*.[ch])
+	$(quiet) FUZZCC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -I$(TOP)/daemons/mtfd -o $@ $< \
+		$(wildcard $(D_DIR)/mtfd/*.c) $(D_LIBS)
 
 $(BUILD)/fuzz/roam-%-fuzz: $(D_DIR)/fuzz/%-fuzz.c $(D_COMMON_SRCS) $(wildcard $(D_DIR)/common/*.h)
 	$(quiet) FUZZCC $@
