@@ -521,8 +521,8 @@ void authd_close_client_sessions(struct authd *a, const char *name, char *addrs,
 	}
 }
 
-/* Hand out the keys that are due, to every subscribed session at once. */
-static void push_keys(struct authd *a, uint64_t target)
+/* One KEYS message: K_{released+1}..K_target, to every subscribed session. */
+static void push_chunk(struct authd *a, uint64_t target)
 {
 	static struct roam_msg m;
 	static uint8_t buf[ROAM_MSG_MAX];
@@ -530,8 +530,6 @@ static void push_keys(struct authd *a, uint64_t target)
 	size_t pushed = 0;
 	int len;
 
-	if (target <= a->released)
-		return;
 	fill_keys(a, &m, a->released + 1, target);
 	len = roam_msg_encode(&m, buf, sizeof(buf));
 	roam_memzero(&m.keys, sizeof(m.keys));
@@ -551,6 +549,24 @@ static void push_keys(struct authd *a, uint64_t target)
 	}
 	roam_memzero(buf, sizeof(buf));
 	log_debug("released K_%" PRIu64 " to %zu sessions", target, pushed);
+}
+
+/*
+ * Hand out the keys that are due, to every subscribed session at once.
+ * Clients walk the schedule key by key, so after a stall (authd stopped,
+ * the host suspended) every key since the last push goes out, in
+ * messages of at most ROAM_KEYS_MAX: released only ever moves to what
+ * was sent, or a client would see a gap and reconnect.
+ */
+static void push_keys(struct authd *a, uint64_t target)
+{
+	uint64_t to;
+
+	while (a->released < target) {
+		to = target - a->released > ROAM_KEYS_MAX ?
+			a->released + ROAM_KEYS_MAX : target;
+		push_chunk(a, to);
+	}
 }
 
 static void expire(struct authd *a, uint64_t now)

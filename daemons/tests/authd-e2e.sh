@@ -47,7 +47,7 @@ for f in "$AUTHD" "$ADMIN" "$CLIENT"; do
 done
 
 echo "TAP version 13"
-echo "1..17"
+echo "1..18"
 
 adm() { "$ADMIN" -s "$T/admin.sock" "$@"; }
 cli() { "$CLIENT" --ca "$T/ca.crt" --cert "$T/$1.crt" --key "$T/$1.key" -P "$PORT" "${@:2}"; }
@@ -199,6 +199,40 @@ wait "$AUTHD_PID"
 rc=$?
 AUTHD_PID=
 check "authd exits 0 on SIGTERM" test $rc = 0
+
+# A stall of more than 64 epochs (authd stopped): the keys since go out
+# in several messages, and a following client walks through all of them
+# without a gap (before: 64 keys, then a jump, and every client failed
+# with "authd skipped a key").
+"$AUTHD" -q -d "$T/stall-state" -l "127.0.0.1:$((PORT + 1))" -s "$T/admin2.sock" \
+	-p 127.0.0.1:9001 -p 127.0.0.1:9002 --min-ms 100 --max-low-ms 150 \
+	--max-high-ms 120 >>"$T/authd2.log" 2>&1 &
+AUTHD_PID=$!
+busywait 5000 test -S "$T/admin2.sock"
+mkdir -p "$T/d2"
+"$ADMIN" -s "$T/admin2.sock" client add dave -o "$T/d2" >/dev/null
+"$CLIENT" --ca "$T/d2/ca.crt" --cert "$T/d2/dave.crt" --key "$T/d2/dave.key" \
+	-P $((PORT + 1)) -n 150 -t 60000 >"$T/stall.out" 2>"$T/stall.err" &
+FOLLOW_PID=$!
+busywait 5000 grep -q '"event":"epoch"' "$T/stall.out"
+kill -STOP "$AUTHD_PID"
+sleep 12	# >= 80 epochs of at most 150 ms
+kill -CONT "$AUTHD_PID"
+wait "$FOLLOW_PID"
+rc=$?
+FOLLOW_PID=
+consecutive() {
+	grep '"event":"epoch"' "$T/stall.out" | sed 's/.*"epoch":\([0-9]*\).*/\1/' |
+		awk 'NR > 1 && $1 != prev + 1 { bad = 1 } { prev = $1; n++ } END { exit bad || n != 150 }'
+}
+stall_ok() {
+	[ $rc = 0 ] && ! grep -qi 'skipped\|reconnect' "$T/stall.err" && consecutive
+}
+[ $rc = 0 ] || sed 's/^/#   /' "$T/stall.err" | tail -3
+check "a stall of 80 epochs: 150 consecutive epochs, no reconnect" stall_ok
+kill -TERM "$AUTHD_PID"
+wait "$AUTHD_PID"
+AUTHD_PID=
 
 if [ $fail -ne 0 ]; then
 	echo "# authd log:"; sed 's/^/#   /' "$T/authd.log" | tail -40
