@@ -3,7 +3,10 @@
  * authd-admin: a thin command line over the admin library (admin.h),
  * showing roamctl how to call it.  Exit 0 ok, 1 failed, 2 usage.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,15 +14,17 @@
 #include "admin.h"
 #include "schedule.h"
 
-static int usage(void)
+/* Asked for (-h): stdout, exit 0; a usage error: stderr, exit 2. */
+static int usage(bool asked)
 {
-	fprintf(stderr,
+	fprintf(asked ? stdout : stderr,
 		"usage: authd-admin [-s SOCKET] client add NAME [-o DIR]\n"
 		"       authd-admin [-s SOCKET] client revoke NAME\n"
 		"       authd-admin [-s SOCKET] client list\n"
 		"       authd-admin [-s SOCKET] threat low|high\n"
+		"       authd-admin [-s SOCKET] threat high LEASE_MS\n"
 		"       authd-admin [-s SOCKET] status\n");
-	return 2;
+	return asked ? 0 : 2;
 }
 
 static int show(int ret, char *lines, const char *err)
@@ -45,7 +50,7 @@ int main(int argc, char **argv)
 		if (o == 's')
 			sock = optarg;
 		else
-			return usage();
+			return usage(o == 'h');
 	}
 	argc -= optind;
 	argv += optind;
@@ -56,8 +61,18 @@ int main(int argc, char **argv)
 	if (argc == 2 && !strcmp(argv[0], "threat")) {
 		level = roam_threat_parse(argv[1]);
 		if (level < 0)
-			return usage();
+			return usage(false);
 		ret = roam_admin_threat(sock, level, err, sizeof(err));
+	} else if (argc == 3 && !strcmp(argv[0], "threat") && !strcmp(argv[1], "high")) {
+		char *e;
+		unsigned long v;
+
+		errno = 0;
+		v = strtoul(argv[2], &e, 10);
+		if (errno || *e || e == argv[2] || argv[2][0] == '-' || v > UINT_MAX)
+			return usage(false);
+		/* authd judges the range: one place for the limit. */
+		ret = roam_admin_threat_lease(sock, (unsigned int)v, err, sizeof(err));
 	} else if (argc == 2 && !strcmp(argv[0], "client") && !strcmp(argv[1], "list")) {
 		ret = roam_admin_client_list(sock, &lines, err, sizeof(err));
 		return show(ret, lines, err);
@@ -72,7 +87,7 @@ int main(int argc, char **argv)
 			printf("wrote %s/%s.key, %s/%s.crt and %s/ca.crt\n", dir, argv[2],
 			       dir, argv[2], dir);
 	} else {
-		return usage();
+		return usage(false);
 	}
 	if (ret) {
 		fprintf(stderr, "authd-admin: %s\n", err);

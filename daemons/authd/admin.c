@@ -79,15 +79,21 @@ static void list_clients(struct authd *a, int fd)
 static void status(struct authd *a, int fd)
 {
 	char buf[1024], addr[64];
+	uint64_t now = authd_now_ms(), lease = 0;
 
+	if (a->threat_lease_until > now)
+		lease = a->threat_lease_until - now;
 	roam_addr_format(&a->pool[a->cur.server], addr, sizeof(addr));
 	snprintf(buf, sizeof(buf),
 		 "ok\nepoch %llu\nepoch_start_ms %llu\nepoch_end_ms %llu\nserver %u\n"
-		 "server_addr %s\nthreat %s\nreleased %llu\nchain_len %llu\n"
+		 "server_addr %s\nthreat %s\nthreat_by %s\nthreat_lease_ms %llu\n"
+		 "released %llu\nchain_len %llu\n"
 		 "clients %zu\nsessions %zu\nconnections %zu\n",
 		 (unsigned long long)a->cur.index, (unsigned long long)a->cur.start_ms,
 		 (unsigned long long)a->nxt.start_ms, a->cur.server, addr,
-		 roam_threat_name(a->threat), (unsigned long long)a->released,
+		 roam_threat_name(a->threat),
+		 a->threat != ROAM_THREAT_HIGH ? "-" : a->threat_manual ? "operator" : "lease",
+		 (unsigned long long)lease, (unsigned long long)a->released,
 		 (unsigned long long)a->chain.n, a->nclients, a->nsubscribed, a->nconns);
 	reply_str(fd, buf);
 }
@@ -121,7 +127,7 @@ static void handle(struct authd *a, int fd, const char *line, size_t len)
 		list_clients(a, fd);
 		return;
 	case ROAM_ADMIN_THREAT:
-		ret = authd_set_threat(a, r.level);
+		ret = authd_threat_request(a, r.level, r.lease_ms, authd_now_ms());
 		why = "cannot record the threat level";
 		break;
 	case ROAM_ADMIN_STATUS:

@@ -71,6 +71,10 @@ struct authd {
 	int threat;			/* for keys not yet released */
 	struct threat_change *changes;
 	size_t nchanges;
+	/* High on leases (roamds under attack) until this realtime ms, or
+	 * set by an operator (manual): leases do not lower that. */
+	uint64_t threat_lease_until;
+	bool threat_manual;
 
 	/* Credentials. */
 	SSL_CTX *ctx;
@@ -100,6 +104,11 @@ int authd_journal(struct authd *a, const char *file, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int authd_level(const struct authd *a, uint64_t epoch);
 int authd_set_threat(struct authd *a, int level);
+/* An admin request: level, or high for lease_ms (0: no lease). */
+int authd_threat_request(struct authd *a, int level, unsigned int lease_ms,
+			 uint64_t now);
+/* Lowers the level when the last lease runs out; when to look again. */
+uint64_t authd_threat_tick(struct authd *a, uint64_t now);
 bool authd_advance(struct authd *a, uint64_t now);
 uint64_t authd_release_target(const struct authd *a, uint64_t now);
 int authd_print_schedule(struct authd *a, uint64_t from, uint64_t count);

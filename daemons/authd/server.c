@@ -592,6 +592,7 @@ static int tick(struct authd *a)
 
 	if (authd_advance(a, now))
 		log_debug("epoch %" PRIu64 ": server %u", a->cur.index, a->cur.server);
+	authd_threat_tick(a, now);
 	push_keys(a, authd_release_target(a, now));
 	if (now - last_expire >= 250) {
 		expire(a, now);

@@ -5,7 +5,7 @@
  *   ca.key, server.key, chain   secrets, 0600, refused if more open
  *   ca.crt, server.crt          certificates
  *   clients                     journal: "add NAME SERIAL" / "revoke NAME"
- *   threat                      journal: "FROM_EPOCH low|high"
+ *   threat                      journal: "FROM_EPOCH low|high[ lease]"
  *
  * Journals are only appended to, so a crash loses at most the last line.
  */
@@ -305,9 +305,12 @@ static int init_chain(struct authd *a)
 	return 0;
 }
 
+/* A level raised on leases, found at start: this long for the roamds to renew. */
+#define THREAT_RESTART_LEASE_MS	60000
+
 static int load_threat(struct authd *a)
 {
-	char path[4096], err[512], *data, *save = NULL, *line, lv[8];
+	char path[4096], err[512], *data, *save = NULL, *line, lv[8], kind[8];
 	unsigned long long from;
 	size_t len;
 	int ret;
@@ -324,8 +327,10 @@ static int load_threat(struct authd *a)
 		struct threat_change *nc;
 		int level;
 
-		if (sscanf(line, "%llu %7s", &from, lv) != 2 ||
+		kind[0] = '\0';
+		if (sscanf(line, "%llu %7s %7s", &from, lv, kind) < 2 ||
 		    (level = roam_threat_parse(lv)) < 0 ||
+		    (kind[0] && strcmp(kind, "lease")) ||
 		    (a->nchanges && from < a->changes[a->nchanges - 1].from_epoch)) {
 			log_warn("%s: ignoring malformed line '%s'", path, line);
 			continue;
@@ -337,10 +342,13 @@ static int load_threat(struct authd *a)
 		}
 		a->changes = nc;
 		a->changes[a->nchanges++] = (struct threat_change){ from, level };
+		a->threat_manual = level == ROAM_THREAT_HIGH && !kind[0];
 	}
 	roam_file_free(data, len);
 	if (a->nchanges)
 		a->threat = a->changes[a->nchanges - 1].level;
+	if (a->threat == ROAM_THREAT_HIGH && !a->threat_manual)
+		a->threat_lease_until = authd_now_ms() + THREAT_RESTART_LEASE_MS;
 	return 0;
 }
 
@@ -357,7 +365,7 @@ int authd_level(const struct authd *a, uint64_t epoch)
  * A new level applies to the first key not yet released: keys already in
  * clients' hands keep the level they were released with.
  */
-int authd_set_threat(struct authd *a, int level)
+static int set_threat(struct authd *a, int level, bool lease)
 {
 	struct threat_change *nc;
 	uint64_t from = a->released + 1;
@@ -365,7 +373,8 @@ int authd_set_threat(struct authd *a, int level)
 
 	if (level == a->threat)
 		return 0;
-	ret = authd_journal(a, "threat", "%" PRIu64 " %s\n", from, roam_threat_name(level));
+	ret = authd_journal(a, "threat", "%" PRIu64 " %s%s\n", from, roam_threat_name(level),
+			    lease ? " lease" : "");
 	if (ret)
 		return ret;
 	nc = realloc(a->changes, (a->nchanges + 1) * sizeof(*nc));
@@ -377,6 +386,55 @@ int authd_set_threat(struct authd *a, int level)
 	log_info("threat level %s from epoch %" PRIu64 " (max interval %u ms)",
 		 roam_threat_name(level), from, roam_sched_bound(&a->p, level));
 	return 0;
+}
+
+int authd_set_threat(struct authd *a, int level)
+{
+	return set_threat(a, level, false);
+}
+
+/*
+ * Several roamds may see an attack at once, and one may stop seeing it
+ * before the others: each holds a lease on "high" and renews it while
+ * its attack lasts, and the level falls when the last lease ends, not
+ * when the first roamd goes quiet.  An operator's "high" stays until
+ * the operator's "low", which also ends the leases.
+ */
+int authd_threat_request(struct authd *a, int level, unsigned int lease_ms,
+			 uint64_t now)
+{
+	int ret;
+
+	if (!lease_ms) {
+		ret = set_threat(a, level, false);
+		if (!ret) {
+			a->threat_manual = level == ROAM_THREAT_HIGH;
+			a->threat_lease_until = 0;
+		}
+		return ret;
+	}
+	ret = set_threat(a, ROAM_THREAT_HIGH, true);
+	if (!ret && now + lease_ms > a->threat_lease_until)
+		a->threat_lease_until = now + lease_ms;
+	return ret;
+}
+
+uint64_t authd_threat_tick(struct authd *a, uint64_t now)
+{
+	if (!a->threat_lease_until)
+		return UINT64_MAX;
+	if (now < a->threat_lease_until)
+		return a->threat_lease_until;
+	a->threat_lease_until = 0;
+	if (!a->threat_manual && a->threat == ROAM_THREAT_HIGH) {
+		log_info("the last threat lease ran out");
+		/* On failure (journal), keep high and try again soon. */
+		if (set_threat(a, ROAM_THREAT_LOW, false)) {
+			a->threat_lease_until = now + 1000;
+			return a->threat_lease_until;
+		}
+	}
+	return UINT64_MAX;
 }
 
 /* nxt = epoch after cur; false when the chain has no key for cur. */

@@ -51,11 +51,24 @@ int roam_admin_parse(const char *line, size_t len, struct roam_admin_req *r,
 	*why = "unknown request";
 	if (n == 1 && !strcmp(w[0], "status")) {
 		r->cmd = ROAM_ADMIN_STATUS;
-	} else if (n == 2 && !strcmp(w[0], "threat")) {
+	} else if ((n == 2 || n == 3) && !strcmp(w[0], "threat")) {
 		r->level = roam_threat_parse(w[1]);
 		if (r->level < 0) {
 			*why = "threat level must be low or high";
 			return -EINVAL;
+		}
+		if (n == 3) {
+			char *e;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(w[2], &e, 10);
+			if (r->level != ROAM_THREAT_HIGH || errno || *e || e == w[2] ||
+			    w[2][0] == '-' || !v || v > ROAM_ADMIN_LEASE_MAX_MS) {
+				*why = "a lease is for high, 1..86400000 ms";
+				return -EINVAL;
+			}
+			r->lease_ms = (unsigned int)v;
 		}
 		r->cmd = ROAM_ADMIN_THREAT;
 	} else if (n == 2 && !strcmp(w[0], "client") && !strcmp(w[1], "list")) {
@@ -185,6 +198,15 @@ int roam_admin_threat(const char *sock, int level, char *err, size_t errlen)
 	char line[64];
 
 	snprintf(line, sizeof(line), "threat %s", roam_threat_name(level));
+	return simple(sock, line, err, errlen);
+}
+
+int roam_admin_threat_lease(const char *sock, unsigned int lease_ms, char *err,
+			    size_t errlen)
+{
+	char line[64];
+
+	snprintf(line, sizeof(line), "threat high %u", lease_ms);
 	return simple(sock, line, err, errlen);
 }
 

@@ -7,7 +7,10 @@
  *   client add NAME       -> ok, then PEM: private key, certificate, CA
  *   client revoke NAME    -> ok
  *   client list           -> ok, then "NAME active|revoked" lines
- *   threat low|high       -> ok
+ *   threat low|high       -> ok (an operator's level, until changed)
+ *   threat high LEASE_MS  -> ok: high for LEASE_MS unless renewed (a
+ *                            roamd under attack); the level falls back
+ *                            to low when every lease has run out
  *   status                -> ok, then "key value" lines
  *
  * The functions below are what roamctl (tools/) and authd-admin call;
@@ -21,6 +24,7 @@
 #define ROAM_ADMIN_SOCK		"/run/roam/authd.sock"
 #define ROAM_ADMIN_LINE_MAX	256
 #define ROAM_ADMIN_REPLY_MAX	(16 << 20)
+#define ROAM_ADMIN_LEASE_MAX_MS	86400000u
 
 enum roam_admin_cmd {
 	ROAM_ADMIN_CLIENT_ADD = 1,
@@ -34,6 +38,7 @@ struct roam_admin_req {
 	int cmd;
 	char name[65];
 	int level;
+	unsigned int lease_ms;	/* threat high LEASE_MS; 0: none */
 };
 
 /* Server side: parse one request line (no newline). 0 or -EINVAL + why. */
@@ -53,6 +58,9 @@ int roam_admin_client_add(const char *sock, const char *name, const char *dir,
 int roam_admin_client_revoke(const char *sock, const char *name,
 			     char *err, size_t errlen);
 int roam_admin_threat(const char *sock, int level, char *err, size_t errlen);
+/* threat high LEASE_MS (1..ROAM_ADMIN_LEASE_MAX_MS). */
+int roam_admin_threat_lease(const char *sock, unsigned int lease_ms, char *err,
+			    size_t errlen);
 
 /* "client list" / "status": the data lines after "ok" (caller frees). */
 int roam_admin_client_list(const char *sock, char **lines, char *err,

@@ -11,8 +11,8 @@
  * (STATE_DIR/strikes, one "ADDR STRIKES EPOCH" line per client, under
  * flock) that every roamd of the pool shares.
  *
- * Attack signals raise the threat level at authd; after quiet_ms without
- * one, the roamd that raised it lowers it again.
+ * Attack signals raise the threat level at authd on a lease that runs out
+ * quiet_ms after the last one (renew_threat() below).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -223,21 +223,33 @@ void policy_on_roam(struct roamd *r)
 	}
 }
 
-static void set_threat(struct roamd *r, int level, const char *why)
+/*
+ * The threat level is a lease at authd: "high for quiet_ms", renewed
+ * while attack signals keep coming (every third of it), left to run out
+ * when they stop.  authd lowers the level when the last lease of all the
+ * roamds ends, so one roamd going quiet does not lower it under another
+ * one's attack.
+ */
+static void renew_threat(struct roamd *r, uint64_t now, const char *why)
 {
 	char err[512];
 
 	if (!r->cfg.admin_sock) {
-		log_warn("%s; no authd admin socket to set threat %s", why,
-			 roam_threat_name(level));
+		if (!r->threat_raised)
+			log_warn("%s; no authd admin socket to raise the threat level", why);
+		r->threat_raised = true;
+		r->lease_renewed_ms = now;
 		return;
 	}
-	if (roam_admin_threat(r->cfg.admin_sock, level, err, sizeof(err))) {
-		log_err("%s; cannot set threat %s: %s", why, roam_threat_name(level), err);
+	if (roam_admin_threat_lease(r->cfg.admin_sock, r->cfg.quiet_ms, err, sizeof(err))) {
+		log_err("%s; cannot raise the threat level: %s", why, err);
 		return;
 	}
-	r->threat_raised = level == ROAM_THREAT_HIGH;
-	log_warn("%s: threat level %s", why, roam_threat_name(level));
+	if (!r->threat_raised)
+		log_warn("%s: threat level high (a lease of %u ms, renewed while the attack lasts)",
+			 why, r->cfg.quiet_ms);
+	r->threat_raised = true;
+	r->lease_renewed_ms = now;
 }
 
 void policy_on_attack(struct roamd *r, uint64_t rate, uint64_t now)
@@ -245,17 +257,19 @@ void policy_on_attack(struct roamd *r, uint64_t rate, uint64_t now)
 	char why[128];
 
 	r->last_attack_ms = now;
-	if (r->threat_raised)
+	if (r->threat_raised && now < r->lease_renewed_ms + r->cfg.quiet_ms / 3)
 		return;
 	snprintf(why, sizeof(why), "attack signal: %" PRIu64 " packets/s to inactive pool addresses",
 		 rate);
-	set_threat(r, ROAM_THREAT_HIGH, why);
+	renew_threat(r, now, why);
 }
 
 void policy_tick(struct roamd *r, uint64_t now)
 {
-	if (r->threat_raised && now >= r->last_attack_ms + r->cfg.quiet_ms)
-		set_threat(r, ROAM_THREAT_LOW, "no attack signal for the quiet period");
+	if (r->threat_raised && now >= r->last_attack_ms + r->cfg.quiet_ms) {
+		r->threat_raised = false;
+		log_info("no attack signal for the quiet period: our threat lease runs out at authd");
+	}
 }
 
 uint64_t policy_next(const struct roamd *r)

@@ -72,6 +72,7 @@ struct roamd {
 	/* Threat level raised by us, and the last attack signal. */
 	bool threat_raised;
 	uint64_t last_attack_ms;
+	uint64_t lease_renewed_ms;	/* last "threat high LEASE" sent */
 
 	struct gate *gate;
 	int epfd, sigfd, tfd;

@@ -47,7 +47,7 @@ for f in "$AUTHD" "$ADMIN" "$CLIENT"; do
 done
 
 echo "TAP version 13"
-echo "1..18"
+echo "1..20"
 
 adm() { "$ADMIN" -s "$T/admin.sock" "$@"; }
 cli() { "$CLIENT" --ca "$T/ca.crt" --cert "$T/$1.crt" --key "$T/$1.key" -P "$PORT" "${@:2}"; }
@@ -193,6 +193,31 @@ high_ok() {
 		END { exit bad || n < 2 }'
 }
 check "threat high: later epochs are high with intervals within [300, 400] ms" high_ok
+
+# Leases: roamds under attack hold "high" for a while and renew it; the
+# level falls when the last lease runs out; an operator's level wins.
+thr() { adm status | awk '$1 == "threat" { print $2 }'; }
+leases_ok() {
+	adm threat low && adm threat high 1500 && [ "$(thr)" = high ] || return 1
+	sleep 0.8
+	adm threat high 1500 || return 1	# a second roamd, or a renewal
+	sleep 1.0				# past the first lease's end
+	[ "$(thr)" = high ] || { echo "# lowered while a lease was left"; return 1; }
+	busywait 3000 sh -c "[ \"\$($ADMIN -s $T/admin.sock status | awk '\$1 == \"threat\" { print \$2 }')\" = low ]" ||
+		{ echo "# still high after every lease ran out"; return 1; }
+	adm threat high && adm threat high 300 || return 1
+	sleep 0.8
+	[ "$(thr)" = high ] || { echo "# a lease ending lowered the operator's high"; return 1; }
+	adm threat low && [ "$(thr)" = low ]
+}
+check "threat leases: renewed, fall when the last ends; the operator's level wins" \
+	eval 'leases_ok >/dev/null'
+bad_leases() {
+	! adm threat low 100 2>/dev/null && ! adm threat high 0 2>/dev/null &&
+		! adm threat high 86400001 2>/dev/null && ! adm threat high x 2>/dev/null &&
+		[ "$("$ADMIN" -h | head -c 6)" = usage: ]
+}
+check "threat lease requests: only high, 1..86400000 ms; authd-admin -h exits 0" bad_leases
 
 kill -TERM "$AUTHD_PID"
 wait "$AUTHD_PID"
