@@ -190,7 +190,7 @@ test_identify() {
 	top=$(top_suffix) || return 1
 	echo "$top" >"$TMP/attack_path"
 	expect_eq "highest-rate suffix at V" "$top" "$P1" || return 1
-	mtf "$r3" filter add "$top" src '*' dst $V drop timeout 30s || return 1
+	mtf "$r3" filter add "$top" src '*' dst $V drop timeout 300s || return 1
 	mtf "$r3" filter show
 }
 
@@ -237,7 +237,7 @@ test_c1_blocked() {
 test_src_prefix() {
 	local d0 p0 p1
 	mtf "$r3" filter del "$P1" src '*' dst $V || return 1
-	mtf "$r3" filter add "$P1" src 10.1.2.0/24 dst $V drop timeout 30s || return 1
+	mtf "$r3" filter add "$P1" src 10.1.2.0/24 dst $V drop timeout 300s || return 1
 	d0=$(fdrops $R1) || return 1
 	wait_ge 5000 $((d0 + 50)) fdrops $R1 || return 1
 	p0=$(pkts $R1) || return 1
@@ -266,7 +266,7 @@ test_multipath() {
 	q "$v" path show full
 	top=$(top_suffix) || { kill $pid; fail "no recent path at V"; return 1; }
 	expect_eq "highest-rate suffix at V" "$top" "$P4" || { kill $pid; return 1; }
-	mtf "$r3" filter add "$top" src '*' dst $V drop timeout 30s || { kill $pid; return 1; }
+	mtf "$r3" filter add "$top" src '*' dst $V drop timeout 300s || { kill $pid; return 1; }
 	d0=$(fdrops $R4) || { kill $pid; return 1; }
 	wait_ge 5000 $((d0 + 50)) fdrops $R4 || { kill $pid; return 1; }
 	p0=$(pkts $R4) && d0=$(fdrops $R4) || { kill $pid; return 1; }
