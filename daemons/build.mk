@@ -134,7 +134,8 @@ $(BUILD)/tests/roam-systemd-e2e: $(D_DIR)/tests/systemd-e2e.sh $(D_BINS) \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)install -m 0755 $< $@
 
-$(BUILD)/tests/roam-roamd-e2e: $(D_DIR)/tests/roamd-e2e.sh $(D_BINS) $(BIN)/roamctl
+$(BUILD)/tests/roam-roamd-e2e: $(D_DIR)/tests/roamd-e2e.sh $(D_BINS) $(BIN)/roamctl \
+	$(BUILD)/selftests/notify_recv
 	$(quiet) GEN $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)install -m 0755 $< $@

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -104,6 +105,13 @@ int roam_admin_call(const char *sock, const char *line, char **reply,
 	}
 	strcpy(sun.sun_path, sock);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	/* A stopped or wedged authd must not hang its callers. */
+	if (fd >= 0) {
+		struct timeval tv = { .tv_sec = ROAM_ADMIN_TIMEOUT_S };
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	}
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sun, sizeof(sun))) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot reach authd at %s: %s (is authd running?)",
@@ -131,6 +139,12 @@ int roam_admin_call(const char *sock, const char *line, char **reply,
 		n = read(fd, buf + off, cap - off - 1);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			ret = -ETIMEDOUT;
+			snprintf(err, errlen, "authd at %s did not answer within %d s", sock,
+				 ROAM_ADMIN_TIMEOUT_S);
+			goto out;
+		}
 		if (n < 0) {
 			ret = -errno;
 			snprintf(err, errlen, "reading from %s: %s", sock, strerror(errno));

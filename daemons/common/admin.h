@@ -25,6 +25,7 @@
 #define ROAM_ADMIN_LINE_MAX	256
 #define ROAM_ADMIN_REPLY_MAX	(16 << 20)
 #define ROAM_ADMIN_LEASE_MAX_MS	86400000u
+#define ROAM_ADMIN_TIMEOUT_S	5
 
 enum roam_admin_cmd {
 	ROAM_ADMIN_CLIENT_ADD = 1,

@@ -29,7 +29,7 @@
 #define BACKOFF_MAX_MS	8000
 #define TICK_MAX_MS	1000
 
-enum { SRC_SIG = 1, SRC_TIMER, SRC_AUTHD, SRC_GATE };
+enum { SRC_SIG = 1, SRC_TIMER, SRC_AUTHD, SRC_GATE, SRC_WORKER };
 
 uint64_t roamd_now_ms(void)
 {
@@ -47,32 +47,67 @@ static void watch(struct roamd *r, int fd, uint64_t src, bool add)
 }
 
 /*
- * (Re)subscribe.  The old session, if any, stays as the schedule we know
+ * When to try authd again: the backoff, doubled each time up to its
+ * maximum, with +-50 % jitter so that the roamds of a pool (and every
+ * client) do not come back in step after an outage.
+ */
+static void retry_later(struct roamd *r, uint64_t now)
+{
+	uint32_t b = r->backoff_ms;
+
+	r->reconnect_at = now + b / 2 + (uint32_t)random() % (b + 1);
+	r->backoff_ms = b * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : b * 2;
+}
+
+/*
+ * (Re)subscribe, on the worker thread: the loop goes on switching the
+ * gate meanwhile.  The old session, if any, stays as the schedule we know
  * until the new one is ready, so a lost authd never stops the roaming.
  */
-static void connect_authd(struct roamd *r, uint64_t now, struct roam_client **fresh)
+static void start_connect(struct roamd *r, uint64_t now)
 {
-	char err[512];
-	int ret;
+	struct job *j;
 
-	ret = roam_client_open(fresh, &r->cfg.client, err, sizeof(err));
-	if (ret == -EINVAL) {
+	if (r->connecting)
+		return;
+	j = calloc(1, sizeof(*j));
+	if (!j) {
+		retry_later(r, now);
+		return;
+	}
+	j->kind = JOB_CONNECT;
+	if (worker_submit(r, j)) {
+		retry_later(r, now);
+		return;
+	}
+	r->connecting = true;
+}
+
+static void on_connected(struct roamd *r, struct job *j, uint64_t now)
+{
+	r->connecting = false;
+	if (j->ret == -EINVAL) {
 		/* Our own CA, certificate or key is unusable: no retry fixes that. */
-		log_err("%s", err);
-		r->fatal = ret;
+		log_err("%s", j->err);
+		r->fatal = j->ret;
 		r->stop = true;
-		*fresh = NULL;
 		return;
 	}
-	if (ret) {
-		log_err("cannot subscribe to authd: %s (retry in %u ms)", err, r->backoff_ms);
-		r->reconnect_at = now + r->backoff_ms;
-		r->backoff_ms = r->backoff_ms * 2 > BACKOFF_MAX_MS ? BACKOFF_MAX_MS : r->backoff_ms * 2;
-		*fresh = NULL;
+	if (j->ret) {
+		log_err("cannot subscribe to authd: %s (retry in about %u ms)", j->err,
+			r->backoff_ms);
+		retry_later(r, now);
 		return;
 	}
-	watch(r, roam_client_fd(*fresh), SRC_AUTHD, true);
+	watch(r, roam_client_fd(j->client), SRC_AUTHD, true);
 	log_info("subscribed to authd at %s:%s", r->cfg.client.host, r->cfg.client.port);
+	if (!r->client) {
+		r->client = j->client;
+		r->reconnect_at = 0;
+	} else {
+		r->fresh = j->client;
+	}
+	j->client = NULL;
 }
 
 static bool session_alive(const struct roamd *r)
@@ -258,34 +293,50 @@ static void on_authd(struct roamd *r, uint64_t now)
 	log_err("authd session: %s; keeping the schedule I know, resubscribing",
 		roam_client_error(r->client));
 	watch(r, roam_client_fd(r->client), SRC_AUTHD, false);
-	r->reconnect_at = now + r->backoff_ms;
+	retry_later(r, now);
 }
 
 /* Reconnect when due; swap the sessions once the new one has its keys. */
 static void reconnect(struct roamd *r, uint64_t now)
 {
-	static struct roam_client *fresh;
-
-	if (!fresh && r->reconnect_at && now >= r->reconnect_at)
-		connect_authd(r, now, &fresh);
-	if (!fresh)
+	if (!r->fresh && r->reconnect_at && now >= r->reconnect_at)
+		start_connect(r, now);
+	if (!r->fresh)
 		return;
-	if (roam_client_poll(fresh, 0)) {
-		log_err("authd session: %s", roam_client_error(fresh));
-		watch(r, roam_client_fd(fresh), SRC_AUTHD, false);
-		roam_client_close(fresh);
-		fresh = NULL;
-		r->reconnect_at = now + r->backoff_ms;
+	if (roam_client_poll(r->fresh, 0)) {
+		log_err("authd session: %s", roam_client_error(r->fresh));
+		watch(r, roam_client_fd(r->fresh), SRC_AUTHD, false);
+		roam_client_close(r->fresh);
+		r->fresh = NULL;
+		retry_later(r, now);
 		return;
 	}
-	if (!roam_client_ready(fresh) ||
-	    roam_client_epoch(fresh, now, &(struct roam_epoch){ 0 }, &(uint64_t){ 0 }) == -ERANGE)
+	if (!roam_client_ready(r->fresh) ||
+	    roam_client_epoch(r->fresh, now, &(struct roam_epoch){ 0 }, &(uint64_t){ 0 }) == -ERANGE)
 		return;
 	roam_client_close(r->client);
-	r->client = fresh;
-	fresh = NULL;
+	r->client = r->fresh;
+	r->fresh = NULL;
 	r->reconnect_at = 0;
 	r->backoff_ms = BACKOFF_MIN_MS;
+}
+
+static void on_job(struct roamd *r, struct job *j)
+{
+	uint64_t now = roamd_now_ms();
+
+	switch (j->kind) {
+	case JOB_CONNECT:
+		on_connected(r, j, now);
+		break;
+	case JOB_THREAT_LEASE:
+		policy_lease_done(r, j->ret, j->err);
+		break;
+	case JOB_REVOKE:
+		if (j->ret)
+			log_err("cannot revoke %s at authd: %s", j->name, j->err);
+		break;
+	}
 }
 
 static void on_gate_event(void *arg, const struct gate_event *e)
@@ -338,6 +389,11 @@ static int setup(struct roamd *r)
 	watch(r, r->tfd, SRC_TIMER, true);
 	if (r->gate)
 		watch(r, gate_event_fd(r->gate), SRC_GATE, true);
+	/* After the mask: the thread inherits it, signals stay ours. */
+	if (worker_start(r))
+		return -errno ? -errno : -ENOMEM;
+	watch(r, worker_fd(r), SRC_WORKER, true);
+	srandom((unsigned int)(getpid() ^ roamd_now_ms()));
 	return 0;
 }
 
@@ -361,9 +417,7 @@ int roamd_run(struct roamd *r)
 	while (!r->stop) {
 		now = roamd_now_ms();
 		if (!r->client && r->reconnect_at && now >= r->reconnect_at) {
-			connect_authd(r, now, &r->client);
-			if (r->client)
-				r->reconnect_at = 0;
+			start_connect(r, now);
 		} else if (r->client) {
 			reconnect(r, now);
 		}
@@ -391,9 +445,13 @@ int roamd_run(struct roamd *r)
 				if (gate_events(r->gate, on_gate_event, r))
 					log_warn("%s", gate_error(r->gate));
 				break;
+			case SRC_WORKER:
+				worker_results(r, on_job);
+				break;
 			}
 		}
 	}
 	sd_notify(0, "STOPPING=1");
+	worker_stop(r);
 	return r->fatal;
 }

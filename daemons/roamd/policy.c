@@ -169,7 +169,7 @@ static enum policy_action strike(struct roamd *r, uint32_t addr, uint64_t epoch,
 
 void policy_on_violation(struct roamd *r, uint32_t addr)
 {
-	char as[INET_ADDRSTRLEN], err[512];
+	char as[INET_ADDRSTRLEN];
 	struct in_addr in = { .s_addr = addr };
 	struct contract *c = find(r, addr);
 	unsigned int strikes;
@@ -200,9 +200,15 @@ void policy_on_violation(struct roamd *r, uint32_t addr)
 		c->warned_here = false;
 		if (r->gate && gate_client_set(r->gate, addr, ROAM_CLIENT_BLOCKED, 0, 0))
 			log_err("%s", gate_error(r->gate));
-		if (r->cfg.admin_sock &&
-		    roam_admin_client_revoke(r->cfg.admin_sock, c->name, err, sizeof(err)))
-			log_err("cannot revoke %s at authd: %s", c->name, err);
+		if (r->cfg.admin_sock) {
+			struct job *j = calloc(1, sizeof(*j));
+
+			if (j) {
+				j->kind = JOB_REVOKE;
+				strcpy(j->name, c->name);
+				worker_submit(r, j);
+			}
+		}
 		break;
 	}
 }
@@ -232,24 +238,34 @@ void policy_on_roam(struct roamd *r)
  */
 static void renew_threat(struct roamd *r, uint64_t now, const char *why)
 {
-	char err[512];
+	struct job *j;
 
-	if (!r->cfg.admin_sock) {
-		if (!r->threat_raised)
-			log_warn("%s; no authd admin socket to raise the threat level", why);
-		r->threat_raised = true;
-		r->lease_renewed_ms = now;
-		return;
-	}
-	if (roam_admin_threat_lease(r->cfg.admin_sock, r->cfg.quiet_ms, err, sizeof(err))) {
-		log_err("%s; cannot raise the threat level: %s", why, err);
-		return;
-	}
 	if (!r->threat_raised)
-		log_warn("%s: threat level high (a lease of %u ms, renewed while the attack lasts)",
+		log_warn("%s: raising the threat level (a lease of %u ms, renewed while the attack lasts)",
 			 why, r->cfg.quiet_ms);
 	r->threat_raised = true;
 	r->lease_renewed_ms = now;
+	if (!r->cfg.admin_sock) {
+		log_warn("no authd admin socket: the threat level stays as it is");
+		return;
+	}
+	/* The worker thread asks authd: the loop never waits on it. */
+	if (r->lease_pending || !(j = calloc(1, sizeof(*j))))
+		return;
+	j->kind = JOB_THREAT_LEASE;
+	j->lease_ms = r->cfg.quiet_ms;
+	if (!worker_submit(r, j))
+		r->lease_pending = true;
+}
+
+void policy_lease_done(struct roamd *r, int ret, const char *err)
+{
+	r->lease_pending = false;
+	if (ret) {
+		log_err("cannot raise the threat level at authd: %s", err);
+		/* The next attack signal tries again. */
+		r->threat_raised = false;
+	}
 }
 
 void policy_on_attack(struct roamd *r, uint64_t rate, uint64_t now)

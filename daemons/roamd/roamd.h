@@ -49,12 +49,30 @@ struct roamd_config {
 };
 
 struct gate;
+struct worker;
+
+/* Blocking work for the worker thread (worker.c); results in place. */
+enum job_kind { JOB_CONNECT, JOB_THREAT_LEASE, JOB_REVOKE };
+
+struct job {
+	struct job *next;
+	enum job_kind kind;
+	char name[65];			/* REVOKE */
+	unsigned int lease_ms;		/* THREAT_LEASE */
+	int ret;
+	char err[512];
+	struct roam_client *client;	/* CONNECT */
+};
 
 struct roamd {
 	struct roamd_config cfg;
 	struct roam_client *client;
+	struct roam_client *fresh;	/* a new session, not ready yet */
 	uint64_t reconnect_at;
 	uint32_t backoff_ms;
+	bool connecting;		/* a CONNECT job is out */
+	bool lease_pending;		/* a THREAT_LEASE job is out */
+	struct worker *worker;
 	int self;			/* pool index, -1: none (gate only) */
 	bool pool_set;
 
@@ -84,6 +102,13 @@ uint64_t roamd_now_ms(void);
 
 /* loop.c */
 int roamd_run(struct roamd *r);
+
+/* worker.c: jobs are malloc'ed by the caller, freed by the worker side. */
+int worker_start(struct roamd *r);
+void worker_stop(struct roamd *r);
+int worker_fd(const struct roamd *r);
+int worker_submit(struct roamd *r, struct job *j);
+void worker_results(struct roamd *r, void (*done)(struct roamd *r, struct job *j));
 
 /* gate.c: the kernel boundary (generic netlink to roam.ko). */
 int gate_open(struct gate **g);
@@ -145,6 +170,7 @@ void policy_on_violation(struct roamd *r, uint32_t addr);
 void policy_on_roam(struct roamd *r);
 void policy_on_attack(struct roamd *r, uint64_t rate, uint64_t now);
 void policy_tick(struct roamd *r, uint64_t now);
+void policy_lease_done(struct roamd *r, int ret, const char *err);
 uint64_t policy_next(const struct roamd *r);
 
 #endif

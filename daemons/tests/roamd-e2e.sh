@@ -54,7 +54,7 @@ busywait() {
 }
 
 echo "TAP version 13"
-echo "1..12"
+echo "1..13"
 
 ip link set lo up mtu 1500
 tc qdisc add dev lo root tbf rate 1mbit burst 10kb latency 200ms 2>/dev/null ||
@@ -122,6 +122,51 @@ kill -TERM $R1 $R2 $R3
 wait $R1; a=$?; wait $R2; b=$?; wait $R3; c=$?
 check "roamd exits 0 on SIGTERM" test $a$b$c = 000
 check "no file server outlives its roamd" busywait 3000 bash -c '! pgrep -f "[r]oam-fileserver -l 127.0.0" >/dev/null'
+
+# authd blackholed: its port accepts TCP and never speaks (a tarpit), so
+# each subscription attempt hangs in the TLS handshake.  roamd keeps
+# switching on the keys it holds (lookahead 8), each roam within 50 ms
+# of the schedule: the attempts run on its worker thread, not in the
+# loop (before, every attempt stalled the loop for seconds).
+NOTIFY=${NOTIFY_RECV:-$HERE/../selftests/notify_recv}
+BP=$((PORT + 7))
+mkdir -m 700 "$T/bh" "$T/bhrun"
+"$BIN/authd" -q -d "$T/bh/state" -l 127.0.0.1:$BP -s "$T/bh/adm.sock" \
+	-p 127.0.0.1:8101 -p 127.0.0.1:8102 --min-ms 400 --max-low-ms 600 \
+	--max-high-ms 500 --lookahead 8 >"$T/bh/authd.log" 2>&1 &
+BA=$!
+busywait 5000 test -S "$T/bh/adm.sock"
+"$BIN/roamctl" client add bh dir "$T/bh" socket "$T/bh/adm.sock" >/dev/null
+"$NOTIFY" "$T/bh/notify" >"$T/bh/status" &
+busywait 3000 test -S "$T/bh/notify"
+NOTIFY_SOCKET=$T/bh/notify "$BIN/roamd" --no-gate --ca "$T/bh/ca.crt" --cert "$T/bh/bh.crt" \
+	--key "$T/bh/bh.key" -P $BP -s none --state-dir "$T/bhrun" >"$T/bh/roamd.log" 2>&1 &
+BR=$!
+epochs_seen() { [ "$(grep -c 'STATUS=epoch' "$T/bh/status")" -ge "$1" ]; }
+busywait 10000 epochs_seen 3
+kill -9 $BA; wait $BA 2>/dev/null
+t_kill=$(date +%s%3N)
+socat TCP-LISTEN:$BP,bind=127.0.0.1,reuseaddr,fork SYSTEM:'sleep 30' 2>/dev/null &
+sleep 3.2
+kill $BR; wait $BR 2>/dev/null
+"$BIN/authd" -q -d "$T/bh/state" --print-schedule 1:400 >"$T/bh/schedule"
+# Each roam after the kill: when roamd said it, minus the epoch's start.
+lateness() {
+	awk -v t0="$t_kill" '
+		NR == FNR { e = $0; sub(/.*"epoch":/, "", e); sub(/,.*/, "", e)
+			    s = $0; sub(/.*"start_ms":/, "", s); sub(/,.*/, "", s)
+			    start[e] = s; next }
+		/STATUS=epoch/ && $1 > t0 { e = $0; sub(/.*STATUS=epoch /, "", e); sub(/:.*/, "", e)
+					    print e, $1 - start[e] }' "$T/bh/schedule" "$T/bh/status"
+}
+lateness >"$T/bh/late"
+sed 's/^/# blackholed authd: epoch, ms after its start: /' "$T/bh/late"
+echo "# subscription attempts meanwhile: $(grep -c 'cannot subscribe\|authd session' "$T/bh/roamd.log")"
+on_time() {
+	[ "$(wc -l <"$T/bh/late")" -ge 3 ] &&
+		awk '$2 < -5 || $2 > 50 { bad = 1 } END { exit bad }' "$T/bh/late"
+}
+check "authd blackholed: roamd roams on the keys it holds, each within 50 ms" on_time
 
 if [ $fail -ne 0 ]; then
 	for f in "$T"/roamd*.log "$T/fetch.err"; do echo "# $f:"; tail -15 "$f" | sed 's/^/#   /'; done
