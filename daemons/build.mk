@@ -123,7 +123,8 @@ $(BUILD)/tests/mtfd-msg-test: $(OBJ)/$(D_DIR)/tests/mtfmsg-test.o $(D_MTFD_OBJS)
 	$(Q)$(CC) -o $@ $^ $(D_LIBS)
 
 # The end-to-end test is a script; it finds the binaries next to itself.
-$(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS)
+$(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS) \
+	$(BUILD)/selftests/tcp_hold
 	$(quiet) GEN $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)install -m 0755 $< $@

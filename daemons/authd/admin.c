@@ -88,13 +88,18 @@ static void status(struct authd *a, int fd)
 		 "ok\nepoch %llu\nepoch_start_ms %llu\nepoch_end_ms %llu\nserver %u\n"
 		 "server_addr %s\nthreat %s\nthreat_by %s\nthreat_lease_ms %llu\n"
 		 "released %llu\nchain_len %llu\n"
-		 "clients %zu\nsessions %zu\nconnections %zu\n",
+		 "clients %zu\nsessions %zu\nconnections %zu\npreauth %zu\n"
+		 "preauth_evicted %llu\nprefix_refused %llu\nsessions_refused %llu\n"
+		 "fd_pauses %llu\n",
 		 (unsigned long long)a->cur.index, (unsigned long long)a->cur.start_ms,
 		 (unsigned long long)a->nxt.start_ms, a->cur.server, addr,
 		 roam_threat_name(a->threat),
 		 a->threat != ROAM_THREAT_HIGH ? "-" : a->threat_manual ? "operator" : "lease",
 		 (unsigned long long)lease, (unsigned long long)a->released,
-		 (unsigned long long)a->chain.n, a->nclients, a->nsubscribed, a->nconns);
+		 (unsigned long long)a->chain.n, a->nclients, a->nsubscribed, a->nconns,
+		 a->npreauth, (unsigned long long)a->preauth_evicted,
+		 (unsigned long long)a->prefix_refused,
+		 (unsigned long long)a->sessions_refused, (unsigned long long)a->fd_pauses);
 	reply_str(fd, buf);
 }
 

@@ -27,6 +27,7 @@ struct client {
 	char serial[80];		/* of the current certificate, hex */
 	bool revoked;
 	char last_peer[64];
+	unsigned int nsessions;		/* subscribed connections now */
 };
 
 struct threat_change {
@@ -53,6 +54,11 @@ struct authd_config {
 	uint32_t lead_ms;
 	uint32_t handshake_ms;
 	uint32_t max_conns;
+	/* Before a client is known (TLS handshake, SUBSCRIBE): a budget of
+	 * its own, oldest evicted first, and a share per source prefix. */
+	uint32_t max_preauth;
+	uint32_t max_per_prefix;	/* per /24 (IPv4) or /64 (IPv6) */
+	uint32_t max_client_sessions;	/* per client certificate */
 	bool params_given;
 	bool new_chain;
 };
@@ -89,6 +95,10 @@ struct authd {
 	int epfd, lfd, afd, sfd;
 	struct conn *conns;		/* all connections */
 	size_t nconns, nsubscribed;
+	struct conn *pa_head, *pa_tail;	/* pre-auth, oldest first */
+	size_t npreauth;
+	uint64_t preauth_evicted, prefix_refused, sessions_refused, fd_pauses;
+	uint64_t listen_paused_until;	/* out of descriptors: accept later */
 	bool stop;
 
 	const struct authd_gate_ops *gates[4];

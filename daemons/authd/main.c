@@ -29,8 +29,12 @@ static void usage(FILE *f)
 "  --san LIST                 server certificate names, on first start\n"
 "                             [DNS:localhost,IP:127.0.0.1,IP:::1]\n"
 "  --revoke-hook PROG         run 'PROG revoke NAME ADDR...' on revocation\n"
-"  --max-conns N              connection limit [20000]\n"
-"  --handshake-timeout-ms MS  [10000]\n"
+"  --max-conns N              connection limit [20000, at most the file limit]\n"
+"  --max-preauth N            of which not yet subscribed; the oldest makes\n"
+"                             room for a new one [1024]\n"
+"  --max-per-prefix N         not yet subscribed, per /24 or /64 [64]\n"
+"  --max-client-sessions N    subscribed sessions per client [4]\n"
+"  --handshake-timeout-ms MS  TLS handshake and SUBSCRIBE [3000]\n"
 "  --print-schedule FROM:N    print epochs FROM..FROM+N-1 as JSON lines, exit\n"
 "A new chain (first start, or with --new-chain) takes:\n"
 "  -p, --pool ADDR:PORT       a pool server (2 to 64 of them)\n"
@@ -42,7 +46,7 @@ static void usage(FILE *f)
 enum {
 	OPT_LOOKAHEAD = 256, OPT_LEAD, OPT_SAN, OPT_HOOK, OPT_MAXCONNS, OPT_HSTIMEOUT,
 	OPT_PRINT, OPT_MIN, OPT_MAXLOW, OPT_MAXHIGH, OPT_CHAINLEN, OPT_START,
-	OPT_NEWCHAIN,
+	OPT_NEWCHAIN, OPT_MAXPREAUTH, OPT_MAXPREFIX, OPT_MAXSESSIONS,
 };
 
 static const struct option opts[] = {
@@ -58,6 +62,9 @@ static const struct option opts[] = {
 	{ "san", required_argument, NULL, OPT_SAN },
 	{ "revoke-hook", required_argument, NULL, OPT_HOOK },
 	{ "max-conns", required_argument, NULL, OPT_MAXCONNS },
+	{ "max-preauth", required_argument, NULL, OPT_MAXPREAUTH },
+	{ "max-per-prefix", required_argument, NULL, OPT_MAXPREFIX },
+	{ "max-client-sessions", required_argument, NULL, OPT_MAXSESSIONS },
 	{ "handshake-timeout-ms", required_argument, NULL, OPT_HSTIMEOUT },
 	{ "print-schedule", required_argument, NULL, OPT_PRINT },
 	{ "min-ms", required_argument, NULL, OPT_MIN },
@@ -95,7 +102,8 @@ static int parse_args(struct authd *a, int argc, char **argv, uint64_t *pfrom,
 		.dir = "/var/lib/roam/authd", .listen = "0.0.0.0:7443",
 		.admin_sock = ROAM_ADMIN_SOCK, .san = "DNS:localhost,IP:127.0.0.1,IP:::1",
 		.params = { 0, 5000, 60000, 15000, 0 }, .chain_len = 1 << 20,
-		.handshake_ms = 10000, .max_conns = 20000,
+		.handshake_ms = 3000, .max_conns = 20000, .max_preauth = 1024,
+		.max_per_prefix = 64, .max_client_sessions = 4,
 	};
 	while ((o = getopt_long(argc, argv, "d:l:s:p:vqh", opts, NULL)) != -1) {
 		switch (o) {
@@ -131,6 +139,21 @@ static int parse_args(struct authd *a, int argc, char **argv, uint64_t *pfrom,
 			if (num(optarg, 1000000, &v) || !v)
 				return -1;
 			c->max_conns = (uint32_t)v;
+			break;
+		case OPT_MAXPREAUTH:
+			if (num(optarg, 1000000, &v) || !v)
+				return -1;
+			c->max_preauth = (uint32_t)v;
+			break;
+		case OPT_MAXPREFIX:
+			if (num(optarg, 1000000, &v) || !v)
+				return -1;
+			c->max_per_prefix = (uint32_t)v;
+			break;
+		case OPT_MAXSESSIONS:
+			if (num(optarg, 1000000, &v) || !v)
+				return -1;
+			c->max_client_sessions = (uint32_t)v;
 			break;
 		case OPT_HSTIMEOUT:
 			if (num(optarg, 600000, &v) || !v)
@@ -191,19 +214,36 @@ static int parse_args(struct authd *a, int argc, char **argv, uint64_t *pfrom,
 	return 0;
 }
 
-/* 10,000 clients need well over 10,000 descriptors. */
-static void raise_nofile(void)
+/* Descriptors authd needs besides connections: listeners, state files. */
+#define FD_RESERVE	64
+
+/*
+ * 10,000 clients need well over 10,000 descriptors.  The connection
+ * limits are clamped to what the file limit allows, so that running out
+ * of descriptors is a limit reached, not a failure of accept().
+ */
+static void raise_nofile(struct authd_config *c)
 {
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl))
 		return;
 	rl.rlim_cur = rl.rlim_max;
-	if (setrlimit(RLIMIT_NOFILE, &rl))
+	if (setrlimit(RLIMIT_NOFILE, &rl)) {
 		log_warn("cannot raise the file limit: %s", strerror(errno));
-	else if (rl.rlim_cur < 10100)
+		getrlimit(RLIMIT_NOFILE, &rl);
+	} else if (rl.rlim_cur < 10100) {
 		log_warn("file limit is %llu; fewer clients than the target fit",
 			 (unsigned long long)rl.rlim_cur);
+	}
+	if (rl.rlim_cur != RLIM_INFINITY && c->max_conns + FD_RESERVE > rl.rlim_cur) {
+		c->max_conns = rl.rlim_cur > 2 * FD_RESERVE ?
+			(uint32_t)(rl.rlim_cur - FD_RESERVE) : FD_RESERVE;
+		log_warn("connection limit lowered to %u (file limit %llu)", c->max_conns,
+			 (unsigned long long)rl.rlim_cur);
+	}
+	if (c->max_preauth > c->max_conns)
+		c->max_preauth = c->max_conns;
 }
 
 int main(int argc, char **argv)
@@ -223,7 +263,7 @@ int main(int argc, char **argv)
 	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGCHLD, SIG_IGN);
-	raise_nofile();
+	raise_nofile(&a->cfg);
 	ret = authd_state_load(a);
 	if (!ret && count) {
 		authd_print_schedule(a, from, count);

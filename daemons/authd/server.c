@@ -31,11 +31,15 @@
 #define AUTHD_IN_MAX	512
 #define AUTHD_OUT_MAX	(64 * 1024)
 #define CLOSE_GRACE_MS	1000
+#define LISTEN_PAUSE_MS	100
 
 enum conn_state { C_HANDSHAKE, C_WAIT_SUB, C_SUBSCRIBED, C_CLOSING, C_DEAD };
 
 struct conn {
 	struct conn *prev, *next;
+	struct conn *pa_prev, *pa_next;	/* pre-auth list, while in it */
+	bool preauth;
+	uint8_t prefix[9];		/* family, then /24 or /64 */
 	int fd;
 	SSL *ssl;
 	enum conn_state state;
@@ -74,12 +78,77 @@ static void set_events(struct authd *a, struct conn *c, uint32_t ev)
 		c->events = ev;
 }
 
+/* ---- Pre-auth budget: connections whose client is not known yet. ---- */
+
+static void preauth_add(struct authd *a, struct conn *c)
+{
+	c->preauth = true;
+	c->pa_next = NULL;
+	c->pa_prev = a->pa_tail;
+	if (a->pa_tail)
+		a->pa_tail->pa_next = c;
+	else
+		a->pa_head = c;
+	a->pa_tail = c;
+	a->npreauth++;
+}
+
+static void preauth_del(struct authd *a, struct conn *c)
+{
+	if (!c->preauth)
+		return;
+	if (c->pa_prev)
+		c->pa_prev->pa_next = c->pa_next;
+	else
+		a->pa_head = c->pa_next;
+	if (c->pa_next)
+		c->pa_next->pa_prev = c->pa_prev;
+	else
+		a->pa_tail = c->pa_prev;
+	c->preauth = false;
+	a->npreauth--;
+}
+
+static unsigned int preauth_from(const struct authd *a, const uint8_t *prefix)
+{
+	unsigned int n = 0;
+
+	for (const struct conn *c = a->pa_head; c; c = c->pa_next)
+		n += !memcmp(c->prefix, prefix, sizeof(c->prefix));
+	return n;
+}
+
+static void set_prefix(const struct sockaddr_storage *ss, uint8_t *p)
+{
+	memset(p, 0, 9);
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 = (const void *)ss;
+
+		p[0] = 6;
+		memcpy(p + 1, &s6->sin6_addr, 8);
+	} else {
+		const struct sockaddr_in *s4 = (const void *)ss;
+
+		p[0] = 4;
+		memcpy(p + 1, &s4->sin_addr, 3);
+	}
+}
+
+static void leave_subscribed(struct authd *a, struct conn *c)
+{
+	if (c->state != C_SUBSCRIBED)
+		return;
+	a->nsubscribed--;
+	if (c->cl && c->cl->nsessions)
+		c->cl->nsessions--;
+}
+
 static void conn_kill(struct authd *a, struct conn *c)
 {
 	if (c->state == C_DEAD)
 		return;
-	if (c->state == C_SUBSCRIBED)
-		a->nsubscribed--;
+	leave_subscribed(a, c);
+	preauth_del(a, c);
 	c->state = C_DEAD;
 	close(c->fd);
 	if (c->prev)
@@ -189,8 +258,8 @@ static void conn_refuse(struct authd *a, struct conn *c, int type, uint32_t code
 	m.type = (uint8_t)type;
 	m.code = code;
 	snprintf(m.text, sizeof(m.text), "%s", text);
-	if (c->state == C_SUBSCRIBED)
-		a->nsubscribed--;
+	leave_subscribed(a, c);
+	preauth_del(a, c);
 	c->state = C_CLOSING;
 	c->deadline = authd_now_ms() + CLOSE_GRACE_MS;
 	conn_send(a, c, &m);
@@ -216,6 +285,14 @@ static void subscribe(struct authd *a, struct conn *c)
 		conn_refuse(a, c, ROAM_MSG_ERROR, ROAM_ERR_CHAIN_END, "the key chain is used up");
 		return;
 	}
+	/* One certificate, a few sessions: not a way around the budgets. */
+	if (c->state != C_SUBSCRIBED && c->cl->nsessions >= a->cfg.max_client_sessions) {
+		a->sessions_refused++;
+		log_warn("%s: already %u sessions for this client; refused", who(c),
+			 c->cl->nsessions);
+		conn_refuse(a, c, ROAM_MSG_ERROR, ROAM_ERR_BUSY, "too many sessions for this client");
+		return;
+	}
 	memset(&m, 0, sizeof(m));
 	m.type = ROAM_MSG_PARAMS;
 	m.epoch = a->cur.index;
@@ -237,8 +314,11 @@ static void subscribe(struct authd *a, struct conn *c)
 	if (!conn_send(a, c, &m))
 		return;
 	roam_memzero(&m.keys, sizeof(m.keys));
-	if (c->state != C_SUBSCRIBED)
+	if (c->state != C_SUBSCRIBED) {
 		a->nsubscribed++;
+		c->cl->nsessions++;
+	}
+	preauth_del(a, c);
 	c->state = C_SUBSCRIBED;
 	snprintf(c->cl->last_peer, sizeof(c->cl->last_peer), "%s", c->peer);
 	log_debug("%s: subscribed at epoch %" PRIu64, who(c), a->cur.index);
@@ -450,6 +530,7 @@ static void do_accept(struct authd *a)
 {
 	static uint64_t last_full_log;
 	struct sockaddr_storage ss;
+	uint8_t prefix[9];
 	socklen_t sl;
 	int fd, one = 1;
 
@@ -460,9 +541,31 @@ static void do_accept(struct authd *a)
 		sl = sizeof(ss);
 		fd = accept4(a->lfd, (struct sockaddr *)&ss, &sl, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
-			if (errno == EMFILE || errno == ENFILE)
-				log_warn("accept: %s (raise the file limit)", strerror(errno));
+			if (errno == EMFILE || errno == ENFILE) {
+				/*
+				 * The pending connection stays in the backlog and
+				 * the listener readable: stop watching it for a
+				 * while instead of spinning on accept().
+				 */
+				if (!a->listen_paused_until)
+					log_warn("accept: %s; pausing the listener for %d ms",
+						 strerror(errno), LISTEN_PAUSE_MS);
+				a->listen_paused_until = authd_now_ms() + LISTEN_PAUSE_MS;
+				a->fd_pauses++;
+				epoll_ctl(a->epfd, EPOLL_CTL_DEL, a->lfd, NULL);
+			}
 			return;
+		}
+		set_prefix(&ss, prefix);
+		if (preauth_from(a, prefix) >= a->cfg.max_per_prefix) {
+			a->prefix_refused++;
+			close(fd);
+			continue;
+		}
+		/* The oldest unauthenticated connection makes room. */
+		if (a->npreauth >= a->cfg.max_preauth) {
+			a->preauth_evicted++;
+			conn_kill(a, a->pa_head);
 		}
 		if (a->nconns >= a->cfg.max_conns) {
 			if (authd_now_ms() - last_full_log > 1000) {
@@ -487,6 +590,7 @@ static void do_accept(struct authd *a)
 		c->fd = fd;
 		c->state = C_HANDSHAKE;
 		c->deadline = authd_now_ms() + a->cfg.handshake_ms;
+		memcpy(c->prefix, prefix, sizeof(c->prefix));
 		c->events = EPOLLIN;
 		format_peer(&ss, c->peer, sizeof(c->peer));
 		e = (struct epoll_event){ .events = EPOLLIN, .data.ptr = c };
@@ -501,6 +605,7 @@ static void do_accept(struct authd *a)
 			a->conns->prev = c;
 		a->conns = c;
 		a->nconns++;
+		preauth_add(a, c);
 	}
 }
 
@@ -593,6 +698,12 @@ static int tick(struct authd *a)
 	if (authd_advance(a, now))
 		log_debug("epoch %" PRIu64 ": server %u", a->cur.index, a->cur.server);
 	authd_threat_tick(a, now);
+	if (a->listen_paused_until && now >= a->listen_paused_until) {
+		struct epoll_event e = { .events = EPOLLIN, .data.ptr = &tag_listen };
+
+		a->listen_paused_until = 0;
+		epoll_ctl(a->epfd, EPOLL_CTL_ADD, a->lfd, &e);
+	}
 	push_keys(a, authd_release_target(a, now));
 	if (now - last_expire >= 250) {
 		expire(a, now);

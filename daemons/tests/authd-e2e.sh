@@ -47,7 +47,7 @@ for f in "$AUTHD" "$ADMIN" "$CLIENT"; do
 done
 
 echo "TAP version 13"
-echo "1..20"
+echo "1..22"
 
 adm() { "$ADMIN" -s "$T/admin.sock" "$@"; }
 cli() { "$CLIENT" --ca "$T/ca.crt" --cert "$T/$1.crt" --key "$T/$1.key" -P "$PORT" "${@:2}"; }
@@ -218,6 +218,40 @@ bad_leases() {
 		[ "$("$ADMIN" -h | head -c 6)" = usage: ]
 }
 check "threat lease requests: only high, 1..86400000 ms; authd-admin -h exits 0" bad_leases
+
+# Pre-authentication exhaustion: 20,000 idle connections from 200 /24s
+# and 2,000 slowloris ones from 20 more.  The unauthenticated get their
+# own budget (oldest evicted first) and a share per prefix, so a client
+# with a certificate still subscribes, within 1 s.  (Before: the flood
+# took every connection slot for the 10 s handshake timeout.)
+HOLD=${TCP_HOLD:-$HERE/../selftests/tcp_hold}
+st() { adm status | awk -v k="$1" '$1 == k { print $2 }'; }
+"$HOLD" -d "127.0.0.1:$PORT" -n 20000 -p 200 >"$T/hold.out" 2>&1 &
+H1=$!
+"$HOLD" -d "127.0.0.1:$PORT" -n 2000 -p 20 -s 300 >"$T/slow.out" 2>&1 &
+H2=$!
+# And one /24 alone, over its share.
+"$HOLD" -d "127.0.0.1:$PORT" -n 1000 -p 1 >"$T/one.out" 2>&1 &
+H3=$!
+busywait 30000 grep -q opened "$T/hold.out"
+busywait 10000 grep -q opened "$T/slow.out"
+busywait 10000 grep -q opened "$T/one.out"
+echo "# idle: $(cat "$T/hold.out"); slowloris: $(cat "$T/slow.out"); one /24: $(cat "$T/one.out")"
+t0=$(date +%s%3N)
+cli alice -n 1 -t 1000 >"$T/flood-sub.out" 2>"$T/flood-sub.err"
+rc=$?
+t1=$(date +%s%3N)
+echo "# under the flood alice subscribed in $((t1 - t0)) ms (rc $rc);" \
+	"connections $(st connections), preauth $(st preauth), evicted $(st preauth_evicted)," \
+	"refused by prefix $(st prefix_refused)"
+check "20,000 idle, 2,000 slowloris, 1,000 from one /24: a client still subscribes within 1 s" \
+	test $rc = 0 -a $((t1 - t0)) -le 1000
+budget_ok() {
+	[ "$(st preauth)" -le 1024 ] && [ "$(st prefix_refused)" -gt 0 ] &&
+		[ "$(st preauth_evicted)" -gt 0 ]
+}
+check "pre-auth budget held (<= 1024), per-prefix refusals and evictions counted" budget_ok
+kill $H1 $H2 $H3; wait $H1 $H2 $H3 2>/dev/null
 
 kill -TERM "$AUTHD_PID"
 wait "$AUTHD_PID"
