@@ -12,7 +12,8 @@ D_DIR := daemons
 D_CFLAGS := -I$(TOP)/daemons/common -I$(TOP)/daemons/client -I$(TOP)/daemons/mtfd \
 	$(shell pkg-config --cflags openssl 2>/dev/null)
 D_LIBS := $(or $(shell pkg-config --libs openssl 2>/dev/null),-lssl -lcrypto) \
-	$(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd)
+	$(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd) \
+	$(or $(shell pkg-config --libs sqlite3 2>/dev/null),-lsqlite3)
 
 D_COMMON_SRCS := $(wildcard $(D_DIR)/common/*.c)
 D_AUTHD_SRCS := $(filter-out $(D_DIR)/authd/admin-cli.c,$(wildcard $(D_DIR)/authd/*.c))
@@ -39,7 +40,8 @@ D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
 D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e \
 	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test \
-	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test
+	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test \
+	$(BUILD)/tests/roam-store-test
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
@@ -113,6 +115,12 @@ $(BUILD)/tests/roam-roamd-test: $(OBJ)/$(D_DIR)/tests/roamd-test.o \
 	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(USER_LDLIBS)
 
 $(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+
+$(BUILD)/tests/roam-store-test: $(OBJ)/$(D_DIR)/tests/store-test.o \
+	$(OBJ)/$(D_DIR)/authd/store.o $(D_LIB)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(D_LIBS)

@@ -87,9 +87,10 @@ struct authd {
 	X509 *ca;
 	EVP_PKEY *ca_key;
 
-	/* Clients, by name. */
+	/* Clients, by name; on record in store (clients.db). */
 	struct client **buckets;
 	size_t nbuckets, nclients;
+	struct store *store;
 
 	/* Network. */
 	int epfd, lfd, afd, sfd;

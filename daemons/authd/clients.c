@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Subscribed clients: a hash table by name, persisted as an append-only
- * journal.  A client's name is the CN of its certificate and the serial
+ * Subscribed clients: a hash table by name, persisted in SQLite
+ * (store.c).  A client's name is the CN of its certificate and the serial
  * number pins the one certificate currently valid for that name, so a
  * name that was revoked and added again does not revive the old one.
  */
@@ -15,6 +15,7 @@
 #include "authd.h"
 #include "log.h"
 #include "secfile.h"
+#include "store.h"
 
 #define CLIENT_DAYS	825
 
@@ -67,12 +68,29 @@ struct client *authd_client_add(struct authd *a, const char *name, const char *s
 	return c;
 }
 
-int authd_clients_load(struct authd *a)
+static int load_one(void *arg, const char *name, const char *serial, bool revoked)
 {
-	char path[4096], err[512], *data, *save = NULL, *line;
-	char op[16], name[ROAM_NAME_MAX + 2], serial[80];
+	struct authd *a = arg;
+	struct client *c;
+
+	if (!roam_name_valid(name)) {
+		log_warn("clients.db: ignoring the invalid name '%s'", name);
+		return 0;
+	}
+	c = authd_client_add(a, name, serial);
+	if (!c)
+		return -ENOMEM;
+	c->revoked = revoked;
+	return 0;
+}
+
+/* The journal of earlier versions, imported once into clients.db. */
+static int import_journal(struct authd *a)
+{
+	char path[4096], done[4200], err[512], *data;
+	unsigned int skipped;
 	size_t len;
-	int ret, n;
+	int ret;
 
 	snprintf(path, sizeof(path), "%s/clients", a->cfg.dir);
 	ret = roam_file_read(path, false, &data, &len, err, sizeof(err));
@@ -82,24 +100,33 @@ int authd_clients_load(struct authd *a)
 		log_err("%s", err);
 		return ret;
 	}
-	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		struct client *c;
-
-		n = sscanf(line, "%15s %65s %79s", op, name, serial);
-		if (n >= 2 && roam_name_valid(name) && !strcmp(op, "add") && n == 3) {
-			if (!authd_client_add(a, name, serial)) {
-				ret = -ENOMEM;
-				break;
-			}
-		} else if (n == 2 && roam_name_valid(name) && !strcmp(op, "revoke") &&
-			   (c = authd_client_find(a, name))) {
-			c->revoked = true;
-		} else {
-			log_warn("%s: ignoring malformed line '%s'", path, line);
-		}
-	}
+	ret = store_import_journal(a->store, data, len, &skipped);
 	roam_file_free(data, len);
-	log_info("%zu clients on record", a->nclients);
+	if (ret)
+		return ret;
+	snprintf(done, sizeof(done), "%s/clients.imported", a->cfg.dir);
+	if (rename(path, done))
+		return -errno;
+	log_info("imported %s into clients.db (%u malformed lines skipped); kept as %s",
+		 path, skipped, done);
+	return 0;
+}
+
+int authd_clients_load(struct authd *a)
+{
+	char err[512];
+	int ret;
+
+	ret = store_open(&a->store, a->cfg.dir, err, sizeof(err));
+	if (ret) {
+		log_err("%s", err);
+		return ret;
+	}
+	ret = import_journal(a);
+	if (!ret)
+		ret = store_each(a->store, load_one, a);
+	if (!ret)
+		log_info("%zu clients on record", a->nclients);
 	return ret;
 }
 
@@ -141,7 +168,7 @@ int authd_client_issue(struct authd *a, const char *name, char **pem, size_t *le
 	    roam_pki_cert_pem(a->ca, &ca, &cal))
 		goto out;
 	*why = "cannot record the client";
-	ret = authd_journal(a, "clients", "add %s %s\n", name, serial);
+	ret = store_add(a->store, name, serial);
 	if (ret)
 		goto out;
 	if (!authd_client_add(a, name, serial)) {
@@ -185,7 +212,7 @@ int authd_client_revoke(struct authd *a, const char *name, const char **why)
 		*why = "client already revoked";
 		return -EALREADY;
 	}
-	ret = authd_journal(a, "clients", "revoke %s\n", name);
+	ret = store_revoke(a->store, name);
 	if (ret) {
 		*why = "cannot record the revocation";
 		return ret;

@@ -4,7 +4,8 @@
  *
  *   ca.key, server.key, chain   secrets, 0600, refused if more open
  *   ca.crt, server.crt          certificates
- *   clients                     journal: "add NAME SERIAL" / "revoke NAME"
+ *   clients.db                  SQLite: the clients on record (store.c); an
+ *                               older "clients" journal is imported once
  *   threat                      journal: "FROM_EPOCH low|high[ lease]"
  *
  * Journals are only appended to, so a crash loses at most the last line.
@@ -23,6 +24,7 @@
 #include <openssl/rand.h>
 
 #include "authd.h"
+#include "store.h"
 #include "log.h"
 #include "secfile.h"
 
@@ -560,6 +562,7 @@ void authd_state_free(struct authd *a)
 			free(c);
 		}
 	free(a->buckets);
+	store_close(a->store);
 	free(a->changes);
 	roam_chain_free(&a->chain);
 	X509_free(a->ca);
