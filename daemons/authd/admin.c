@@ -90,7 +90,7 @@ static void status(struct authd *a, int fd)
 		 "released %llu\nchain_len %llu\n"
 		 "clients %zu\nsessions %zu\nconnections %zu\npreauth %zu\n"
 		 "preauth_evicted %llu\nprefix_refused %llu\nsessions_refused %llu\n"
-		 "fd_pauses %llu\n",
+		 "fd_pauses %llu\nhook_failures %llu\n",
 		 (unsigned long long)a->cur.index, (unsigned long long)a->cur.start_ms,
 		 (unsigned long long)a->nxt.start_ms, a->cur.server, addr,
 		 roam_threat_name(a->threat),
@@ -99,7 +99,8 @@ static void status(struct authd *a, int fd)
 		 (unsigned long long)a->chain.n, a->nclients, a->nsubscribed, a->nconns,
 		 a->npreauth, (unsigned long long)a->preauth_evicted,
 		 (unsigned long long)a->prefix_refused,
-		 (unsigned long long)a->sessions_refused, (unsigned long long)a->fd_pauses);
+		 (unsigned long long)a->sessions_refused, (unsigned long long)a->fd_pauses,
+		 (unsigned long long)a->hook_failures);
 	reply_str(fd, buf);
 }
 

@@ -100,6 +100,7 @@ struct authd {
 	size_t npreauth;
 	uint64_t preauth_evicted, prefix_refused, sessions_refused, fd_pauses;
 	uint64_t listen_paused_until;	/* out of descriptors: accept later */
+	uint64_t hook_failures;		/* revoke hooks that did not exit 0 */
 	bool stop;
 
 	const struct authd_gate_ops *gates[4];
@@ -146,6 +147,7 @@ void authd_admin_accept(struct authd *a);
 
 /* hooks.c */
 void authd_gates_init(struct authd *a);
+void authd_reap_children(struct authd *a);
 void authd_gates_revoked(struct authd *a, const char *name, const char *addrs);
 
 #endif

@@ -7,9 +7,11 @@
  * add a generic netlink backend here.
  */
 #include <errno.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "authd.h"
 #include "log.h"
@@ -21,6 +23,8 @@ static void log_revoked(struct authd *a, const char *name, const char *addrs)
 	(void)a;
 	log_info("gate event: drop client %s%s%s", name, addrs[0] ? " at " : "", addrs);
 }
+
+static int spawn_clean(pid_t *pid, const char *prog, char **argv);
 
 static void exec_revoked(struct authd *a, const char *name, const char *addrs)
 {
@@ -35,10 +39,59 @@ static void exec_revoked(struct authd *a, const char *name, const char *addrs)
 	for (tok = strtok_r(buf, " ", &save); tok && argc < 39; tok = strtok_r(NULL, " ", &save))
 		argv[argc++] = tok;
 	argv[argc] = NULL;
-	/* SIGCHLD is ignored, so the child is reaped by the kernel. */
-	ret = posix_spawn(&pid, a->cfg.revoke_hook, NULL, NULL, argv, environ);
+	ret = spawn_clean(&pid, a->cfg.revoke_hook, argv);
 	if (ret)
 		log_err("revoke hook %s: %s", a->cfg.revoke_hook, strerror(ret));
+	else
+		log_debug("revoke hook for %s: pid %d", name, (int)pid);
+}
+
+/*
+ * As if started from a shell: no signal blocked (authd blocks those it
+ * reads from its signalfd) and SIGPIPE at its default (authd ignores
+ * it), so the hook and its children can be stopped and behave.  Reaped
+ * by authd_reap_children(), which logs how each ended.
+ */
+static int spawn_clean(pid_t *pid, const char *prog, char **argv)
+{
+	posix_spawnattr_t attr;
+	sigset_t none, def;
+	int ret;
+
+	sigemptyset(&none);
+	sigemptyset(&def);
+	sigaddset(&def, SIGPIPE);
+	sigaddset(&def, SIGCHLD);
+	ret = posix_spawnattr_init(&attr);
+	if (ret)
+		return ret;
+	ret = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	if (!ret)
+		ret = posix_spawnattr_setsigmask(&attr, &none);
+	if (!ret)
+		ret = posix_spawnattr_setsigdefault(&attr, &def);
+	if (!ret)
+		ret = posix_spawn(pid, prog, NULL, &attr, argv, environ);
+	posix_spawnattr_destroy(&attr);
+	return ret;
+}
+
+void authd_reap_children(struct authd *a)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (WIFEXITED(status) && !WEXITSTATUS(status))
+			continue;
+		if (WIFEXITED(status))
+			log_err("revoke hook %s (pid %d) exited with status %d: the gates may "
+				"not know", a->cfg.revoke_hook, (int)pid, WEXITSTATUS(status));
+		else if (WIFSIGNALED(status))
+			log_err("revoke hook %s (pid %d) killed by signal %d", a->cfg.revoke_hook,
+				(int)pid, WTERMSIG(status));
+		a->hook_failures++;
+	}
 }
 
 static const struct authd_gate_ops log_ops = { "log", log_revoked };

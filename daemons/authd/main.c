@@ -262,7 +262,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGCHLD, SIG_IGN);
 	raise_nofile(&a->cfg);
 	ret = authd_state_load(a);
 	if (!ret && count) {

@@ -728,6 +728,8 @@ static void on_signal(struct authd *a)
 		if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT) {
 			log_info("signal %u: shutting down", si.ssi_signo);
 			a->stop = true;
+		} else if (si.ssi_signo == SIGCHLD) {
+			authd_reap_children(a);
 		}
 	}
 }
@@ -809,6 +811,7 @@ int authd_run(struct authd *a)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	a->sfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	a->epfd = epoll_create1(EPOLL_CLOEXEC);

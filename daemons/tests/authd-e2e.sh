@@ -47,16 +47,22 @@ for f in "$AUTHD" "$ADMIN" "$CLIENT"; do
 done
 
 echo "TAP version 13"
-echo "1..22"
+echo "1..24"
 
 adm() { "$ADMIN" -s "$T/admin.sock" "$@"; }
 cli() { "$CLIENT" --ca "$T/ca.crt" --cert "$T/$1.crt" --key "$T/$1.key" -P "$PORT" "${@:2}"; }
 log_has() { grep -q -- "$1" "$T/authd.log"; }
 alive() { kill -0 "$AUTHD_PID" 2>/dev/null; }
 
+# Records its arguments and the signals it was started with; fails (3)
+# for a client named "failing", as a broken gate script would.
 cat > "$T/hook" <<HOOK
 #!/bin/sh
 echo "\$@" >> "$T/hook.log"
+grep -E '^Sig(Blk|Ign):' /proc/\$\$/status | tr '\\n' ' ' >> "$T/hook.sig"
+echo >> "$T/hook.sig"
+[ "\$2" = failing ] && exit 3
+exit 0
 HOOK
 chmod 755 "$T/hook"
 
@@ -184,6 +190,19 @@ check "revoked client is refused on reconnect" \
 	test $? = 1 -a -n "$(grep 'client revoked' "$T/bob2.err")"
 check "revoke hook told the gates (name and address)" \
 	busywait 2000 grep -q '^revoke bob 127.0.0.1:' "$T/hook.log"
+# SIGPIPE is bit 13 (0x1000): neither blocked nor ignored in the hook.
+sigs_ok() {
+	local l
+	l=$(head -1 "$T/hook.sig")
+	echo "# hook started with: $l"
+	echo "$l" | grep -q 'SigBlk:[[:space:]]*0000000000000000' &&
+		! echo "$l" | awk '{ for (i = 1; i <= NF; i++) if ($i == "SigIgn:") print $(i + 1) }' |
+		grep -qi '[1-9a-f]...$'
+}
+check "revoke hook runs with no signal blocked, SIGPIPE not ignored" sigs_ok
+adm client add failing -o "$T" >/dev/null && adm client revoke failing >/dev/null
+hook_failed() { [ "$(adm status | awk '$1 == "hook_failures" { print $2 }')" = 1 ]; }
+check "a revoke hook that exits 3 is counted (hook_failures 1)" busywait 3000 hook_failed
 
 # Threat high: keys released from now on carry the smaller bound.
 adm threat high
