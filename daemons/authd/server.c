@@ -32,6 +32,7 @@
 #define AUTHD_OUT_MAX	(64 * 1024)
 #define CLOSE_GRACE_MS	1000
 #define LISTEN_PAUSE_MS	100
+#define ACCEPT_BATCH	32
 
 enum conn_state { C_HANDSHAKE, C_WAIT_SUB, C_SUBSCRIBED, C_CLOSING, C_DEAD };
 
@@ -534,7 +535,12 @@ static void do_accept(struct authd *a)
 	socklen_t sl;
 	int fd, one = 1;
 
-	for (;;) {
+	/*
+	 * A batch per wake-up, not the whole backlog: between batches the
+	 * handshakes in progress get their turn, so a flood waiting in the
+	 * backlog does not evict them all before they can finish.
+	 */
+	for (int batch = 0; batch < ACCEPT_BATCH; batch++) {
 		struct epoll_event e;
 		struct conn *c;
 
