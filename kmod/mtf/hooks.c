@@ -54,6 +54,7 @@
 #include "dev.h"
 #include "filter.h"
 #include "hooks.h"
+#include "icmp.h"
 #include "mark.h"
 #include "netns.h"
 #include "path.h"
@@ -345,8 +346,17 @@ static unsigned int __forward_hook(struct sk_buff *skb,
 	if (out & MTF_DEV_F_STRIP_EGRESS)
 		what |= PH_STRIP_EGRESS;
 
-	if (ip_hdr(skb)->protocol == MTF_IPPROTO)
-		return mtf_packet(skb, state, what);
+	if (ip_hdr(skb)->protocol == MTF_IPPROTO) {
+		unsigned int verdict = mtf_packet(skb, state, what);
+
+		/* Stripped: an ICMP error may leave the region here. */
+		if (verdict == NF_ACCEPT && ip_hdr(skb)->protocol == IPPROTO_ICMP)
+			mtf_icmp_unquote(mn, skb);
+		return verdict;
+	}
+	/* Before inserting: the error is smaller without a quoted header. */
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		mtf_icmp_unquote(mn, skb);
 	if (what & PH_WRITE)
 		return insert(skb, state, what);
 	return NF_ACCEPT;
