@@ -147,12 +147,17 @@ test_nfq_count() {
 	kill -TERM $NFQ_PID
 	busywait 5000 grep -q '^accepted' "$TMP/nfq.out"
 	cat "$TMP/nfq.out"
-	[ "$(cat "$TMP/nfq.out")" = "accepted $q" ] || fail "expected only 'accepted $q'"
+	echo "the queue rule counted $q"
+	# The rule counts a GRO-merged TCP packet once, nf_queue queues its
+	# segments: at least as many verdicts, and no error line.
+	[ "$(wc -l <"$TMP/nfq.out")" = 1 ] &&
+	[ "$(sed -n 's/^accepted \([0-9]*\)$/\1/p' "$TMP/nfq.out")" -ge "$q" ] ||
+		fail "expected only 'accepted N', N >= $q"
 }
 
 ktap_header 4
 run_test "UDP from both CPUs through NFQUEUE: every packet has r1's and r3's marks" test_marks_through_queue
 run_test "a filter at r1 after NFQUEUE drops exactly its flow" test_filter_through_queue
 run_test "TCP through NFQUEUE and marking: sha256 intact" test_tcp_through_queue
-run_test "nfq_accept accepted every queued packet" test_nfq_count
+run_test "nfq_accept gave a verdict for every queued packet, no error" test_nfq_count
 ktap_finish
