@@ -346,15 +346,12 @@ static unsigned int __forward_hook(struct sk_buff *skb,
 	if (out & MTF_DEV_F_STRIP_EGRESS)
 		what |= PH_STRIP_EGRESS;
 
-	if (ip_hdr(skb)->protocol == MTF_IPPROTO) {
-		unsigned int verdict = mtf_packet(skb, state, what);
-
-		/* Stripped: an ICMP error may leave the region here. */
-		if (verdict == NF_ACCEPT && ip_hdr(skb)->protocol == IPPROTO_ICMP)
-			mtf_icmp_unquote(mn, skb);
-		return verdict;
-	}
-	/* Before inserting: the error is smaller without a quoted header. */
+	if (ip_hdr(skb)->protocol == MTF_IPPROTO)
+		return mtf_packet(skb, state, what);
+	/*
+	 * Before inserting: an ICMP error that gets a path header of its
+	 * own has lost the one in its quote first (icmp.c).
+	 */
 	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
 		mtf_icmp_unquote(mn, skb);
 	if (what & PH_WRITE)
