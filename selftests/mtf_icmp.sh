@@ -18,7 +18,8 @@
 # 1500-byte link, but r2 can forward only 1300, header included, so the
 # client has to learn 1300 - 124 = 1176.  Without the rewrite r2's
 # frag-needed never reaches a socket and TCP stalls (a PMTU black hole);
-# ping -t and tracepath see no reply from r2 and r3.
+# ping -t and tracepath see no reply from r2 and r3 (all five points
+# fail with the module from before the rewrite; the TCP one times out).
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/mtf_topo.lib"
