@@ -3,7 +3,8 @@
 # Namespace selftest helpers and the path header parser's host test:
 # included by the top Makefile.
 #
-#   make tools          also builds build/selftests/{mtf_capture,mtf_send}
+#   make tools          also builds build/selftests/{mtf_capture,mtf_send,
+#                       nfq_accept,...}: every selftests/tools/*.c
 #   make unit-tests     also builds build/tests/mtf_pathhdr_test and
 #                       scan-klog-test (TAP)
 #
@@ -30,10 +31,14 @@ $(ST_SCAN_TEST): selftests/vm/scan-klog-test.sh selftests/vm/scan-klog \
 	$(Q)chmod 0755 $@.tmp && mv $@.tmp $@
 
 
+# nfq_accept (mtf_nfqueue.sh) gives NFQUEUE verdicts with libnetfilter_queue.
+$(BUILD)/selftests/nfq_accept: ST_LDLIBS := \
+	$(shell pkg-config --libs libnetfilter_queue 2>/dev/null)
+
 $(ST_BINS): $(BUILD)/selftests/%: $(OBJ)/selftests/tools/%.o
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^
+	$(Q)$(CC) -o $@ $^ $(ST_LDLIBS)
 
 $(ST_PH_TEST): $(OBJ)/tools/tests/mtf_pathhdr_test.o
 	$(quiet) LD $@

@@ -54,6 +54,7 @@
 #include "dev.h"
 #include "filter.h"
 #include "hooks.h"
+#include "icmp.h"
 #include "mark.h"
 #include "netns.h"
 #include "path.h"
@@ -347,6 +348,12 @@ static unsigned int __forward_hook(struct sk_buff *skb,
 
 	if (ip_hdr(skb)->protocol == MTF_IPPROTO)
 		return mtf_packet(skb, state, what);
+	/*
+	 * Before inserting: an ICMP error that gets a path header of its
+	 * own has lost the one in its quote first (icmp.c).
+	 */
+	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
+		mtf_icmp_unquote(mn, skb);
 	if (what & PH_WRITE)
 		return insert(skb, state, what);
 	return NF_ACCEPT;

@@ -6,11 +6,13 @@
  * compares the bytes against what it expects, so the header on the wire
  * is checked independently of the module's own parser.
  *
- *   mtf_capture -i IFNAME [-d DST] [-c COUNT] [-t TIMEOUT_MS] [-r READYFILE]
+ *   mtf_capture -i IFNAME [-d DST] [-c COUNT] [-t TIMEOUT_MS] [-r READYFILE] [-x]
  *
  * Only packets received (not sent) on IFNAME, to DST if given.  Lines:
  *   ip proto=P len=L frag=F
  *   mtf len=L frag=F hdr=HEX
+ * -x adds " data=HEX" to the first form: every byte after the IPv4
+ * header (an ICMP error and its quote, byte for byte).
  * HEX is the whole path header as 4 + size * 8 bytes claim (or what there
  * is, if fewer).  READYFILE is created once the socket is bound, so the
  * test can start sending.  Exit: 0 after COUNT packets, 1 on timeout,
@@ -40,6 +42,8 @@ static long long now_ms(void)
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
 }
 
+static int hex_data;
+
 static void print_packet(const unsigned char *p, size_t len)
 {
 	const struct iphdr *iph = (const void *)p;
@@ -47,7 +51,13 @@ static void print_packet(const unsigned char *p, size_t len)
 	int frag = !!(ntohs(iph->frag_off) & 0x3fff);
 
 	if (iph->protocol != MTF_IPPROTO) {
-		printf("ip proto=%u len=%zu frag=%d\n", iph->protocol, len, frag);
+		printf("ip proto=%u len=%zu frag=%d", iph->protocol, len, frag);
+		if (hex_data && len >= ihl) {
+			printf(" data=");
+			for (i = ihl; i < len; i++)
+				printf("%02x", p[i]);
+		}
+		printf("\n");
 		return;
 	}
 	printf("mtf len=%zu frag=%d hdr=", len, frag);
@@ -72,7 +82,7 @@ int main(int argc, char **argv)
 	struct in_addr dst = { 0 };
 	int fd, opt, count = 1, seen = 0;
 
-	while ((opt = getopt(argc, argv, "i:d:c:t:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "i:d:c:t:r:x")) != -1) {
 		switch (opt) {
 		case 'i': ifname = optarg; break;
 		case 'd':
@@ -84,6 +94,7 @@ int main(int argc, char **argv)
 		case 'c': count = atoi(optarg); break;
 		case 't': timeout = atoll(optarg); break;
 		case 'r': ready = optarg; break;
+		case 'x': hex_data = 1; break;
 		default: goto usage;
 		}
 	}
@@ -138,6 +149,6 @@ int main(int argc, char **argv)
 	return 0;
 
 usage:
-	fprintf(stderr, "usage: mtf_capture -i IFNAME [-d DST] [-c COUNT] [-t TIMEOUT_MS] [-r READYFILE]\n");
+	fprintf(stderr, "usage: mtf_capture -i IFNAME [-d DST] [-c COUNT] [-t TIMEOUT_MS] [-r READYFILE] [-x]\n");
 	return 2;
 }

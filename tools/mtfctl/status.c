@@ -39,6 +39,8 @@ static const char *const names[] = {
 	[MTF_STAT_PATH_REPLACED]	= "path_replaced",
 	[MTF_STAT_PATH_RATELIMITED]	= "path_ratelimited",
 	[MTF_STAT_PATH_GLOBAL_FULL]	= "path_global_full",
+	[MTF_STAT_ICMP_QUOTE_STRIPPED]	= "icmp_quote_stripped",
+	[MTF_STAT_ICMP_QUOTE_BAD]	= "icmp_quote_bad",
 };
 
 const struct stats_names mtf_stat_names = {

@@ -318,6 +318,12 @@ enum mtf_stat {
 	MTF_STAT_PATH_GLOBAL_FULL,	/* new paths not accounted: all
 					 * namespaces at path_max_total and
 					 * none of ours to replace */
+	MTF_STAT_ICMP_QUOTE_STRIPPED,	/* forwarded ICMP errors whose quote
+					 * lost its path header */
+	MTF_STAT_ICMP_QUOTE_BAD,	/* ICMP errors quoting protocol 253
+					 * left as they were: malformed
+					 * quote or ICMP checksum, RFC 4884
+					 * extensions */
 
 	__MTF_STAT_MAX
 };
