@@ -10,6 +10,7 @@
 
 D_DIR := daemons
 D_CFLAGS := -I$(TOP)/daemons/common -I$(TOP)/daemons/client -I$(TOP)/daemons/mtfd \
+	-I$(TOP)/tools/roamctl \
 	$(shell pkg-config --cflags openssl 2>/dev/null)
 D_LIBS := $(or $(shell pkg-config --libs openssl 2>/dev/null),-lssl -lcrypto) \
 	$(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd) \
@@ -29,7 +30,8 @@ D_FILESERVER_OBJS := $(OBJ)/$(D_DIR)/demo/fileserver.o
 D_FETCH_OBJS := $(OBJ)/$(D_DIR)/demo/fetch.o
 D_ROAMD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/roamd/*.c))
 # roamd talks to roam.ko through the shared netlink layer of tools/lib.
-D_ROAMD_NL_OBJS := $(OBJ)/tools/lib/genl.o $(OBJ)/tools/lib/nlmsg.o
+D_ROAMD_NL_OBJS := $(OBJ)/tools/lib/genl.o $(OBJ)/tools/lib/nlmsg.o \
+	$(OBJ)/tools/roamctl/args.o
 D_TEST_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/tests/*.c))
 # mtfd (issue 9): so far its message codec (Documentation/mtf-control.md).
 D_MTFD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/mtfd/*.c))

@@ -15,6 +15,7 @@
 
 #include "genl.h"
 #include "roamd.h"
+#include "roamctl.h"
 
 /* Pool, service ports, window and attack threshold: once at start. */
 void gatemsg_setup(struct nlmsghdr *nlh, const uint32_t *pool, unsigned int npool,
@@ -114,36 +115,8 @@ int gatemsg_event_parse(const struct nlmsghdr *nlh, struct gate_event *e)
 	}
 }
 
-/* The gate's service ports: PROTO/PORT[,...], PORT * for all. 0 or -EINVAL. */
+/* The gate's service ports, in roamctl's grammar (tools/roamctl/args.c). */
 int gatemsg_ports_parse(const char *s, uint32_t *ports, unsigned int *n)
 {
-	char buf[256], *save = NULL, *tok, *slash, *end;
-	unsigned long port;
-	uint32_t proto;
-
-	if (strlen(s) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, s);
-	*n = 0;
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		slash = strchr(tok, '/');
-		if (!slash || *n == ROAMD_PORTS_MAX)
-			return -EINVAL;
-		*slash = 0;
-		if (!strcmp(tok, "tcp"))
-			proto = IPPROTO_TCP;
-		else if (!strcmp(tok, "udp"))
-			proto = IPPROTO_UDP;
-		else
-			return -EINVAL;
-		if (!strcmp(slash + 1, "*")) {
-			port = 0;	/* every port of the protocol */
-		} else {
-			port = strtoul(slash + 1, &end, 10);
-			if (*end || slash[1] == 0 || !port || port > 65535)
-				return -EINVAL;
-		}
-		ports[(*n)++] = proto << 16 | (uint32_t)port;
-	}
-	return *n ? 0 : -EINVAL;
+	return roam_parse_ports(s, ports, ROAMD_PORTS_MAX, n) ? -EINVAL : 0;
 }

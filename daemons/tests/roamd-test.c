@@ -137,8 +137,9 @@ static void test_args(void)
 {
 	static const struct { const char *s; int ok; unsigned int n; } ports[] = {
 		{ "tcp/8000", 1, 1 }, { "tcp/8000,udp/*", 1, 2 }, { "udp/53,tcp/21,tcp/20", 1, 3 },
-		{ "", 0, 0 }, { "tcp", 0, 0 }, { "tcp/0", 0, 0 }, { "tcp/65536", 0, 0 },
-		{ "icmp/1", 0, 0 }, { "tcp/80x", 0, 0 }, { "tcp/", 0, 0 },
+		{ "tcp", 1, 1 }, { "icmp,132/9899", 1, 2 }, { "all", 1, 0 },
+		{ "", 0, 0 }, { "tcp/65536", 0, 0 }, { "tcp/80x", 0, 0 }, { "tcp/", 0, 0 },
+		{ "bogus/1", 0, 0 }, { "tcp/8000,", 0, 0 },
 	};
 	static const struct { const char *s; int ok; } contracts[] = {
 		{ "greedy,10.0.3.1,100", 1 }, { "a,10.0.0.1,0,1000000", 1 },
@@ -158,7 +159,7 @@ static void test_args(void)
 	}
 	gatemsg_ports_parse("tcp/8000,udp/*", p, &n);
 	tap_ok(good && p[0] == (6u << 16 | 8000) && p[1] == 17u << 16,
-	       "--ports: PROTO/PORT lists, * for all ports, bad ones refused");
+	       "--ports: roamctl's grammar (PROTO[/PORT|/*], all), bad ones refused");
 	good = 1;
 	for (size_t i = 0; i < sizeof(contracts) / sizeof(contracts[0]); i++)
 		good &= (contract_parse(contracts[i].s, &c) == 0) == contracts[i].ok;

@@ -83,7 +83,11 @@ int roam_parse_u64(const char *s, uint64_t max, uint64_t *v)
 	return 0;
 }
 
-/* "tcp/21", "udp/53", "tcp" (any port), "icmp", "132/9899" (by number). */
+/*
+ * "tcp/21", "udp/53", "tcp" (any port; also with a star for the port),
+ * "icmp", "132/9899" (by number): the one grammar of roamctl and roamd
+ * (--ports).
+ */
 static int parse_port(const char *s, uint32_t *port)
 {
 	char name[16];
@@ -102,7 +106,8 @@ static int parse_port(const char *s, uint32_t *port)
 		return -EINVAL;
 	if (!proto)
 		return -EINVAL;
-	if (s[len] && roam_parse_u64(s + len + 1, 65535, &num))
+	if (s[len] && strcmp(s + len + 1, "*") &&
+	    roam_parse_u64(s + len + 1, 65535, &num))
 		return -EINVAL;
 	*port = proto << 16 | num;
 	return 0;

@@ -268,11 +268,26 @@ void roam_gate_out(struct out *o, const struct roam_gate *g)
 {
 	char buf[ROAM_POOL_MAX * 16 + 8];
 
-	if (g->has & ROAM_GF_POOL) {
+	/* JSON: lists as arrays ("ports": [] is every port); text: one line. */
+	if (g->has & ROAM_GF_POOL && o->json) {
+		out_arr_begin(o, "pool");
+		for (unsigned int i = 0; i < g->n_pool; i++) {
+			roam_format_addr(g->pool[i], buf, sizeof(buf));
+			out_str(o, NULL, buf);
+		}
+		out_arr_end(o);
+	} else if (g->has & ROAM_GF_POOL) {
 		roam_format_addrs(g->pool, g->n_pool, buf, sizeof(buf));
 		out_str(o, "pool", buf);
 	}
-	if (g->has & ROAM_GF_PORTS) {
+	if (g->has & ROAM_GF_PORTS && o->json) {
+		out_arr_begin(o, "ports");
+		for (unsigned int i = 0; i < g->n_ports; i++) {
+			roam_format_ports(&g->ports[i], 1, buf, sizeof(buf));
+			out_str(o, NULL, buf);
+		}
+		out_arr_end(o);
+	} else if (g->has & ROAM_GF_PORTS) {
 		roam_format_ports(g->ports, g->n_ports, buf, sizeof(buf));
 		out_str(o, "ports", buf);
 	}

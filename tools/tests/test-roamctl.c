@@ -533,7 +533,7 @@ static const struct ccase ccases[] = {
 	{ 0, put_gate_reply, 0, { "roamctl", "gate" }, "active:         10.0.22.1\n", NULL, ROAM_CMD_GATE_GET },
 	{ 0, put_gate_reply, 0, { "roamctl", "gate", "show" }, "ports:          tcp/21,200\n", NULL, ROAM_CMD_GATE_GET },
 	{ 0, put_gate_reply, 0, { "roamctl", "-j", "gate", "show" },
-	  "{\"pool\":\"10.0.21.1,10.0.22.1\",\"ports\":\"tcp/21,200\",\"active\":\"10.0.22.1\","
+	  "{\"pool\":[\"10.0.21.1\",\"10.0.22.1\"],\"ports\":[\"tcp/21\",\"200\"],\"active\":\"10.0.22.1\","
 	  "\"previous\":\"10.0.21.1\",\"window_ms\":1000,\"window_left_ms\":420,\"epoch\":77,"
 	  "\"attack_pps\":0,\"clients\":3,\"client_max\":65536}\n", NULL, ROAM_CMD_GATE_GET },
 	{ 0, reply_two_clients, 0, { "roamctl", "-j", "gate", "client", "show" },
