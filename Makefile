@@ -22,6 +22,8 @@
 
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
 BUILD := $(TOP)/build
+# One version for modules, tools and DKMS (scripts/version).
+PROJECT_VERSION := $(shell $(TOP)/scripts/version)
 
 ifeq ($(origin KDIR),undefined)
   ifneq ($(KVER),)
@@ -89,6 +91,16 @@ $(BIN)/roamctl: $(ROAMCTL_OBJS) $(LIBNL_OBJS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
 
+# Only the object that prints it, so a new commit rebuilds one file.
+VERSIONED_OBJS := $(OBJ)/tools/lib/cli.o $(OBJ)/tools/tests/test-cmdline.o
+$(VERSIONED_OBJS): USER_CFLAGS += -DTOOLS_VERSION='"$(PROJECT_VERSION)"'
+$(VERSIONED_OBJS): $(BUILD)/version.stamp
+$(BUILD)/version.stamp: FORCE
+	$(Q)mkdir -p $(dir $@)
+	$(Q)[ "$$(cat $@ 2>/dev/null)" = "$(PROJECT_VERSION)" ] || echo "$(PROJECT_VERSION)" >$@
+.PHONY: FORCE
+FORCE:
+
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
 
 # Each area with its own userspace build adds a fragment; fragments append
@@ -103,7 +115,7 @@ include $(wildcard $(TOP)/bench/mtf_filters.mk)
 # ---------------------------------------------------------------------------
 modules:
 	$(Q)test -n "$(KDIR)" || exit 1
-	$(Q)$(MAKE) -C $(KDIR) M=$(TOP) W=$(W) C=$(C) modules
+	$(Q)$(MAKE) -C $(KDIR) M=$(TOP) W=$(W) C=$(C) MTF_ROAM_VERSION=$(PROJECT_VERSION) modules
 
 # One out-of-tree build per kernel, each in its own symlink tree so that
 # the object files of two kernels never mix.
@@ -113,10 +125,9 @@ modules-all:
 # ---------------------------------------------------------------------------
 # Installation (Documentation/install.md)
 # ---------------------------------------------------------------------------
-BASE_VERSION := 0.1.0
 # Also the DKMS package version: changes with every commit of a checkout.
-VERSION := $(BASE_VERSION)$(shell git -C $(TOP) rev-parse --short HEAD \
-	2>/dev/null | sed 's/^/+g/')
+VERSION := $(PROJECT_VERSION)
+BASE_VERSION := $(firstword $(subst +, ,$(VERSION)))
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SBINDIR ?= $(PREFIX)/sbin
@@ -201,6 +212,7 @@ dkms-tree:
 		\( -name Kbuild -o -name '*.[ch]' \) ! -name '*.mod.c' | \
 		cpio -pdm --quiet $(DKMS_TREE)
 	$(Q)sed 's|@VERSION@|$(VERSION)|g' kmod/dkms.conf.in >$(DKMS_TREE)/dkms.conf
+	$(Q)echo $(VERSION) >$(DKMS_TREE)/kmod/VERSION
 
 dkms-install: dkms-tree
 	install -d $(DESTDIR)$(SRCDIR)
