@@ -46,7 +46,7 @@ void mtf_path_account(struct net *net, const struct mtf_slot4 *slots,
 static inline bool mtf_path_local(const struct net *net,
 				  const struct net_device *in)
 {
-	struct mtf_net *mn = mtf_net_rcu(net);
+	struct mtf_net *mn = mtf_net(net);
 
 	return READ_ONCE(mn->cfg.account_local) ||
 	       (mtf_dev_roles_rcu(mn, in) & MTF_DEV_F_ACCOUNT);
@@ -58,5 +58,6 @@ int mtf_nl_path_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int mtf_nl_path_dump_done(struct netlink_callback *cb);
 int mtf_nl_path_flush(struct sk_buff *skb, struct genl_info *info);
 u32 mtf_path_count(struct net *net);
+void mtf_path_stop(struct net *net);
 
 #endif /* _MTF_PATH_H */
