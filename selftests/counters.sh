@@ -102,8 +102,9 @@ test_optin_untouched() {
 	cmd ip netns exec "$client" "$SEND" 10.0.1.1 10.0.2.1 "$OPTIN_PKT" || return 1
 	busywait 5000 test -s "$raw" || fail "nothing reached the server's protocol-253 socket" || return 1
 	raw_stop
-	# Skip the 20-byte IPv4 header the raw socket hands over.
-	got=$(xxd -p "$raw" | tr -d '\n' | cut -c41-)
+	got=$(xxd -p "$raw" | tr -d '\n')
+	# socat drops the IPv4 header a raw socket hands over; if not, skip it.
+	[ ${#got} = $((${#OPTIN_PKT} + 40)) ] && got=${got:40}
 	echo "server raw socket: $got"
 	[ "$got" = "$OPTIN_PKT" ] || fail "the packet changed on the way" || return 1
 	all_zero "$client" "$router" "$server"

@@ -69,14 +69,15 @@ expect_hdr() {
 # build.)
 hooks() { ip netns exec "$1" "$MTFCTL" -j config show | jq -r .hooks; }
 
-# The hooks come with the first role or config enable and go with the
-# last of both; r2, without either, forwards MTF packets untouched.
+# The hooks come with the first role (r1, r3) or config enable (server)
+# and go with the last of both; r2, without either, forwards MTF packets
+# untouched.
 test_hooks_opt_in() {
 	local ns f0 i0
-	for ns in "$r1" "$r3"; do
-		[ "$(hooks "$ns")" = true ] || fail "$ns has roles but no hooks" || return 1
+	for ns in "$r1" "$r3" "$server"; do
+		[ "$(hooks "$ns")" = true ] || fail "$ns has roles or enable but no hooks" || return 1
 	done
-	for ns in "$client" "$r2" "$server"; do
+	for ns in "$client" "$r2"; do
 		[ "$(hooks "$ns")" = false ] || fail "$ns has hooks without role or enable" || return 1
 	done
 	# A role brings them up in r2, removing it takes them down.
