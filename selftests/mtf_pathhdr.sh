@@ -93,6 +93,12 @@ test_hooks_opt_in() {
 	[ "$(hooks "$r2")" = true ] || fail "r2 lost its hooks while enabled" || return 1
 	mtf "$r2" config set enable off || return 1
 	[ "$(hooks "$r2")" = false ] || fail "r2 kept its hooks after enable off" || return 1
+	# The last role going with its interface takes them down.
+	cmd ip -n "$r2" link add dummy1 type dummy || return 1
+	mtf "$r2" dev dummy1 set account on || return 1
+	[ "$(hooks "$r2")" = true ] || fail "no hooks in r2 with a role on dummy1" || return 1
+	cmd ip -n "$r2" link del dummy1 || return 1
+	[ "$(hooks "$r2")" = false ] || fail "r2 kept its hooks after its last role's interface went" || return 1
 	# A header of version 2, sent by r1 (its own packets do not cross its
 	# FORWARD hook): r2 forwards it untouched, r3 drops it.
 	f0=$(counter "$r2" fwd_packets) || return 1
