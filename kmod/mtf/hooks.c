@@ -43,8 +43,8 @@
 #include <linux/inetdevice.h>
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
-#include <linux/rtnetlink.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
 #include <net/icmp.h>
 #include <net/ip.h>
