@@ -162,6 +162,7 @@ static int set_enable(struct net *net, bool on,
 	ret = mtf_hooks_update(net);
 	if (ret) {
 		WRITE_ONCE(mn->cfg.enable, old);
+		mtf_hooks_update(net);
 		NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
 	}
 	return ret;

@@ -247,6 +247,7 @@ int mtf_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
 			       "cannot register the netfilter hooks");
 		/* Only the first role registers: this erases it again. */
 		store_roles(mn, dev->ifindex, old);
+		mtf_hooks_update(net);
 	}
 out:
 	rtnl_unlock();

@@ -18,22 +18,23 @@
  * match).  Only the raw table (-300) and defragmentation see it with the
  * header.  "For this host" is the ordinary local-address check,
  * inet_addr_type_dev_table(): one lookup in the local table, for MTF
- * packets only.
+ * packets only.  Registered with config enable only (see
+ * pre_routing_ops).
  *
  * LOCAL_IN, first of all (NF_IP_PRI_FIRST + 1): strips what PRE_ROUTING
- * did not (policy routing to a local table other than the one
- * inet_addr_type_dev_table() reads), before any INPUT chain, so that the
+ * did not (without enable, or policy routing to a local table other than
+ * the one inet_addr_type_dev_table() reads), before any INPUT chain, so that the
  * firewall and the sockets still see the original packet; counts what it
  * lets through.  ip_local_deliver_finish() runs after this hook and reads
  * ip_hdr()->protocol and the network header length: the strip resets
  * both headers for it.
  *
- * Opt-in: the three hooks are registered in a namespace when it gets its
- * first interface role or config enable, from the netlink handler that
- * sets it, and unregistered when neither is left (as IPVS registers its
- * hooks with the first service).  A namespace without them passes
- * protocol 253 like any other: no parse, no drop, no strip, and every
- * packet skips three hook calls.
+ * Opt-in: FORWARD and LOCAL_IN are registered in a namespace when it gets
+ * its first interface role or config enable, PRE_ROUTING with enable
+ * only, from the netlink handler that sets them, and unregistered when
+ * they are gone (as IPVS registers its hooks with the first service).
+ * A namespace without them passes protocol 253 like any other: no parse,
+ * no drop, no strip, and its packets skip the hook calls.
  *
  * Nothing here allocates or locks, except growing the headroom of a
  * packet that gets a header and segmenting a GSO packet first, both at
@@ -102,14 +103,14 @@ static __be32 mtf_router_addr(struct mtf_net *mn, const struct net_device *in)
  * @slots are the filled slots, in the packet or a copy: read before the
  * header goes, and only while this runs.
  */
-static __always_inline unsigned int mtf_ph_finish(struct net *net,
+static __always_inline unsigned int mtf_ph_finish(struct mtf_net *mn,
+						  struct net *net,
 						  struct sk_buff *skb,
 						  const struct mtf_shim *sh,
 						  const struct mtf_slot4 *slots,
 						  unsigned int n,
 						  unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(net);
 	const struct iphdr *iph = ip_hdr(skb);
 
 	if (what & PH_ACCOUNT)
@@ -135,11 +136,10 @@ static const struct mtf_slot4 *shim_slots(const struct sk_buff *skb,
 }
 
 /* A packet that carries a path header (protocol MTF_IPPROTO). */
-static unsigned int mtf_packet(struct sk_buff *skb,
+static unsigned int mtf_packet(struct mtf_net *mn, struct sk_buff *skb,
 			       const struct nf_hook_state *state,
 			       unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(state->net);
 	struct mtf_slot4 buf[MTF_MAX_SLOTS];
 	struct mtf_slot4 ours;
 	struct mtf_shim sh;
@@ -158,13 +158,13 @@ static unsigned int mtf_packet(struct sk_buff *skb,
 		return mtf_hook_drop(mn, err);
 	n = sh.ph.ptr;
 	if (!(what & PH_WRITE))
-		return mtf_ph_finish(state->net, skb, &sh,
+		return mtf_ph_finish(mn, state->net, skb, &sh,
 				     shim_slots(skb, &sh), n, what);
 
 	if (n == sh.ph.size)
 		return mtf_hook_drop(mn, MTF_STAT_DROP_FULL);
 	ours.addr = mtf_router_addr(mn, state->in);
-	ours.mark = mtf_mark(state->net, ip_hdr(skb)->daddr);
+	ours.mark = mtf_mark(mn, ip_hdr(skb)->daddr);
 	mtf_stats_inc(mn->stats, MTF_STAT_SLOT_WRITTEN);
 	if (what & PH_STRIP_EGRESS) {
 		/*
@@ -173,12 +173,12 @@ static unsigned int mtf_packet(struct sk_buff *skb,
 		 */
 		memcpy(buf, shim_slots(skb, &sh), n * sizeof(buf[0]));
 		buf[n] = ours;
-		return mtf_ph_finish(state->net, skb, &sh, buf, n + 1, what);
+		return mtf_ph_finish(mn, state->net, skb, &sh, buf, n + 1, what);
 	}
 	if (mtf_ensure_writable(skb, sh.ihl + sh.ph.len))
 		return mtf_hook_drop(mn, MTF_STAT_DROP_NOMEM);
 	mtf_shim_write_slot(skb, &sh, ours.addr, ours.mark);
-	return mtf_ph_finish(state->net, skb, &sh, shim_slots(skb, &sh),
+	return mtf_ph_finish(mn, state->net, skb, &sh, shim_slots(skb, &sh),
 			     n + 1, what);
 }
 
@@ -186,12 +186,12 @@ static unsigned int mtf_packet(struct sk_buff *skb,
  * Insert a header into one non-GSO packet that fits the egress MTU and
  * fill slot 0.  @slot0 is ours, computed once for all segments.
  */
-static __always_inline unsigned int insert_one(struct sk_buff *skb,
-			       const struct nf_hook_state *state,
-			       const struct mtf_slot4 *slot0,
-			       unsigned int what)
+static __always_inline unsigned int insert_one(struct mtf_net *mn,
+					       struct sk_buff *skb,
+					       const struct nf_hook_state *state,
+					       const struct mtf_slot4 *slot0,
+					       unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(state->net);
 	unsigned int size = READ_ONCE(mn->cfg.slots);
 	enum mtf_insert_how how;
 	struct mtf_shim sh;
@@ -206,7 +206,7 @@ static __always_inline unsigned int insert_one(struct sk_buff *skb,
 	mtf_shim_write_slot(skb, &sh, slot0->addr, slot0->mark);
 	mtf_stats_inc(mn->stats, MTF_STAT_HDR_INSERTED);
 	mtf_stats_inc(mn->stats, MTF_STAT_SLOT_WRITTEN);
-	return mtf_ph_finish(state->net, skb, NULL, slot0, 1, what);
+	return mtf_ph_finish(mn, state->net, skb, NULL, slot0, 1, what);
 }
 
 /*
@@ -215,12 +215,11 @@ static __always_inline unsigned int insert_one(struct sk_buff *skb,
  * mark each segment and send it on ourselves; the hook consumed the
  * original.  Being the last FORWARD hook, okfn skips nothing.
  */
-static unsigned int insert_gso(struct sk_buff *skb,
+static unsigned int insert_gso(struct mtf_net *mn, struct sk_buff *skb,
 			       const struct nf_hook_state *state,
 			       const struct mtf_slot4 *slot0,
 			       unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(state->net);
 	struct sk_buff *segs, *seg, *next;
 
 	segs = skb_gso_segment(skb, 0);
@@ -231,7 +230,7 @@ static unsigned int insert_gso(struct sk_buff *skb,
 
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		if (insert_one(seg, state, slot0, what) == NF_ACCEPT)
+		if (insert_one(mn, seg, state, slot0, what) == NF_ACCEPT)
 			state->okfn(state->net, state->sk, seg);
 		else
 			kfree_skb(seg);
@@ -254,11 +253,11 @@ static bool fits(const struct sk_buff *skb, unsigned int hlen,
  * A packet without a path header arriving on a border-ingress interface.
  * Out of line, so that forward_hook() needs no stack frame of its own.
  */
-static noinline unsigned int mtf_insert_hdr(struct sk_buff *skb,
+static noinline unsigned int mtf_insert_hdr(struct mtf_net *mn,
+					   struct sk_buff *skb,
 					   const struct nf_hook_state *state,
 					   unsigned int what)
 {
-	struct mtf_net *mn = mtf_net(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct mtf_slot4 slot0;
 	unsigned int hlen, mtu;
@@ -269,7 +268,7 @@ static noinline unsigned int mtf_insert_hdr(struct sk_buff *skb,
 		return NF_ACCEPT;
 	}
 	slot0.addr = mtf_router_addr(mn, state->in);
-	slot0.mark = mtf_mark(state->net, iph->daddr);
+	slot0.mark = mtf_mark(mn, iph->daddr);
 
 	/*
 	 * Leaving MTF right away: the header would be inserted and stripped
@@ -277,7 +276,7 @@ static noinline unsigned int mtf_insert_hdr(struct sk_buff *skb,
 	 * packet alone.
 	 */
 	if (what & PH_STRIP_EGRESS)
-		return mtf_ph_finish(state->net, skb, NULL, &slot0, 1, what);
+		return mtf_ph_finish(mn, state->net, skb, NULL, &slot0, 1, what);
 
 	hlen = MTF_HDR_LEN(READ_ONCE(mn->cfg.slots), false);
 	mtu = ip_dst_mtu_maybe_forward(skb_dst(skb), true);
@@ -297,8 +296,8 @@ static noinline unsigned int mtf_insert_hdr(struct sk_buff *skb,
 	}
 
 	if (skb_is_gso(skb))
-		return insert_gso(skb, state, &slot0, what);
-	return insert_one(skb, state, &slot0, what);
+		return insert_gso(mn, skb, state, &slot0, what);
+	return insert_one(mn, skb, state, &slot0, what);
 }
 
 static unsigned int __forward_hook(struct sk_buff *skb,
@@ -318,39 +317,34 @@ static unsigned int __forward_hook(struct sk_buff *skb,
 		what |= PH_STRIP_EGRESS;
 
 	if (ip_hdr(skb)->protocol == MTF_IPPROTO)
-		return mtf_packet(skb, state, what);
+		return mtf_packet(mn, skb, state, what);
 	if (what & PH_WRITE)
-		return mtf_insert_hdr(skb, state, what);
+		return mtf_insert_hdr(mn, skb, state, what);
 	return NF_ACCEPT;
 }
 
 /* A packet with a path header delivered to this host. */
-static unsigned int mtf_local_packet(struct sk_buff *skb,
+static unsigned int mtf_local_packet(struct mtf_net *mn, struct sk_buff *skb,
 				     const struct nf_hook_state *state)
 {
 	unsigned int what = PH_STRIP_LOCAL;
 
-	if (mtf_path_local(state->net, state->in))
+	if (mtf_path_local(mn, state->in))
 		what |= PH_ACCOUNT;
-	return mtf_packet(skb, state, what);
+	return mtf_packet(mn, skb, state, what);
 }
 
 /*
- * Only MTF packets pay for the local-address lookup; the route itself is
- * left to ip_rcv_finish(), after every PRE_ROUTING hook, as for any
- * other packet.
+ * The route itself is left to ip_rcv_finish(), after every PRE_ROUTING
+ * hook, as for any other packet.
  */
 static unsigned int __pre_routing_hook(struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-
-	if (likely(iph->protocol != MTF_IPPROTO))
-		return NF_ACCEPT;
 	if (inet_addr_type_dev_table(state->net, state->in,
-				     iph->daddr) != RTN_LOCAL)
+				     ip_hdr(skb)->daddr) != RTN_LOCAL)
 		return NF_ACCEPT;
-	return mtf_local_packet(skb, state);
+	return mtf_local_packet(mtf_net(state->net), skb, state);
 }
 
 static unsigned int __local_in_hook(struct sk_buff *skb,
@@ -360,7 +354,7 @@ static unsigned int __local_in_hook(struct sk_buff *skb,
 	unsigned int verdict;
 
 	if (unlikely(ip_hdr(skb)->protocol == MTF_IPPROTO)) {
-		verdict = mtf_local_packet(skb, state);
+		verdict = mtf_local_packet(mn, skb, state);
 		if (verdict != NF_ACCEPT)
 			return verdict;
 	}
@@ -389,16 +383,24 @@ static unsigned int name(void *priv, struct sk_buff *skb,		\
 }
 
 MTF_HOOK(forward_hook)
-MTF_HOOK(pre_routing_hook)
 MTF_HOOK(local_in_hook)
 
+/* Only MTF packets pay more than this test, and the lookup. */
+static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	if (likely(ip_hdr(skb)->protocol != MTF_IPPROTO))
+		return NF_ACCEPT;
+	local_bh_disable();
+	verdict = __pre_routing_hook(skb, state);
+	local_bh_enable();
+	return verdict;
+}
+
+/* With the first role or enable. */
 static const struct nf_hook_ops hook_ops[] = {
-	{
-		.hook = pre_routing_hook,
-		.pf = NFPROTO_IPV4,
-		.hooknum = NF_INET_PRE_ROUTING,
-		.priority = NF_IP_PRI_CONNTRACK - 1,
-	},
 	{
 		.hook = forward_hook,
 		.pf = NFPROTO_IPV4,
@@ -414,6 +416,18 @@ static const struct nf_hook_ops hook_ops[] = {
 };
 
 /*
+ * With enable only: a namespace that asked to run MTF as a host.  For a
+ * router with roles the local-table lookup would be a second route lookup
+ * for every MTF packet it forwards (bench/RESULTS.md); its own MTF
+ * packets are stripped in LOCAL_IN.
+ */
+static const struct nf_hook_ops pre_routing_ops = {
+	.hook = pre_routing_hook,
+	.pf = NFPROTO_IPV4,
+	.hooknum = NF_INET_PRE_ROUTING,
+	.priority = NF_IP_PRI_CONNTRACK - 1,
+};
+/*
  * Serialises the hooks of every namespace: up or down (mtf_net.hooks),
  * a namespace going (dying) and the module going (stopped).  Taken under
  * RTNL (DEV_SET, the netdevice notifier) and under mtf_net.cfg_lock
@@ -422,26 +436,16 @@ static const struct nf_hook_ops hook_ops[] = {
 static DEFINE_MUTEX(hooks_lock);
 static bool hooks_stopped;
 
-static bool hooks_wanted(struct mtf_net *mn)
+static bool hooks_allowed(struct mtf_net *mn)
 {
-	return !hooks_stopped && !mn->hooks.dying &&
-	       (READ_ONCE(mn->cfg.enable) || !xa_empty(&mn->devs));
+	return !hooks_stopped && !mn->hooks.dying;
 }
 
-/*
- * Process context only: bring the hooks of @net up or down to match its
- * enable flag and roles, after either changed.  Reading both under
- * hooks_lock, the last caller sees the last change, whatever the order
- * in which concurrent callers got here.
- */
-int mtf_hooks_update(struct net *net)
+/* Under hooks_lock: FORWARD and LOCAL_IN up or down. */
+static int set_base(struct net *net, struct mtf_net *mn, bool want)
 {
-	struct mtf_net *mn = mtf_net(net);
-	bool want;
 	int ret = 0;
 
-	mutex_lock(&hooks_lock);
-	want = hooks_wanted(mn);
 	if (want && !mn->hooks.up)
 		ret = nf_register_net_hooks(net, hook_ops,
 					    ARRAY_SIZE(hook_ops));
@@ -449,6 +453,42 @@ int mtf_hooks_update(struct net *net)
 		nf_unregister_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
 	if (!ret)
 		mn->hooks.up = want;
+	return ret;
+}
+
+/* Under hooks_lock: PRE_ROUTING up or down. */
+static int set_pre_routing(struct net *net, struct mtf_net *mn, bool want)
+{
+	int ret = 0;
+
+	if (want && !mn->hooks.pre_routing)
+		ret = nf_register_net_hook(net, &pre_routing_ops);
+	else if (!want && mn->hooks.pre_routing)
+		nf_unregister_net_hook(net, &pre_routing_ops);
+	if (!ret)
+		mn->hooks.pre_routing = want;
+	return ret;
+}
+
+/*
+ * Process context only: bring the hooks of @net up or down to match its
+ * enable flag and roles, after either changed.  Reading both under
+ * hooks_lock, the last caller sees the last change, whatever the order
+ * in which concurrent callers got here.  On an error the caller undoes
+ * its change and calls again, which only unregisters.
+ */
+int mtf_hooks_update(struct net *net)
+{
+	struct mtf_net *mn = mtf_net(net);
+	bool enable;
+	int ret;
+
+	mutex_lock(&hooks_lock);
+	enable = hooks_allowed(mn) && READ_ONCE(mn->cfg.enable);
+	ret = set_base(net, mn, hooks_allowed(mn) &&
+		       (enable || !xa_empty(&mn->devs)));
+	if (!ret)
+		ret = set_pre_routing(net, mn, enable);
 	mutex_unlock(&hooks_lock);
 	return ret;
 }
@@ -474,9 +514,8 @@ void mtf_hooks_net_pre_exit(struct net *net)
 
 	mutex_lock(&hooks_lock);
 	mn->hooks.dying = true;
-	if (mn->hooks.up)
-		nf_unregister_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
-	mn->hooks.up = false;
+	set_pre_routing(net, mn, false);
+	set_base(net, mn, false);
 	mutex_unlock(&hooks_lock);
 }
 

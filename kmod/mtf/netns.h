@@ -50,7 +50,8 @@ struct mtf_net {
 	struct mtf_dev_map __rcu *dev_map; /* dev.c: packet path copy */
 	struct notifier_block dev_nb;	/* dev.c */
 	struct {			/* hooks.c, under its hooks_lock */
-		bool up;		/* registered */
+		bool up;		/* FORWARD, LOCAL_IN registered */
+		bool pre_routing;	/* PRE_ROUTING registered */
 		bool dying;		/* pre_exit ran */
 	} hooks;
 };

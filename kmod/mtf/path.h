@@ -43,11 +43,9 @@ void mtf_path_account(struct net *net, const struct mtf_slot4 *slots,
  * role on @in), as every path header a remote sender forges costs an
  * entry.  Forwarded packets are accounted by the role alone.
  */
-static inline bool mtf_path_local(const struct net *net,
+static inline bool mtf_path_local(struct mtf_net *mn,
 				  const struct net_device *in)
 {
-	struct mtf_net *mn = mtf_net(net);
-
 	return READ_ONCE(mn->cfg.account_local) ||
 	       (mtf_dev_roles_rcu(mn, in) & MTF_DEV_F_ACCOUNT);
 }
