@@ -93,11 +93,6 @@ hooks_of() {
 # Opt-in: no role, no enable, so no parse, no drop, no strip anywhere.
 test_optin_untouched() {
 	local ns got raw=$TMPD/raw
-	for ns in "$client" "$router" "$server"; do
-		echo "$ns: $(hooks_of "$ns")"
-		[ "$(hooks_of "$ns")" = "enable=false hooks=false" ] ||
-			fail "$ns has mtf hooks without enable or a role" || return 1
-	done
 	raw_start "$raw" || return 1
 	cmd ip netns exec "$client" "$SEND" 10.0.1.1 10.0.2.1 "$OPTIN_PKT" || return 1
 	busywait 5000 test -s "$raw" || fail "nothing reached the server's protocol-253 socket" || return 1
@@ -107,7 +102,12 @@ test_optin_untouched() {
 	[ ${#got} = $((${#OPTIN_PKT} + 40)) ] && got=${got:40}
 	echo "server raw socket: $got"
 	[ "$got" = "$OPTIN_PKT" ] || fail "the packet changed on the way" || return 1
-	all_zero "$client" "$router" "$server"
+	all_zero "$client" "$router" "$server" || return 1
+	for ns in "$client" "$router" "$server"; do
+		echo "$ns: $(hooks_of "$ns")"
+		[ "$(hooks_of "$ns")" = "enable=false hooks=false" ] ||
+			fail "$ns has mtf hooks without enable or a role" || return 1
+	done
 }
 
 # The same packet once MTF is enabled: the router parses it, the server
