@@ -14,7 +14,7 @@
 struct genl_status_attrs {
 	int version, cookie, pad, stats;	/* top-level attributes */
 	int stat_pad, stat_max;			/* the stat enum's PAD, MAX */
-	int stat_reserved;			/* retired slot, not sent; 0: none */
+	int stat_reserved;			/* retired, not sent; 0: none */
 };
 
 static inline size_t genl_status_size(const struct genl_status_attrs *a,

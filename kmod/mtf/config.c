@@ -88,8 +88,8 @@ static size_t config_size(void)
 {
 	return nla_total_size(0) +			/* CONFIG */
 	       5 * nla_total_size(sizeof(u8)) +	/* SLOTS, SUFFIX_LEN,
-							 * ACCOUNT_LOCAL, ENABLE,
-							 * HOOKS */
+							 * ACCOUNT_LOCAL,
+							 * ENABLE, HOOKS */
 	       11 * nla_total_size(sizeof(u32));	/* the rest */
 }
 

@@ -23,11 +23,11 @@
  *
  * LOCAL_IN, first of all (NF_IP_PRI_FIRST + 1): strips what PRE_ROUTING
  * did not (without enable, or policy routing to a local table other than
- * the one inet_addr_type_dev_table() reads), before any INPUT chain, so that the
- * firewall and the sockets still see the original packet; counts what it
- * lets through.  ip_local_deliver_finish() runs after this hook and reads
- * ip_hdr()->protocol and the network header length: the strip resets
- * both headers for it.
+ * the one inet_addr_type_dev_table() reads), before any INPUT chain, so
+ * that the firewall and the sockets still see the original packet;
+ * counts what it lets through.  ip_local_deliver_finish() runs after
+ * this hook and reads ip_hdr()->protocol and the network header length:
+ * the strip resets both headers for it.
  *
  * Opt-in: FORWARD and LOCAL_IN are registered in a namespace when it gets
  * its first interface role or config enable, PRE_ROUTING with enable
@@ -173,7 +173,8 @@ static unsigned int mtf_packet(struct mtf_net *mn, struct sk_buff *skb,
 		 */
 		memcpy(buf, shim_slots(skb, &sh), n * sizeof(buf[0]));
 		buf[n] = ours;
-		return mtf_ph_finish(mn, state->net, skb, &sh, buf, n + 1, what);
+		return mtf_ph_finish(mn, state->net, skb, &sh, buf, n + 1,
+				     what);
 	}
 	if (mtf_ensure_writable(skb, sh.ihl + sh.ph.len))
 		return mtf_hook_drop(mn, MTF_STAT_DROP_NOMEM);
@@ -186,11 +187,10 @@ static unsigned int mtf_packet(struct mtf_net *mn, struct sk_buff *skb,
  * Insert a header into one non-GSO packet that fits the egress MTU and
  * fill slot 0.  @slot0 is ours, computed once for all segments.
  */
-static __always_inline unsigned int insert_one(struct mtf_net *mn,
-					       struct sk_buff *skb,
-					       const struct nf_hook_state *state,
-					       const struct mtf_slot4 *slot0,
-					       unsigned int what)
+static __always_inline unsigned int
+insert_one(struct mtf_net *mn, struct sk_buff *skb,
+	   const struct nf_hook_state *state, const struct mtf_slot4 *slot0,
+	   unsigned int what)
 {
 	unsigned int size = READ_ONCE(mn->cfg.slots);
 	enum mtf_insert_how how;
@@ -276,7 +276,8 @@ static noinline unsigned int mtf_insert_hdr(struct mtf_net *mn,
 	 * packet alone.
 	 */
 	if (what & PH_STRIP_EGRESS)
-		return mtf_ph_finish(mn, state->net, skb, NULL, &slot0, 1, what);
+		return mtf_ph_finish(mn, state->net, skb, NULL, &slot0, 1,
+				     what);
 
 	hlen = MTF_HDR_LEN(READ_ONCE(mn->cfg.slots), false);
 	mtu = ip_dst_mtu_maybe_forward(skb_dst(skb), true);
