@@ -71,8 +71,8 @@ all_zero() {
 	done
 }
 
-# raw_start FILE: the server's raw socket for protocol 253, writing what
-# it receives (IPv4 header included) to FILE.
+# raw_start FILE: the server's raw socket for protocol 253, writing the
+# packets it receives to FILE.
 raw_start() {
 	rm -f "$1"
 	ip netns exec "$server" timeout 20 socat -u IP4-RECV:253 "OPEN:$1,creat,trunc" &
