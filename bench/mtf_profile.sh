@@ -7,7 +7,9 @@
 # vCPU 0), no filters, in A/B rounds:
 #
 #   plain       no module
-#   mtf-loaded  mtf.ko loaded, no roles: the hooks alone
+#   mtf-loaded  mtf.ko loaded, no roles: nothing registered (opt-in)
+#   mtf-enabled config enable on in R1 and R2, no roles: the hooks alone
+#   mtf-roles   a role on lo in R1 and R2: FORWARD and LOCAL_IN alone
 #   mtf-insert  R1 border-ingress: inserts the header and fills slot 0
 #   mtf-full    and R2 border-ingress + strip-egress: slot 1, strip
 #   mtf-1k      and 1000 filters at R2 that the traffic looks up but never
@@ -18,7 +20,9 @@
 # Compare the two: a function's share in mtf-full times the mtf-full /
 # plain cost ratio is its share of plain's cost.
 #
-# Environment: ROUNDS (3), SECS (4).
+# Environment: ROUNDS (3), SECS (4), CONFIGS ("loaded enabled roles
+# insert full 1k"; a module without config enable: "loaded insert full
+# 1k").
 
 . "$(dirname "$0")/../selftests/lib.sh"
 . "$(dirname "$0")/fwd_topo.lib"
@@ -62,9 +66,17 @@ measure() {	# label [perf]
 INSTALL=$TOP/build/bench/mtf_filters_install
 [ -x "$INSTALL" ] || skip_all "$INSTALL not built (make tools)"
 
-mtf_config() {	# loaded|insert|full|1k
+mtf_config() {	# loaded|enabled|insert|full|1k
 	mod_load mtf || exit 1
 	[ "$1" = loaded ] && return
+	if [ "$1" = enabled ]; then
+		M1 config set enable on && M2 config set enable on || exit 1
+		return
+	fi
+	if [ "$1" = roles ]; then
+		M1 dev lo set account on && M2 dev lo set account on || exit 1
+		return
+	fi
 	M1 dev eth0 set border-ingress on || exit 1
 	[ "$1" = insert ] && return
 	M2 dev eth0 set border-ingress on && M2 dev eth1 set strip-egress on || exit 1
@@ -75,7 +87,7 @@ mtf_config() {	# loaded|insert|full|1k
 echo "# kernel $(uname -r), $(nproc --all) vCPUs, ${SECS}s runs, $ROUNDS rounds"
 for round in $(seq "$ROUNDS"); do
 	measure plain
-	for c in loaded insert full 1k; do
+	for c in ${CONFIGS:-loaded enabled roles insert full 1k}; do
 		mtf_config $c
 		measure "mtf-$c"
 		mod_unload mtf
@@ -100,7 +112,7 @@ mod_unload mtf
 {
 echo "kernel $(uname -r): median pps over $ROUNDS rounds; ratio = median / plain median"
 plain=$(printf '%s\n' ${rates[plain]} | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-for l in plain mtf-loaded mtf-insert mtf-full mtf-1k; do
+for l in plain $(printf 'mtf-%s ' ${CONFIGS:-loaded enabled roles insert full 1k}); do
 	printf '%s\n' ${rates[$l]} | sort -n | awk -v l="$l" -v p="$plain" -v all="${rates[$l]}" \
 		'{ a[NR] = $1 } END { m = a[int((NR + 1) / 2)]; printf "%-11s %7d  %.3f   %s\n", l, m, m / p, all }'
 done

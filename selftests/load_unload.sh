@@ -71,10 +71,14 @@ test_netns_lifecycle() {
 		ip netns exec "$ns" "$ROAMCTL" status >/dev/null ||
 			fail "roamctl status in $ns" || return 1
 	done
+	# Hooks up (enable, a role) in some, one of them deleted below.
+	cmd ip netns exec "$pre2" "$MTFCTL" config set enable on &&
+	cmd ip netns exec "$post2" "$MTFCTL" config set enable on &&
+	cmd ip netns exec "$post3" "$MTFCTL" dev lo set account on || return 1
 	cmd ip netns del "$pre1" && cmd ip netns del "$post2" || return 1
 	setup_ns again || return 1
 	ip netns exec "$again" "$MTFCTL" status >/dev/null || return 1
-	# Unload with namespaces (and traffic state) still present.
+	# Unload with namespaces (hooks, traffic state) still present.
 	cmd rmmod mtf && cmd rmmod roam || return 1
 	cleanup_all_ns
 	mod_load mtf && mod_load roam
@@ -87,6 +91,7 @@ test_netns_delete_race() {
 	mod_load mtf && mod_load roam || return 1
 	for i in $(seq 1 10); do
 		setup_ns "race$i" || return 1
+		ip netns exec "${NS_LIST[-1]}" "$MTFCTL" config set enable on || return 1
 	done
 	cleanup_all_ns
 	cmd rmmod mtf && cmd rmmod roam

@@ -144,7 +144,7 @@ setup_ns c1 a1 c2 a2 r1 r4 r3 v || exit $KSFT_FAIL
 	mtf "$r4" dev eth1 set border-ingress on &&
 	mtf "$r3" dev eth0 set border-ingress on &&
 	mtf "$r3" dev eth1 set border-ingress on &&
-	mtf "$v" config set suffix-len 2 account-local on
+	mtf "$v" config set enable on suffix-len 2 account-local on
 } >/dev/null || exit $KSFT_FAIL
 
 # The paths as the marking routers should have recorded them.

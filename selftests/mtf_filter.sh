@@ -43,6 +43,8 @@ setup_ns a v || exit $KSFT_FAIL
 veth_pair "$a" eth0 10.0.1.1/24 "$v" eth0 $V/24 || exit $KSFT_FAIL
 ip -n "$v" addr add $V2/24 dev eth0 || exit $KSFT_FAIL
 tmp=$(mktemp -u /tmp/mtf_filter.XXXXXX)
+# A victim without interface roles runs MTF only on request.
+ip netns exec "$v" "$MTFCTL" config set enable on || exit $KSFT_FAIL
 
 mtf() { ip netns exec "$v" "$MTFCTL" "$@"; }
 send() { cmd ip netns exec "$a" "$SEND" "$@"; }

@@ -55,6 +55,8 @@ mod_load mtf || exit $KSFT_FAIL
 setup_ns a v || exit $KSFT_FAIL
 veth_pair "$a" eth0 10.0.1.1/24 "$v" eth0 $V/24 || exit $KSFT_FAIL
 ip -n "$v" addr add $V2/24 dev eth0 || exit $KSFT_FAIL
+# A victim without interface roles runs MTF only on request.
+ip netns exec "$v" "$MTFCTL" config set enable on || exit $KSFT_FAIL
 
 mtf() { ip netns exec "$v" "$MTFCTL" "$@"; }
 # delivered and dropped so far, in one mtfctl run (each costs under TCG)

@@ -47,7 +47,10 @@ mod_load mtf || exit $KSFT_FAIL
 setup_line5 || exit $KSFT_FAIL
 {
 	mtf "$r1" dev eth0 set border-ingress on &&
-	mtf "$r3" dev eth0 set border-ingress on
+	mtf "$r3" dev eth0 set border-ingress on &&
+	# Hosts without interface roles strip path headers only on request.
+	mtf "$client" config set enable on &&
+	mtf "$server" config set enable on
 } >/dev/null || exit $KSFT_FAIL
 ip -n "$r2" link set eth1 mtu 1300 &&
 ip -n "$r3" link set eth0 mtu 1300 || exit $KSFT_FAIL

@@ -53,7 +53,8 @@ ip -n "$client" addr add 10.0.1.2/24 dev eth0 || exit $KSFT_FAIL
 {
 	mtf "$r1" dev eth0 set border-ingress on &&
 	mtf "$r3" dev eth0 set border-ingress on &&
-	mtf "$server" config set account-local on suffix-len 0
+	mtf "$client" config set enable on &&
+	mtf "$server" config set enable on account-local on suffix-len 0
 } >/dev/null || exit $KSFT_FAIL
 ip netns exec "$r1" nft "add table ip nfq;
 	add chain ip nfq fw { type filter hook forward priority 0; };

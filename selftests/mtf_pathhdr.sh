@@ -9,9 +9,10 @@
 #
 #   client 10.0.1.1, r1 eth0 10.0.1.254, r3 eth0 10.0.23.3, server 10.0.3.1
 #
-# r1 inserts the header (15 slots) and fills slot 0, r2 (no roles) only
-# validates, r3 writes slot 1; the server runs mtf.ko and strips the
-# header before local delivery, or r3 strips it on egress.  The header
+# r1 inserts the header (15 slots) and fills slot 0, r2 (no roles, MTF
+# not enabled) forwards it as any packet, r3 writes slot 1; the server
+# (no roles, MTF enabled) strips the header before local delivery, or r3
+# strips it on egress.  The header
 # bytes are read off the wire with a packet socket (mtf_capture) and
 # compared byte by byte with what the protocol document says, the marks
 # with each router's MARK_GET.  Malformed headers are crafted with a raw
@@ -44,7 +45,8 @@ setup_line5 || exit $KSFT_FAIL
 {
 	mtf "$r1" dev eth0 set border-ingress on &&
 	mtf "$r3" dev eth0 set border-ingress on &&
-	mtf "$r3" config set router-addr 10.0.3.254
+	mtf "$r3" config set router-addr 10.0.3.254 &&
+	mtf "$server" config set enable on
 } >/dev/null || exit $KSFT_FAIL
 
 ZSLOT=0000000000000000
@@ -62,37 +64,49 @@ expect_hdr() {
 	[ "$got" = "$2" ] || fail "header bytes differ; expected $2"
 }
 
-# Does NS have mtf's PRE_ROUTING hook?  (nft list hooks needs
-# nfnetlink_hook, which Debian's 6.1 does not build.)
-pre_hook() { [ "$(counter "$1" pre_routing_up)" = 1 ]; }
+# hooks NS: mtf's netfilter hooks in NS ("true"/"false", config show).
+# (nft list hooks needs nfnetlink_hook, which Debian's 6.1 does not
+# build.)
+hooks() { ip netns exec "$1" "$MTFCTL" -j config show | jq -r .hooks; }
 
-# PRE_ROUTING comes up in a namespace with the first packet that carries
-# a path header to it; a namespace that only forwards never has it.  The
-# first packet is stripped in LOCAL_IN instead, before any INPUT chain.
-test_pre_routing_on_demand() {
-	local ns s0
-	for ns in "$r1" "$r2" "$r3" "$server"; do
-		! pre_hook "$ns" || fail "$ns has a PRE_ROUTING hook before any MTF packet" || return 1
+# The hooks come with the first role (r1, r3) or config enable (server)
+# and go with the last of both; r2, without either, forwards MTF packets
+# untouched.
+test_hooks_opt_in() {
+	local ns f0 i0
+	for ns in "$r1" "$r3" "$server"; do
+		[ "$(hooks "$ns")" = true ] || fail "$ns has roles or enable but no hooks" || return 1
 	done
-	s0=$(counter "$server" stripped_local) || return 1
-	cmd ip netns exec "$server" nft "add table ip mtft;
-		add chain ip mtft in { type filter hook input priority 0; policy drop; };
-		add rule ip mtft in meta l4proto udp udp dport 7777 counter accept;
-		add rule ip mtft in meta l4proto icmp accept" || return 1
-	ip netns exec "$server" timeout 30 socat -u UDP4-RECVFROM:7777,bind=$SERVER \
-		"OPEN:$TMP/udp0,creat,trunc" &
-	local pid=$!
-	busywait 3000 ip netns exec "$server" sh -c 'ss -lun | grep -q ":7777 "' || return 1
-	udp_send "$client" $SERVER 7777 "first" || return 1
-	wait $pid || fail "the first datagram did not pass the INPUT chain" || return 1
-	ip netns exec "$server" nft delete table ip mtft
-	delta_is "$server" stripped_local "$s0" 1 || return 1
-	busywait 3000 pre_hook "$server" || fail "no PRE_ROUTING hook after the first packet" || return 1
-	for ns in "$r1" "$r2" "$r3"; do
-		! pre_hook "$ns" || fail "forwarding-only $ns has a PRE_ROUTING hook" || return 1
+	for ns in "$client" "$r2"; do
+		[ "$(hooks "$ns")" = false ] || fail "$ns has hooks without role or enable" || return 1
 	done
-	ip netns exec "$server" nft list hooks ip 2>/dev/null | grep mtf
-	true
+	# A role brings them up in r2, removing it takes them down.
+	mtf "$r2" dev eth0 set account on || return 1
+	[ "$(hooks "$r2")" = true ] || fail "no hooks in r2 with a role" || return 1
+	mtf "$r2" dev eth0 set account off || return 1
+	[ "$(hooks "$r2")" = false ] || fail "r2 kept its hooks without a role" || return 1
+	# Enable alone, and a role going with its interface while enabled.
+	mtf "$r2" config set enable on || return 1
+	cmd ip -n "$r2" link add dummy0 type dummy || return 1
+	mtf "$r2" dev dummy0 set account on || return 1
+	cmd ip -n "$r2" link del dummy0 || return 1
+	[ "$(hooks "$r2")" = true ] || fail "r2 lost its hooks while enabled" || return 1
+	mtf "$r2" config set enable off || return 1
+	[ "$(hooks "$r2")" = false ] || fail "r2 kept its hooks after enable off" || return 1
+	# The last role going with its interface takes them down.
+	cmd ip -n "$r2" link add dummy1 type dummy || return 1
+	mtf "$r2" dev dummy1 set account on || return 1
+	[ "$(hooks "$r2")" = true ] || fail "no hooks in r2 with a role on dummy1" || return 1
+	cmd ip -n "$r2" link del dummy1 || return 1
+	[ "$(hooks "$r2")" = false ] || fail "r2 kept its hooks after its last role's interface went" || return 1
+	# A header of version 2, sent by r1 (its own packets do not cross its
+	# FORWARD hook): r2 forwards it untouched, r3 drops it.
+	f0=$(counter "$r2" fwd_packets) || return 1
+	i0=$(counter "$r3" drop_bad_version) || return 1
+	send_bad "$r1" 10.0.12.1 1120f000$(zslots 15) || return 1
+	wait_total "$r3" $((i0 + 1)) drop_bad_version || fail "r3 did not drop it" || return 1
+	delta_is "$r2" fwd_packets "$f0" 0 || return 1
+	delta_is "$r2" drop_bad_version 0 0
 }
 
 test_roles() {
@@ -198,11 +212,10 @@ test_slots_r1_r3_udp() {
 }
 
 # With another PRE_ROUTING hook after mtf's (an nftables chain at
-# mangle priority), mtf cannot route the packet itself and checks the
-# local table instead: the chain still sees only the original UDP packet.
+# mangle priority): the chain sees only the original UDP packet.
 test_local_strip_before_nft() {
 	local s0 out
-	pre_hook "$server" || fail "no PRE_ROUTING hook in the server" || return 1
+	[ "$(hooks "$server")" = true ] || fail "no hooks in the server" || return 1
 	s0=$(counter "$server" stripped_local) || return 1
 	cmd ip netns exec "$server" nft "add table ip mtft;
 		add chain ip mtft pre { type filter hook prerouting priority -150; };
@@ -341,7 +354,7 @@ test_unload_with_state() {
 }
 
 ktap_header 14
-run_test "PRE_ROUTING hook comes up with the first MTF packet for the host" test_pre_routing_on_demand
+run_test "hooks come and go with roles and config enable; r2 without them forwards untouched" test_hooks_opt_in
 run_test "roles: set, listed, removed with the interface" test_roles
 run_test "roles apply to the next packet (ifindex 70000 too)" test_roles_apply
 run_test "r1 inserts 15 slots and fills slot 0 (bytes on the r2-r3 link)" test_slot_r1

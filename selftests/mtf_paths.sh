@@ -37,8 +37,9 @@ mod_load mtf || exit $KSFT_FAIL
 setup_ns a v || exit $KSFT_FAIL
 veth_pair "$a" eth0 10.0.1.1/24 "$v" eth0 $V/24 || exit $KSFT_FAIL
 tmp=$(mktemp -u /tmp/mtf_paths.XXXXXX)
-# A host accounts what it receives only on request.
-ip netns exec "$v" "$MTFCTL" config set account-local on || exit $KSFT_FAIL
+# A host without roles runs MTF, and accounts what it receives, only on
+# request.
+ip netns exec "$v" "$MTFCTL" config set enable on account-local on || exit $KSFT_FAIL
 
 mtf() { ip netns exec "$v" "$MTFCTL" "$@"; }
 send() { cmd ip netns exec "$a" "$SEND" "$@"; }

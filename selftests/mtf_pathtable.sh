@@ -43,6 +43,10 @@ mod_load mtf || exit $KSFT_FAIL
 setup_ns a v w || exit $KSFT_FAIL
 veth_pair "$a" eth0 10.0.1.1/24 "$v" eth0 $V/24 || exit $KSFT_FAIL
 veth_pair "$a" eth1 10.0.2.1/24 "$w" eth0 $W/24 || exit $KSFT_FAIL
+# Victims without interface roles run MTF only on request.
+for ns in "$v" "$w"; do
+	ip netns exec "$ns" "$MTFCTL" config set enable on || exit $KSFT_FAIL
+done
 
 mtf() { local ns=$1; shift; cmd ip netns exec "$ns" "$MTFCTL" "$@"; }
 send() { cmd ip netns exec "$a" "$SEND" "$@"; }

@@ -41,7 +41,8 @@ mod_load mtf || exit $KSFT_FAIL
 setup_line5 || exit $KSFT_FAIL
 {
 	mtf "$r1" dev eth0 set border-ingress on &&
-	mtf "$r3" dev eth0 set border-ingress on
+	mtf "$r3" dev eth0 set border-ingress on &&
+	mtf "$server" config set enable on
 } >/dev/null || exit $KSFT_FAIL
 
 route_mtu() {	# the client's cached path MTU towards the server, or none

@@ -23,6 +23,10 @@ trap cleanup EXIT
 mod_load mtf && mod_load roam || exit $KSFT_FAIL
 setup_ns a b c || exit $KSFT_FAIL
 veth_pair "$a" veth0 10.9.0.1/24 "$b" veth0 10.9.0.2/24 || exit $KSFT_FAIL
+# mtf counts only where it is enabled (no interface roles here).
+for ns in "$a" "$b" "$c"; do
+	ip netns exec "$ns" "$MTFCTL" config set enable on || exit $KSFT_FAIL
+done
 
 test_json_shape() {
 	local t

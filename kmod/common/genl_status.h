@@ -14,6 +14,7 @@
 struct genl_status_attrs {
 	int version, cookie, pad, stats;	/* top-level attributes */
 	int stat_pad, stat_max;			/* the stat enum's PAD, MAX */
+	int stat_reserved;			/* retired, not sent; 0: none */
 };
 
 static inline size_t genl_status_size(const struct genl_status_attrs *a,
@@ -48,7 +49,8 @@ static inline int genl_status_reply(struct genl_info *info,
 	if (!nest)
 		goto err_size;
 	for (i = a->stat_pad + 1; i <= a->stat_max; i++)
-		if (nla_put_u64_64bit(msg, i, sum[i], a->stat_pad))
+		if (i != a->stat_reserved &&
+		    nla_put_u64_64bit(msg, i, sum[i], a->stat_pad))
 			goto err_size;
 	nla_nest_end(msg, nest);
 	genlmsg_end(msg, hdr);

@@ -11,6 +11,7 @@
 
 #include "config.h"
 #include "filter.h"
+#include "hooks.h"
 #include "mark.h"
 #include "netlink.h"
 #include "netns.h"
@@ -36,6 +37,7 @@ void mtf_config_net_init(struct net *net)
 		.path_new_rate = 10000,
 		.path_new_burst = 10000,
 		.account_local = false,
+		.enable = false,
 	};
 }
 
@@ -73,6 +75,9 @@ static const struct nla_policy cfg_policy[MTF_CFG_A_MAX + 1] = {
 	[MTF_CFG_A_PATH_NEW_RATE] = NLA_POLICY_FULL_RANGE(NLA_U32, &table_range),
 	[MTF_CFG_A_PATH_NEW_BURST] =
 		NLA_POLICY_FULL_RANGE(NLA_U32, &table_range),
+	[MTF_CFG_A_ENABLE] = NLA_POLICY_MAX(NLA_U8, 1),
+	[MTF_CFG_A_HOOKS] = { .type = NLA_REJECT,
+			      .reject_message = "read-only attribute" },
 };
 
 const struct nla_policy mtf_nl_config_set_policy[MTF_A_MAX + 1] = {
@@ -82,8 +87,9 @@ const struct nla_policy mtf_nl_config_set_policy[MTF_A_MAX + 1] = {
 static size_t config_size(void)
 {
 	return nla_total_size(0) +			/* CONFIG */
-	       3 * nla_total_size(sizeof(u8)) +	/* SLOTS, SUFFIX_LEN,
-							 * ACCOUNT_LOCAL */
+	       5 * nla_total_size(sizeof(u8)) +	/* SLOTS, SUFFIX_LEN,
+							 * ACCOUNT_LOCAL,
+							 * ENABLE, HOOKS */
 	       11 * nla_total_size(sizeof(u32));	/* the rest */
 }
 
@@ -115,7 +121,9 @@ static int put_config(struct sk_buff *msg, struct net *net)
 	    nla_put_u32(msg, MTF_CFG_A_KEY_ID, mtf_mark_key_id(net)) ||
 	    nla_put_u8(msg, MTF_CFG_A_ACCOUNT_LOCAL, cfg.account_local) ||
 	    nla_put_u32(msg, MTF_CFG_A_PATH_NEW_RATE, cfg.path_new_rate) ||
-	    nla_put_u32(msg, MTF_CFG_A_PATH_NEW_BURST, cfg.path_new_burst)) {
+	    nla_put_u32(msg, MTF_CFG_A_PATH_NEW_BURST, cfg.path_new_burst) ||
+	    nla_put_u8(msg, MTF_CFG_A_ENABLE, cfg.enable) ||
+	    nla_put_u8(msg, MTF_CFG_A_HOOKS, mtf_hooks_up(net))) {
 		nla_nest_cancel(msg, nest);
 		return -EMSGSIZE;
 	}
@@ -142,9 +150,28 @@ int mtf_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* Under cfg_lock: a failed enable leaves the flag as it was. */
+static int set_enable(struct net *net, bool on,
+		      struct netlink_ext_ack *extack)
+{
+	struct mtf_net *mn = mtf_net(net);
+	bool old = mn->cfg.enable;
+	int ret;
+
+	WRITE_ONCE(mn->cfg.enable, on);
+	ret = mtf_hooks_update(net);
+	if (ret) {
+		WRITE_ONCE(mn->cfg.enable, old);
+		mtf_hooks_update(net);
+		NL_SET_ERR_MSG(extack, "cannot register the netfilter hooks");
+	}
+	return ret;
+}
+
 int mtf_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct mtf_net *mn = mtf_net(genl_info_net(info));
+	struct net *net = genl_info_net(info);
+	struct mtf_net *mn = mtf_net(net);
 	struct nlattr *tb[MTF_CFG_A_MAX + 1];
 	struct mtf_config *cfg = &mn->cfg;
 	int ret;
@@ -189,6 +216,9 @@ int mtf_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 	if (tb[MTF_CFG_A_PATH_NEW_BURST])
 		WRITE_ONCE(cfg->path_new_burst,
 			   nla_get_u32(tb[MTF_CFG_A_PATH_NEW_BURST]));
+	if (tb[MTF_CFG_A_ENABLE])
+		ret = set_enable(net, nla_get_u8(tb[MTF_CFG_A_ENABLE]),
+				 info->extack);
 	mutex_unlock(&mn->cfg_lock);
-	return 0;
+	return ret;
 }

@@ -13,21 +13,11 @@
 #include <net/genetlink.h>
 
 #include "dev.h"
+#include "hooks.h"
 #include "netlink.h"
 
 /* No roles anywhere; never freed. */
 static struct mtf_dev_map dev_map_empty;
-
-u32 mtf_dev_roles_slow(struct mtf_net *mn, const struct net_device *dev)
-{
-	XA_STATE(xas, &mn->devs, dev->ifindex);
-	void *e;
-
-	do {
-		e = xas_load(&xas);
-	} while (xas_retry(&xas, e));
-	return xa_is_value(e) ? xa_to_value(e) : 0;
-}
 
 static void dev_map_free(struct mtf_dev_map *m)
 {
@@ -75,8 +65,11 @@ static int dev_event(struct notifier_block *nb, unsigned long event,
 	struct mtf_net *mn = container_of(nb, struct mtf_net, dev_nb);
 
 	/* Also sent in the old namespace when a device moves out. */
-	if (event == NETDEV_UNREGISTER && xa_erase(&mn->devs, dev->ifindex))
+	if (event == NETDEV_UNREGISTER && xa_erase(&mn->devs, dev->ifindex)) {
 		dev_map_update(mn, dev->ifindex, 0);
+		/* The last role gone: hooks down unless enabled. */
+		mtf_hooks_update(dev_net(dev));
+	}
 	return NOTIFY_DONE;
 }
 
@@ -197,13 +190,28 @@ int mtf_nl_dev_get(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/* Under RTNL. */
+static int store_roles(struct mtf_net *mn, u32 ifindex, u32 roles)
+{
+	int ret = 0;
+
+	if (roles)
+		ret = xa_err(xa_store(&mn->devs, ifindex, xa_mk_value(roles),
+				      GFP_KERNEL));
+	else
+		xa_erase(&mn->devs, ifindex);
+	if (!ret)
+		dev_map_update(mn, ifindex, roles);
+	return ret;
+}
+
 int mtf_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct mtf_net *mn = mtf_net(net);
 	struct nlattr *tb[MTF_DEV_A_MAX + 1];
 	struct net_device *dev;
-	u32 flags, mask, roles;
+	u32 flags, mask, roles, old;
 	int ret;
 
 	ret = parse_dev(info, tb);
@@ -227,14 +235,20 @@ int mtf_nl_dev_set(struct sk_buff *skb, struct genl_info *info)
 		ret = -ENODEV;
 		goto out;
 	}
-	roles = (mtf_dev_roles(mn, dev) & ~mask) | (flags & mask);
-	if (roles)
-		ret = xa_err(xa_store(&mn->devs, dev->ifindex,
-				      xa_mk_value(roles), GFP_KERNEL));
-	else
-		xa_erase(&mn->devs, dev->ifindex);
-	if (!ret)
-		dev_map_update(mn, dev->ifindex, roles);
+	old = mtf_dev_roles(mn, dev);
+	roles = (old & ~mask) | (flags & mask);
+	ret = store_roles(mn, dev->ifindex, roles);
+	if (ret)
+		goto out;
+	/* The first role brings the hooks up, the last takes them down. */
+	ret = mtf_hooks_update(net);
+	if (ret) {
+		NL_SET_ERR_MSG(info->extack,
+			       "cannot register the netfilter hooks");
+		/* Only the first role registers: this erases it again. */
+		store_roles(mn, dev->ifindex, old);
+		mtf_hooks_update(net);
+	}
 out:
 	rtnl_unlock();
 	return ret;

@@ -34,7 +34,17 @@ struct mtf_dev_map {
 	u8 roles[];		/* by ifindex; 0 beyond len */
 };
 
-u32 mtf_dev_roles_slow(struct mtf_net *mn, const struct net_device *dev);
+/* Any context; the packet path's fallback without an array. */
+static inline u32 mtf_dev_roles(struct mtf_net *mn,
+				const struct net_device *dev)
+{
+	void *e;
+
+	if (!dev)
+		return 0;
+	e = xa_load(&mn->devs, dev->ifindex);
+	return e ? xa_to_value(e) : 0;
+}
 
 /* Packet path, under the RCU read lock the hooks run in. */
 static inline u32 mtf_dev_roles_rcu(struct mtf_net *mn,
@@ -46,21 +56,9 @@ static inline u32 mtf_dev_roles_rcu(struct mtf_net *mn,
 		return 0;
 	m = rcu_dereference(mn->dev_map);
 	if (unlikely(!m))
-		return mtf_dev_roles_slow(mn, dev);
+		return mtf_dev_roles(mn, dev);
 	return (u32)dev->ifindex < m->len ?
 	       READ_ONCE(m->roles[dev->ifindex]) : 0;
-}
-
-/* Control path: RTNL or any other context. */
-static inline u32 mtf_dev_roles(struct mtf_net *mn,
-				const struct net_device *dev)
-{
-	void *e;
-
-	if (!dev)
-		return 0;
-	e = xa_load(&mn->devs, dev->ifindex);
-	return e ? xa_to_value(e) : 0;
 }
 
 extern const struct nla_policy mtf_nl_dev_policy[MTF_A_MAX + 1];

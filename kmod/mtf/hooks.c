@@ -16,24 +16,25 @@
  * the sockets only ever see the original packet (a conntrack entry for
  * protocol 253 would never see a reply, and "tcp dport" rules would not
  * match).  Only the raw table (-300) and defragmentation see it with the
- * header.  To know "for this host" it routes the packet itself when it
- * is the namespace's last PRE_ROUTING hook (ip_rcv_finish() keeps that
- * route: the lookup moves, see route_now()), else it looks the
- * destination up in the local table: a cost for MTF packets only.
- * This hook comes up in a namespace with the first packet that carries
- * a path header to this host (LOCAL_IN below): a router that only
- * forwards, like most namespaces of a testbed, never has it, and every
- * packet it forwards skips one hook traversal (IPVS registers its hooks
- * with the first service for the same reason).
+ * header.  "For this host" is the ordinary local-address check,
+ * inet_addr_type_dev_table(): one lookup in the local table, for MTF
+ * packets only.  Registered with config enable only (see
+ * pre_routing_ops).
  *
  * LOCAL_IN, first of all (NF_IP_PRI_FIRST + 1): strips what PRE_ROUTING
- * did not (the hook was not up yet, or policy routing to a local table
- * other than the one inet_addr_type_dev_table() reads), before any INPUT
- * chain, so that the firewall and the sockets still see the original
- * packet; brings PRE_ROUTING up; counts what it lets through.
- * ip_local_deliver_finish() runs after this hook and reads
- * ip_hdr()->protocol and the network header length: the strip resets
- * both headers for it.
+ * did not (without enable, or policy routing to a local table other than
+ * the one inet_addr_type_dev_table() reads), before any INPUT chain, so
+ * that the firewall and the sockets still see the original packet;
+ * counts what it lets through.  ip_local_deliver_finish() runs after
+ * this hook and reads ip_hdr()->protocol and the network header length:
+ * the strip resets both headers for it.
+ *
+ * Opt-in: FORWARD and LOCAL_IN are registered in a namespace when it gets
+ * its first interface role or config enable, PRE_ROUTING with enable
+ * only, from the netlink handler that sets them, and unregistered when
+ * they are gone (as IPVS registers its hooks with the first service).
+ * A namespace without them passes protocol 253 like any other: no parse,
+ * no drop, no strip, and its packets skip the hook calls.
  *
  * Nothing here allocates or locks, except growing the headroom of a
  * packet that gets a header and segmenting a GSO packet first, both at
@@ -44,9 +45,8 @@
 #include <linux/mutex.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
-#include <linux/netfilter_bridge.h>
+#include <linux/rtnetlink.h>
 #include <linux/skbuff.h>
-#include <linux/workqueue.h>
 #include <net/icmp.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -59,17 +59,6 @@
 #include "netns.h"
 #include "path.h"
 #include "shim.h"
-
-/*
- * For scratch space that is written before it is read: spares it the
- * memset of CONFIG_INIT_STACK_ALL_ZERO (a 120-byte "rep stos" per packet
- * showed in profiles).
- */
-#if __has_attribute(__uninitialized__)
-#define __mtf_scratch __attribute__((__uninitialized__))
-#else
-#define __mtf_scratch
-#endif
 
 /* What to do with a packet's path header. */
 enum {
@@ -94,37 +83,20 @@ static void account(struct mtf_net *mn, const struct sk_buff *skb,
 	mtf_stats_add(mn->stats, packets, bytes, segs_of(skb), skb->len);
 }
 
-static unsigned int drop(struct mtf_net *mn, enum mtf_stat why)
+static unsigned int mtf_hook_drop(struct mtf_net *mn, enum mtf_stat why)
 {
 	mtf_stats_inc(mn->stats, why);
 	return NF_DROP;
 }
 
 /*
- * The configured router address, else the ingress interface's first
- * primary global address: what inet_select_addr(in, 0, UNIVERSE) picks,
- * read under the hook's RCU without taking a read-side section of its
- * own (it showed in forwarding profiles).  Without one, that function's
- * fallback to the other interfaces.
+ * The address in our slots: the configured one, else the one the kernel
+ * would pick as source on the ingress interface.
  */
-static __always_inline __be32 router_addr(struct mtf_net *mn,
-					  const struct net_device *in)
+static __be32 mtf_router_addr(struct mtf_net *mn, const struct net_device *in)
 {
-	__be32 addr = READ_ONCE(mn->cfg.router_addr);
-	const struct in_ifaddr *ifa;
-	struct in_device *in_dev;
-
-	if (addr)
-		return addr;
-	in_dev = __in_dev_get_rcu(in);
-	if (in_dev) {
-		in_dev_for_each_ifa_rcu(ifa, in_dev) {
-			if (!(ifa->ifa_flags & IFA_F_SECONDARY) &&
-			    ifa->ifa_scope == RT_SCOPE_UNIVERSE)
-				return ifa->ifa_local;
-		}
-	}
-	return inet_select_addr(in, 0, RT_SCOPE_UNIVERSE);
+	return READ_ONCE(mn->cfg.router_addr) ?:
+	       inet_select_addr(in, 0, RT_SCOPE_UNIVERSE);
 }
 
 /*
@@ -132,13 +104,14 @@ static __always_inline __be32 router_addr(struct mtf_net *mn,
  * @slots are the filled slots, in the packet or a copy: read before the
  * header goes, and only while this runs.
  */
-static __always_inline unsigned int finish(struct net *net,
-					   struct sk_buff *skb,
-					   const struct mtf_shim *sh,
-					   const struct mtf_slot4 *slots,
-					   unsigned int n, unsigned int what)
+static __always_inline unsigned int mtf_ph_finish(struct mtf_net *mn,
+						  struct net *net,
+						  struct sk_buff *skb,
+						  const struct mtf_shim *sh,
+						  const struct mtf_slot4 *slots,
+						  unsigned int n,
+						  unsigned int what)
 {
-	struct mtf_net *mn = mtf_net_rcu(net);
 	const struct iphdr *iph = ip_hdr(skb);
 
 	if (what & PH_ACCOUNT)
@@ -149,7 +122,7 @@ static __always_inline unsigned int finish(struct net *net,
 	if (!(what & (PH_STRIP_EGRESS | PH_STRIP_LOCAL)) || !sh)
 		return NF_ACCEPT;
 	if (mtf_shim_strip(skb, sh))
-		return drop(mn, MTF_STAT_DROP_NOMEM);
+		return mtf_hook_drop(mn, MTF_STAT_DROP_NOMEM);
 	mtf_stats_inc(mn->stats, what & PH_STRIP_LOCAL ?
 			MTF_STAT_STRIPPED_LOCAL : MTF_STAT_STRIPPED_EGRESS);
 	return NF_ACCEPT;
@@ -164,12 +137,11 @@ static const struct mtf_slot4 *shim_slots(const struct sk_buff *skb,
 }
 
 /* A packet that carries a path header (protocol MTF_IPPROTO). */
-static unsigned int mtf_packet(struct sk_buff *skb,
+static unsigned int mtf_packet(struct mtf_net *mn, struct sk_buff *skb,
 			       const struct nf_hook_state *state,
 			       unsigned int what)
 {
-	struct mtf_net *mn = mtf_net_rcu(state->net);
-	struct mtf_slot4 buf[MTF_MAX_SLOTS] __mtf_scratch;
+	struct mtf_slot4 buf[MTF_MAX_SLOTS];
 	struct mtf_slot4 ours;
 	struct mtf_shim sh;
 	unsigned int n;
@@ -184,16 +156,16 @@ static unsigned int mtf_packet(struct sk_buff *skb,
 	if (!err && mtf_ph_v6(&sh.ph))
 		err = MTF_STAT_DROP_BAD_VERSION;
 	if (err)
-		return drop(mn, err);
+		return mtf_hook_drop(mn, err);
 	n = sh.ph.ptr;
 	if (!(what & PH_WRITE))
-		return finish(state->net, skb, &sh, shim_slots(skb, &sh), n,
-			      what);
+		return mtf_ph_finish(mn, state->net, skb, &sh,
+				     shim_slots(skb, &sh), n, what);
 
 	if (n == sh.ph.size)
-		return drop(mn, MTF_STAT_DROP_FULL);
-	ours.addr = router_addr(mn, state->in);
-	ours.mark = mtf_mark(state->net, ip_hdr(skb)->daddr);
+		return mtf_hook_drop(mn, MTF_STAT_DROP_FULL);
+	ours.addr = mtf_router_addr(mn, state->in);
+	ours.mark = mtf_mark(mn, ip_hdr(skb)->daddr);
 	mtf_stats_inc(mn->stats, MTF_STAT_SLOT_WRITTEN);
 	if (what & PH_STRIP_EGRESS) {
 		/*
@@ -202,32 +174,32 @@ static unsigned int mtf_packet(struct sk_buff *skb,
 		 */
 		memcpy(buf, shim_slots(skb, &sh), n * sizeof(buf[0]));
 		buf[n] = ours;
-		return finish(state->net, skb, &sh, buf, n + 1, what);
+		return mtf_ph_finish(mn, state->net, skb, &sh, buf, n + 1,
+				     what);
 	}
 	if (mtf_ensure_writable(skb, sh.ihl + sh.ph.len))
-		return drop(mn, MTF_STAT_DROP_NOMEM);
+		return mtf_hook_drop(mn, MTF_STAT_DROP_NOMEM);
 	mtf_shim_write_slot(skb, &sh, ours.addr, ours.mark);
-	return finish(state->net, skb, &sh, shim_slots(skb, &sh), n + 1,
-		      what);
+	return mtf_ph_finish(mn, state->net, skb, &sh, shim_slots(skb, &sh),
+			     n + 1, what);
 }
 
 /*
  * Insert a header into one non-GSO packet that fits the egress MTU and
  * fill slot 0.  @slot0 is ours, computed once for all segments.
  */
-static __always_inline unsigned int insert_one(struct sk_buff *skb,
-			       const struct nf_hook_state *state,
-			       const struct mtf_slot4 *slot0,
-			       unsigned int what)
+static __always_inline unsigned int
+insert_one(struct mtf_net *mn, struct sk_buff *skb,
+	   const struct nf_hook_state *state, const struct mtf_slot4 *slot0,
+	   unsigned int what)
 {
-	struct mtf_net *mn = mtf_net_rcu(state->net);
 	unsigned int size = READ_ONCE(mn->cfg.slots);
 	enum mtf_insert_how how;
 	struct mtf_shim sh;
 
 	if (mtf_shim_insert(skb, size, LL_RESERVED_SPACE(state->out), &sh,
 			    &how))
-		return drop(mn, MTF_STAT_DROP_NOMEM);
+		return mtf_hook_drop(mn, MTF_STAT_DROP_NOMEM);
 	if (how == MTF_INSERT_EXPAND)
 		mtf_stats_inc(mn->stats, MTF_STAT_HEADROOM_EXPAND);
 	else if (how == MTF_INSERT_TAIL)
@@ -235,7 +207,7 @@ static __always_inline unsigned int insert_one(struct sk_buff *skb,
 	mtf_shim_write_slot(skb, &sh, slot0->addr, slot0->mark);
 	mtf_stats_inc(mn->stats, MTF_STAT_HDR_INSERTED);
 	mtf_stats_inc(mn->stats, MTF_STAT_SLOT_WRITTEN);
-	return finish(state->net, skb, NULL, slot0, 1, what);
+	return mtf_ph_finish(mn, state->net, skb, NULL, slot0, 1, what);
 }
 
 /*
@@ -244,23 +216,22 @@ static __always_inline unsigned int insert_one(struct sk_buff *skb,
  * mark each segment and send it on ourselves; the hook consumed the
  * original.  Being the last FORWARD hook, okfn skips nothing.
  */
-static unsigned int insert_gso(struct sk_buff *skb,
+static unsigned int insert_gso(struct mtf_net *mn, struct sk_buff *skb,
 			       const struct nf_hook_state *state,
 			       const struct mtf_slot4 *slot0,
 			       unsigned int what)
 {
-	struct mtf_net *mn = mtf_net_rcu(state->net);
 	struct sk_buff *segs, *seg, *next;
 
 	segs = skb_gso_segment(skb, 0);
 	if (IS_ERR_OR_NULL(segs))
-		return drop(mn, MTF_STAT_DROP_NOMEM);
+		return mtf_hook_drop(mn, MTF_STAT_DROP_NOMEM);
 	mtf_stats_inc(mn->stats, MTF_STAT_GSO_SEGMENTED);
 	consume_skb(skb);
 
 	skb_list_walk_safe(segs, seg, next) {
 		skb_mark_not_on_list(seg);
-		if (insert_one(seg, state, slot0, what) == NF_ACCEPT)
+		if (insert_one(mn, seg, state, slot0, what) == NF_ACCEPT)
 			state->okfn(state->net, state->sk, seg);
 		else
 			kfree_skb(seg);
@@ -283,11 +254,11 @@ static bool fits(const struct sk_buff *skb, unsigned int hlen,
  * A packet without a path header arriving on a border-ingress interface.
  * Out of line, so that forward_hook() needs no stack frame of its own.
  */
-static noinline unsigned int insert(struct sk_buff *skb,
-			   const struct nf_hook_state *state,
-			   unsigned int what)
+static noinline unsigned int mtf_insert_hdr(struct mtf_net *mn,
+					   struct sk_buff *skb,
+					   const struct nf_hook_state *state,
+					   unsigned int what)
 {
-	struct mtf_net *mn = mtf_net_rcu(state->net);
 	const struct iphdr *iph = ip_hdr(skb);
 	struct mtf_slot4 slot0;
 	unsigned int hlen, mtu;
@@ -297,8 +268,8 @@ static noinline unsigned int insert(struct sk_buff *skb,
 		mtf_stats_inc(mn->stats, MTF_STAT_FRAG_UNMARKED);
 		return NF_ACCEPT;
 	}
-	slot0.addr = router_addr(mn, state->in);
-	slot0.mark = mtf_mark(state->net, iph->daddr);
+	slot0.addr = mtf_router_addr(mn, state->in);
+	slot0.mark = mtf_mark(mn, iph->daddr);
 
 	/*
 	 * Leaving MTF right away: the header would be inserted and stripped
@@ -306,7 +277,8 @@ static noinline unsigned int insert(struct sk_buff *skb,
 	 * packet alone.
 	 */
 	if (what & PH_STRIP_EGRESS)
-		return finish(state->net, skb, NULL, &slot0, 1, what);
+		return mtf_ph_finish(mn, state->net, skb, NULL, &slot0, 1,
+				     what);
 
 	hlen = MTF_HDR_LEN(READ_ONCE(mn->cfg.slots), false);
 	mtu = ip_dst_mtu_maybe_forward(skb_dst(skb), true);
@@ -319,21 +291,21 @@ static noinline unsigned int insert(struct sk_buff *skb,
 		if (iph->frag_off & htons(IP_DF) && !skb->ignore_df) {
 			icmp_send(skb, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED,
 				  htonl(mtu > hlen ? mtu - hlen : 0));
-			return drop(mn, MTF_STAT_PMTU_SENT);
+			return mtf_hook_drop(mn, MTF_STAT_PMTU_SENT);
 		}
 		mtf_stats_inc(mn->stats, MTF_STAT_TOO_BIG_UNMARKED);
 		return NF_ACCEPT;
 	}
 
 	if (skb_is_gso(skb))
-		return insert_gso(skb, state, &slot0, what);
-	return insert_one(skb, state, &slot0, what);
+		return insert_gso(mn, skb, state, &slot0, what);
+	return insert_one(mn, skb, state, &slot0, what);
 }
 
 static unsigned int __forward_hook(struct sk_buff *skb,
 				   const struct nf_hook_state *state)
 {
-	struct mtf_net *mn = mtf_net_rcu(state->net);
+	struct mtf_net *mn = mtf_net(state->net);
 	u32 in = mtf_dev_roles_rcu(mn, state->in);
 	u32 out = mtf_dev_roles_rcu(mn, state->out);
 	unsigned int what = 0;
@@ -347,7 +319,7 @@ static unsigned int __forward_hook(struct sk_buff *skb,
 		what |= PH_STRIP_EGRESS;
 
 	if (ip_hdr(skb)->protocol == MTF_IPPROTO)
-		return mtf_packet(skb, state, what);
+		return mtf_packet(mn, skb, state, what);
 	/*
 	 * Before inserting: an ICMP error that gets a path header of its
 	 * own has lost the one in its quote first (icmp.c).
@@ -355,72 +327,42 @@ static unsigned int __forward_hook(struct sk_buff *skb,
 	if (ip_hdr(skb)->protocol == IPPROTO_ICMP)
 		mtf_icmp_unquote(mn, skb);
 	if (what & PH_WRITE)
-		return insert(skb, state, what);
+		return mtf_insert_hdr(mn, skb, state, what);
 	return NF_ACCEPT;
 }
 
-static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
-				     const struct nf_hook_state *state);
-
-/*
- * Route the packet now, as ip_rcv_finish() would right after the hooks,
- * when no hook comes after this one in the namespace's PRE_ROUTING: then
- * nothing can change the addresses or the mark in between, and
- * ip_rcv_finish() keeps the route (it looks up only without one).  So
- * the lookup moves instead of happening twice, and "is it for this
- * host" is the route's type.  Not for bridged packets (br_netfilter
- * routes them itself) nor on VRF devices (routed after l3mdev_ip_rcv()).
- * A lookup error leaves the packet to ip_rcv_finish(), which repeats it
- * and drops.
- */
-static bool route_now(struct sk_buff *skb, const struct nf_hook_state *state)
+/* A packet with a path header delivered to this host. */
+static unsigned int mtf_local_packet(struct mtf_net *mn, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-	const struct nf_hook_entries *e;
+	unsigned int what = PH_STRIP_LOCAL;
 
-	if (skb_dst(skb) || netif_is_l3_slave(state->in) ||
-	    netif_is_l3_master(state->in))
-		return false;
-#if IS_ENABLED(CONFIG_BRIDGE_NETFILTER)
-	if (nf_bridge_info_exists(skb))
-		return false;
-#endif
-	e = rcu_dereference(state->net->nf.hooks_ipv4[NF_INET_PRE_ROUTING]);
-	if (!e || e->hooks[e->num_hook_entries - 1].hook != pre_routing_hook)
-		return false;
-	return !ip_route_input_noref(skb, iph->daddr, iph->saddr, iph->tos,
-				     state->in) && skb_dst(skb);
+	if (mtf_path_local(mn, state->in))
+		what |= PH_ACCOUNT;
+	return mtf_packet(mn, skb, state, what);
 }
 
+/*
+ * The route itself is left to ip_rcv_finish(), after every PRE_ROUTING
+ * hook, as for any other packet.
+ */
 static unsigned int __pre_routing_hook(struct sk_buff *skb,
 				       const struct nf_hook_state *state)
 {
-	const struct iphdr *iph = ip_hdr(skb);
-
-	if (likely(iph->protocol != MTF_IPPROTO))
+	if (inet_addr_type_dev_table(state->net, state->in,
+				     ip_hdr(skb)->daddr) != RTN_LOCAL)
 		return NF_ACCEPT;
-	if (route_now(skb, state)) {
-		if (skb_rtable(skb)->rt_type != RTN_LOCAL)
-			return NF_ACCEPT;
-	} else if (inet_addr_type_dev_table(state->net, state->in,
-					    iph->daddr) != RTN_LOCAL) {
-		return NF_ACCEPT;
-	}
-	return mtf_packet(skb, state, PH_STRIP_LOCAL | (mtf_path_local(
-			  state->net, state->in) ? PH_ACCOUNT : 0));
+	return mtf_local_packet(mtf_net(state->net), skb, state);
 }
 
 static unsigned int __local_in_hook(struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
-	struct mtf_net *mn = mtf_net_rcu(state->net);
+	struct mtf_net *mn = mtf_net(state->net);
 	unsigned int verdict;
 
 	if (unlikely(ip_hdr(skb)->protocol == MTF_IPPROTO)) {
-		if (!READ_ONCE(mn->hooks.pre_routing))
-			schedule_work(&mn->hooks.work);
-		verdict = mtf_packet(skb, state, PH_STRIP_LOCAL | (mtf_path_local(
-				     state->net, state->in) ? PH_ACCOUNT : 0));
+		verdict = mtf_local_packet(mn, skb, state);
 		if (verdict != NF_ACCEPT)
 			return verdict;
 	}
@@ -449,10 +391,23 @@ static unsigned int name(void *priv, struct sk_buff *skb,		\
 }
 
 MTF_HOOK(forward_hook)
-MTF_HOOK(pre_routing_hook)
 MTF_HOOK(local_in_hook)
 
-/* Always there: LOCAL_IN costs nothing to packets that are forwarded. */
+/* Only MTF packets pay more than this test, and the lookup. */
+static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
+				     const struct nf_hook_state *state)
+{
+	unsigned int verdict;
+
+	if (likely(ip_hdr(skb)->protocol != MTF_IPPROTO))
+		return NF_ACCEPT;
+	local_bh_disable();
+	verdict = __pre_routing_hook(skb, state);
+	local_bh_enable();
+	return verdict;
+}
+
+/* With the first role or enable. */
 static const struct nf_hook_ops hook_ops[] = {
 	{
 		.hook = forward_hook,
@@ -468,67 +423,126 @@ static const struct nf_hook_ops hook_ops[] = {
 	},
 };
 
-/* Brought up per namespace by the first MTF packet for the host. */
+/*
+ * With enable only: a namespace that asked to run MTF as a host.  For a
+ * router with roles the local-table lookup would be a second route lookup
+ * for every MTF packet it forwards (bench/RESULTS.md); its own MTF
+ * packets are stripped in LOCAL_IN.
+ */
 static const struct nf_hook_ops pre_routing_ops = {
 	.hook = pre_routing_hook,
 	.pf = NFPROTO_IPV4,
 	.hooknum = NF_INET_PRE_ROUTING,
 	.priority = NF_IP_PRI_CONNTRACK - 1,
 };
-
-/* Serialises bringing PRE_ROUTING up against the namespace going. */
+/*
+ * Serialises the hooks of every namespace: up or down (mtf_net.hooks),
+ * a namespace going (dying) and the module going (stopped).  Taken under
+ * RTNL (DEV_SET, the netdevice notifier) and under mtf_net.cfg_lock
+ * (CONFIG_SET), never the other way round.
+ */
 static DEFINE_MUTEX(hooks_lock);
+static bool hooks_stopped;
 
-static void pre_routing_work(struct work_struct *work)
+static bool hooks_allowed(struct mtf_net *mn)
 {
-	struct mtf_net *mn = container_of(work, struct mtf_net, hooks.work);
-	int err;
-
-	mutex_lock(&hooks_lock);
-	if (!mn->hooks.pre_routing && !mn->hooks.dying) {
-		err = nf_register_net_hook(mn->hooks.net, &pre_routing_ops);
-		if (err)
-			/* LOCAL_IN keeps stripping; the next packet retries. */
-			net_warn_ratelimited("mtf: PRE_ROUTING hook: %d\n", err);
-		else
-			WRITE_ONCE(mn->hooks.pre_routing, true);
-		if (!err) {
-			/* Process context: keep softirqs off the counter. */
-			local_bh_disable();
-			mtf_stats_inc(mn->stats, MTF_STAT_PRE_ROUTING_UP);
-			local_bh_enable();
-		}
-	}
-	mutex_unlock(&hooks_lock);
+	return !hooks_stopped && !mn->hooks.dying;
 }
 
-int mtf_hooks_register(struct net *net)
+/* Under hooks_lock: FORWARD and LOCAL_IN up or down. */
+static int set_base(struct net *net, struct mtf_net *mn, bool want)
 {
-	struct mtf_net *mn = mtf_net(net);
+	int ret = 0;
 
-	mn->hooks.net = net;
-	INIT_WORK(&mn->hooks.work, pre_routing_work);
-	return nf_register_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
+	if (want && !mn->hooks.up)
+		ret = nf_register_net_hooks(net, hook_ops,
+					    ARRAY_SIZE(hook_ops));
+	else if (!want && mn->hooks.up)
+		nf_unregister_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
+	if (!ret)
+		mn->hooks.up = want;
+	return ret;
+}
+
+/* Under hooks_lock: PRE_ROUTING up or down. */
+static int set_pre_routing(struct net *net, struct mtf_net *mn, bool want)
+{
+	int ret = 0;
+
+	if (want && !mn->hooks.pre_routing)
+		ret = nf_register_net_hook(net, &pre_routing_ops);
+	else if (!want && mn->hooks.pre_routing)
+		nf_unregister_net_hook(net, &pre_routing_ops);
+	if (!ret)
+		mn->hooks.pre_routing = want;
+	return ret;
 }
 
 /*
- * pre_exit: no work can bring PRE_ROUTING up after this; one still
- * queued by a packet in flight is cancelled in mtf_hooks_net_exit(),
- * after the grace period that follows pre_exit.
+ * Process context only: bring the hooks of @net up or down to match its
+ * enable flag and roles, after either changed.  Reading both under
+ * hooks_lock, the last caller sees the last change, whatever the order
+ * in which concurrent callers got here.  On an error the caller undoes
+ * its change and calls again, which only unregisters.
  */
-void mtf_hooks_unregister(struct net *net)
+int mtf_hooks_update(struct net *net)
+{
+	struct mtf_net *mn = mtf_net(net);
+	bool enable;
+	int ret;
+
+	mutex_lock(&hooks_lock);
+	enable = hooks_allowed(mn) && READ_ONCE(mn->cfg.enable);
+	ret = set_base(net, mn, hooks_allowed(mn) &&
+		       (enable || !xa_empty(&mn->devs)));
+	if (!ret)
+		ret = set_pre_routing(net, mn, enable);
+	mutex_unlock(&hooks_lock);
+	return ret;
+}
+
+bool mtf_hooks_up(struct net *net)
+{
+	bool up;
+
+	mutex_lock(&hooks_lock);
+	up = mtf_net(net)->hooks.up;
+	mutex_unlock(&hooks_lock);
+	return up;
+}
+
+/*
+ * pre_exit: the hooks go for good.  Unregistering does not wait for
+ * packets still inside them; the pernet core's grace period before exit
+ * does.
+ */
+void mtf_hooks_net_pre_exit(struct net *net)
 {
 	struct mtf_net *mn = mtf_net(net);
 
 	mutex_lock(&hooks_lock);
 	mn->hooks.dying = true;
-	if (mn->hooks.pre_routing)
-		nf_unregister_net_hook(net, &pre_routing_ops);
+	set_pre_routing(net, mn, false);
+	set_base(net, mn, false);
 	mutex_unlock(&hooks_lock);
-	nf_unregister_net_hooks(net, hook_ops, ARRAY_SIZE(hook_ops));
 }
 
-void mtf_hooks_net_exit(struct net *net)
+/*
+ * Module exit, before the family goes: no namespace keeps or gets hooks,
+ * so that, after a grace period, no packet can start a worker that uses
+ * the family (the path tick sends events).
+ */
+void mtf_hooks_stop(void)
 {
-	cancel_work_sync(&mtf_net(net)->hooks.work);
+	struct net *net;
+
+	mutex_lock(&hooks_lock);
+	hooks_stopped = true;
+	mutex_unlock(&hooks_lock);
+
+	down_read(&net_rwsem);
+	for_each_net(net)
+		mtf_hooks_update(net);
+	up_read(&net_rwsem);
+	synchronize_net();
 }

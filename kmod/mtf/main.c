@@ -47,6 +47,8 @@ err_filter:
 
 static void __exit mod_exit(void)
 {
+	/* Workers that send on the family stop before it goes. */
+	mtf_netns_stop();
 	mtf_genl_uninit();
 	mtf_netns_uninit();
 	mtf_filter_uninit();

@@ -49,9 +49,8 @@ __be32 mtf_mark_miss(struct mtf_mark_cache *c, const struct mtf_keys *k,
  * with bottom halves off, so nothing else on this CPU uses its cache
  * meanwhile.  An entry counts only for the key id it was computed with.
  */
-static inline __be32 mtf_mark(struct net *net, __be32 daddr)
+static inline __be32 mtf_mark(struct mtf_net *mn, __be32 daddr)
 {
-	struct mtf_net *mn = mtf_net_rcu(net);
 	const struct mtf_keys *k = rcu_dereference(mn->keys);
 	struct mtf_mark_cache *c = this_cpu_ptr(mn->mark_cache);
 	unsigned int i = hash_32((__force u32)daddr, MTF_MARK_CACHE_BITS);

@@ -30,6 +30,7 @@ static const struct genl_status_attrs status_attrs = {
 	.stats = MTF_A_STATS,
 	.stat_pad = MTF_STAT_PAD,
 	.stat_max = MTF_STAT_MAX,
+	.stat_reserved = MTF_STAT_RESERVED_33,
 };
 
 static int status_get(struct sk_buff *skb, struct genl_info *info)

@@ -5,6 +5,8 @@
  * new one; unregistering runs pernet_exit() for all of them.
  */
 
+#include <linux/rtnetlink.h>
+
 #include "netns.h"
 #include "config.h"
 #include "dev.h"
@@ -37,15 +39,9 @@ static int __net_init pernet_init(struct net *net)
 	ret = mtf_path_net_init(net);
 	if (ret)
 		goto err_filter;
-
-	/* Last: packets may arrive as soon as the hooks are in. */
-	ret = mtf_hooks_register(net);
-	if (ret)
-		goto err_path;
+	/* No hooks yet: they come with a role or enable (hooks.c). */
 	return 0;
 
-err_path:
-	mtf_path_net_exit(net);
 err_filter:
 	mtf_filter_net_exit(net);
 err_dev:
@@ -65,14 +61,13 @@ err_free_stats:
  */
 static void __net_exit pernet_pre_exit(struct net *net)
 {
-	mtf_hooks_unregister(net);
+	mtf_hooks_net_pre_exit(net);
 }
 
 static void __net_exit pernet_exit(struct net *net)
 {
 	struct mtf_net *mn = mtf_net(net);
 
-	mtf_hooks_net_exit(net);
 	mtf_path_net_exit(net);
 	mtf_filter_net_exit(net);
 	mtf_dev_net_exit(net);
@@ -100,6 +95,23 @@ int __init mtf_netns_init(void)
 	if (ret)
 		mtf_path_uninit();
 	return ret;
+}
+
+/*
+ * Module exit, while the genl family is still there: hooks down in every
+ * namespace, then the workers that use the family stopped.  Nothing can
+ * restart them: only packets start the path tick.  A namespace already
+ * off the list is dying, and its own exit stops them.
+ */
+void mtf_netns_stop(void)
+{
+	struct net *net;
+
+	mtf_hooks_stop();
+	down_read(&net_rwsem);
+	for_each_net(net)
+		mtf_path_stop(net);
+	up_read(&net_rwsem);
 }
 
 void mtf_netns_uninit(void)

@@ -6,7 +6,6 @@
 #include <linux/mutex.h>
 #include <net/netns/generic.h>
 #include <linux/notifier.h>
-#include <linux/workqueue.h>
 #include <linux/xarray.h>
 
 #include "stats.h"
@@ -28,6 +27,7 @@ struct mtf_config {
 	u32 path_new_rate;	/* new path entries per second */
 	u32 path_new_burst;	/* ... at most this many at once */
 	bool account_local;	/* account paths delivered to this host */
+	bool enable;		/* hooks even without interface roles */
 };
 
 struct mtf_filters;
@@ -49,10 +49,9 @@ struct mtf_net {
 	struct xarray devs;		/* dev.c: ifindex -> roles */
 	struct mtf_dev_map __rcu *dev_map; /* dev.c: packet path copy */
 	struct notifier_block dev_nb;	/* dev.c */
-	struct {			/* hooks.c */
-		struct net *net;
-		struct work_struct work; /* brings PRE_ROUTING up */
-		bool pre_routing;	/* registered */
+	struct {			/* hooks.c, under its hooks_lock */
+		bool up;		/* FORWARD, LOCAL_IN registered */
+		bool pre_routing;	/* PRE_ROUTING registered */
 		bool dying;		/* pre_exit ran */
 	} hooks;
 };
@@ -64,17 +63,8 @@ static inline struct mtf_net *mtf_net(const struct net *net)
 	return net_generic(net, mtf_net_id);
 }
 
-/*
- * The same, for the packet path, which always runs under rcu_read_lock():
- * net_generic() opens a read-side section of its own on every call, and
- * with preemptible RCU those calls were ~5% of a forwarding profile.
- */
-static inline struct mtf_net *mtf_net_rcu(const struct net *net)
-{
-	return rcu_dereference(net->gen)->ptr[mtf_net_id];
-}
-
 int mtf_netns_init(void);
+void mtf_netns_stop(void);
 void mtf_netns_uninit(void);
 
 #endif /* _MTF_NETNS_H */

@@ -388,7 +388,7 @@ void mtf_path_account(struct net *net, const struct mtf_slot4 *slots,
 		      unsigned int n, __be32 daddr, unsigned int len,
 		      unsigned int segs)
 {
-	struct mtf_net *mn = mtf_net_rcu(net);
+	struct mtf_net *mn = mtf_net(net);
 	struct mtf_paths *ps = READ_ONCE(mn->paths);
 	struct mtf_path_key key;
 	unsigned int k;
@@ -701,6 +701,15 @@ int mtf_path_net_init(struct net *net)
 	INIT_DELAYED_WORK(&ps->tick, tick_work);
 	mn->paths = ps;
 	return 0;
+}
+
+/* Module exit: the hooks are down everywhere, after a grace period. */
+void mtf_path_stop(struct net *net)
+{
+	struct mtf_paths *ps = mtf_net(net)->paths;
+
+	if (ps)
+		cancel_delayed_work_sync(&ps->tick);
 }
 
 /* After the hooks are unregistered; see mtf_filter_net_exit(). */

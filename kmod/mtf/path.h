@@ -43,11 +43,9 @@ void mtf_path_account(struct net *net, const struct mtf_slot4 *slots,
  * role on @in), as every path header a remote sender forges costs an
  * entry.  Forwarded packets are accounted by the role alone.
  */
-static inline bool mtf_path_local(const struct net *net,
+static inline bool mtf_path_local(struct mtf_net *mn,
 				  const struct net_device *in)
 {
-	struct mtf_net *mn = mtf_net_rcu(net);
-
 	return READ_ONCE(mn->cfg.account_local) ||
 	       (mtf_dev_roles_rcu(mn, in) & MTF_DEV_F_ACCOUNT);
 }
@@ -58,5 +56,6 @@ int mtf_nl_path_dump(struct sk_buff *skb, struct netlink_callback *cb);
 int mtf_nl_path_dump_done(struct netlink_callback *cb);
 int mtf_nl_path_flush(struct sk_buff *skb, struct genl_info *info);
 u32 mtf_path_count(struct net *net);
+void mtf_path_stop(struct net *net);
 
 #endif /* _MTF_PATH_H */

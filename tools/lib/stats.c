@@ -16,7 +16,7 @@ static int stats_cb(const struct nlattr *attr, void *data)
 	uint16_t id = mnl_attr_get_type(attr);
 	bool known = id < c->sn->n && c->sn->names[id];
 
-	if (id == 0 || id == c->sn->pad)
+	if (id == 0 || id == c->sn->pad || id == c->sn->reserved)
 		return 0;
 	/*
 	 * Counters are u64 by the uapi.  A known one of another size is a

@@ -26,6 +26,7 @@ struct stats_names {
 	const char *const *names;	/* NULL entries: unnamed */
 	unsigned int n;
 	uint16_t pad;			/* padding attribute, skipped */
+	uint16_t reserved;		/* retired counter, skipped; 0: none */
 };
 
 int stats_parse(const struct nlattr *nest, const struct stats_names *sn,

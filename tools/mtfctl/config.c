@@ -36,6 +36,8 @@ static const struct cfg_field {
 	F(MTF_CFG_A_ACCOUNT_LOCAL, "account-local", "account_local", BOOL, 0, 1, account_local),
 	F(MTF_CFG_A_PATH_NEW_RATE, "path-new-rate", "path_new_rate", U32, 1, 1u << 24, path_new_rate),
 	F(MTF_CFG_A_PATH_NEW_BURST, "path-new-burst", "path_new_burst", U32, 1, 1u << 24, path_new_burst),
+	F(MTF_CFG_A_ENABLE, "enable", "enable", BOOL, 0, 1, enable),
+	F(MTF_CFG_A_HOOKS, NULL, "hooks", BOOL, 0, 1, hooks),
 #undef F
 };
 
@@ -261,7 +263,8 @@ static const struct cli_cmd config_cmds[] = {
 	{ "show", config_show, "print the namespace's settings and table sizes" },
 	{ "set", config_set, "[router-addr A.B.C.D|auto] [slots N] [key-grace MS] [suffix-len N]\n"
 	  "             [path-max N] [path-rate-threshold PPS] [filter-max N] [filter-timeout MS]\n"
-	  "             [account-local on|off] [path-new-rate N] [path-new-burst N]" },
+	  "             [account-local on|off] [path-new-rate N] [path-new-burst N]\n"
+	  "             [enable on|off]" },
 	{ NULL, NULL, NULL }
 };
 

@@ -79,7 +79,7 @@ void mtf_slots_out(struct out *o, const char *key, const struct mtf_slots *sl);
 struct mtf_cfg {
 	uint32_t has;
 	uint32_t router_addr;	/* network order */
-	uint8_t slots, suffix_len, account_local;
+	uint8_t slots, suffix_len, account_local, enable, hooks;
 	uint32_t path_new_rate, path_new_burst;
 	uint32_t key_grace_ms, path_max, path_rate_thresh, filter_max;
 	uint32_t filter_timeout_ms, paths, filters, key_id;

@@ -33,7 +33,6 @@ static const char *const names[] = {
 	[MTF_STAT_PATH_EVICTED]		= "path_evicted",
 	[MTF_STAT_PATH_FULL]		= "path_full",
 	[MTF_STAT_PATH_EVENTS]		= "path_events",
-	[MTF_STAT_PRE_ROUTING_UP]	= "pre_routing_up",
 	[MTF_STAT_DROP_NESTED]		= "drop_nested",
 	[MTF_STAT_FILTER_REKEYED]	= "filter_rekeyed",
 	[MTF_STAT_PATH_REPLACED]	= "path_replaced",
@@ -47,6 +46,8 @@ const struct stats_names mtf_stat_names = {
 	.names = names,
 	.n = sizeof(names) / sizeof(names[0]),
 	.pad = MTF_STAT_PAD,
+	/* Was pre_routing_up, a state: now config's "hooks". */
+	.reserved = MTF_STAT_RESERVED_33,
 };
 
 static const struct genl_status_desc desc = {

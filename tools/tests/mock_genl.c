@@ -102,6 +102,8 @@ static void put_config(struct nlmsghdr *nlh)
 	mnl_attr_put_u32(nlh, MTF_CFG_A_PATHS, 3);
 	mnl_attr_put_u32(nlh, MTF_CFG_A_FILTERS, 2);
 	mnl_attr_put_u32(nlh, MTF_CFG_A_KEY_ID, 1);
+	mnl_attr_put_u8(nlh, MTF_CFG_A_ENABLE, 0);
+	mnl_attr_put_u8(nlh, MTF_CFG_A_HOOKS, 1);
 	mnl_attr_put_u64(nlh, MTF_CFG_A_MAX + 1, 77);	/* newer */
 	mnl_attr_nest_end(nlh, nest);
 }

@@ -129,6 +129,13 @@ static const struct tcase cases[] = {
 	  "config_set {\"router_addr\":\"auto\",\"suffix_len\":0,\"path_rate_threshold\":0}" },
 	{ 0, 0, { "mtfctl", "config", "set", "key-grace", "1.5m", "filter-timeout", "4294967295" }, NULL, NULL, NULL,
 	  "{\"key_grace_ms\":90000,\"filter_timeout_ms\":4294967295}" },
+	{ 0, 0, { "mtfctl", "config", "show" }, "key_id:              1\nenable:              false\nhooks:               true\n" },
+	{ 0, 0, { "mtfctl", "config", "set", "enable", "on" }, NULL, NULL, NULL,
+	  "config_set {\"enable\":true}\n" },
+	{ 0, 0, { "mtfctl", "config", "set", "enable", "off", "slots", "2" }, NULL, NULL, NULL,
+	  "config_set {\"slots\":2,\"enable\":false}\n" },
+	{ 2, NOKERN, { "mtfctl", "config", "set", "enable", "maybe" }, NULL, "invalid value 'maybe' for enable" },
+	{ 2, NOKERN, { "mtfctl", "config", "set", "hooks", "on" }, NULL, "unknown setting 'hooks'" },
 	{ 2, NOKERN, { "mtfctl", "config", "set" }, NULL, "config set needs at least one setting" },
 	{ 2, NOKERN, { "mtfctl", "config", "set", "slots" }, NULL, "'slots' needs a value" },
 	{ 2, NOKERN, { "mtfctl", "config", "set", "slots", "0" }, NULL, "invalid slots '0': want 1-15" },
@@ -630,7 +637,7 @@ static void names_case(const char *what, const struct stats_names *sn,
 	bool ok = sn->n == max + 1;
 
 	for (i = 0; ok && i <= max; i++) {
-		if (i == 0 || i == sn->pad) {
+		if (i == 0 || i == sn->pad || i == sn->reserved) {
 			ok = !sn->names[i];
 			continue;
 		}

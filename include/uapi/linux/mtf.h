@@ -25,6 +25,12 @@
  *	MTF_A_CONFIG: nest of enum mtf_cfg_attr.  SET changes only the
  *	attributes present.
  *
+ * Opt-in: loading the module changes nothing in a namespace.  Its packet
+ * path (netfilter hooks) is registered when the namespace gets its first
+ * interface role (MTF_CMD_DEV_SET) or MTF_CFG_A_ENABLE 1, and removed
+ * when neither is left.  Without it, packets of protocol MTF_IPPROTO go
+ * through the namespace untouched, as any other protocol.
+ *
  * MTF_CMD_DEV_GET (doit with MTF_A_DEV/MTF_DEV_A_IFINDEX, or dump)
  * MTF_CMD_DEV_SET (doit, admin)
  *	MTF_A_DEV: nest of enum mtf_dev_attr: the roles of one interface.
@@ -189,6 +195,10 @@ enum mtf_cfg_attr {
 	MTF_CFG_A_PATH_NEW_RATE,	/* u32, 1..2^24: new path entries per
 					 * second (token bucket) */
 	MTF_CFG_A_PATH_NEW_BURST,	/* u32, 1..2^24: bucket depth */
+	MTF_CFG_A_ENABLE,	/* u8, 0..1: run MTF in this namespace even
+				 * without interface roles (default 0) */
+	MTF_CFG_A_HOOKS,	/* u8, read-only: 1 while the netfilter hooks
+				 * are registered (ENABLE or any role) */
 
 	__MTF_CFG_A_MAX
 };
@@ -308,7 +318,8 @@ enum mtf_stat {
 					 * with nothing to replace, or no
 					 * memory */
 	MTF_STAT_PATH_EVENTS,		/* rate threshold events sent */
-	MTF_STAT_PRE_ROUTING_UP,	/* 1 once the PRE_ROUTING hook is up */
+	MTF_STAT_RESERVED_33,		/* unused (was pre_routing_up, a state:
+					 * see MTF_CFG_A_HOOKS); always 0 */
 	MTF_STAT_DROP_NESTED,		/* path header inside a path header */
 	MTF_STAT_FILTER_REKEYED,	/* filters given our new key's marks */
 	MTF_STAT_PATH_REPLACED,		/* entries evicted (CLOCK) to make
