@@ -19,6 +19,7 @@ static int usage(bool asked)
 {
 	fprintf(asked ? stdout : stderr,
 		"usage: authd-admin [-s SOCKET] client add NAME [-o DIR]\n"
+		"       authd-admin [-s SOCKET] client renew NAME [-o DIR]\n"
 		"       authd-admin [-s SOCKET] client revoke NAME\n"
 		"       authd-admin [-s SOCKET] client list\n"
 		"       authd-admin [-s SOCKET] threat low|high\n"
@@ -79,10 +80,12 @@ int main(int argc, char **argv)
 	} else if (argc == 3 && !strcmp(argv[0], "client") && !strcmp(argv[1], "revoke")) {
 		ret = roam_admin_client_revoke(sock, argv[2], err, sizeof(err));
 	} else if ((argc == 3 || (argc == 5 && !strcmp(argv[3], "-o"))) &&
-		   !strcmp(argv[0], "client") && !strcmp(argv[1], "add")) {
+		   !strcmp(argv[0], "client") &&
+		   (!strcmp(argv[1], "add") || !strcmp(argv[1], "renew"))) {
 		if (argc == 5)
 			dir = argv[4];
-		ret = roam_admin_client_add(sock, argv[2], dir, err, sizeof(err));
+		ret = (argv[1][0] == 'a' ? roam_admin_client_add : roam_admin_client_renew)(
+			sock, argv[2], dir, err, sizeof(err));
 		if (!ret)
 			printf("wrote %s/%s.key, %s/%s.crt and %s/ca.crt\n", dir, argv[2],
 			       dir, argv[2], dir);

@@ -119,7 +119,9 @@ static void handle(struct authd *a, int fd, const char *line, size_t len)
 	}
 	switch (r.cmd) {
 	case ROAM_ADMIN_CLIENT_ADD:
-		ret = authd_client_issue(a, r.name, &pem, &pl, &why);
+	case ROAM_ADMIN_CLIENT_RENEW:
+		ret = authd_client_issue(a, r.name, r.cmd == ROAM_ADMIN_CLIENT_RENEW, &pem, &pl,
+					 &why);
 		if (!ret) {
 			reply_str(fd, "ok\n");
 			reply(fd, pem, pl);
@@ -146,7 +148,7 @@ static void handle(struct authd *a, int fd, const char *line, size_t len)
 	if (ret) {
 		snprintf(buf, sizeof(buf), "error: %s\n", why);
 		reply_str(fd, buf);
-	} else if (r.cmd != ROAM_ADMIN_CLIENT_ADD) {
+	} else if (r.cmd != ROAM_ADMIN_CLIENT_ADD && r.cmd != ROAM_ADMIN_CLIENT_RENEW) {
 		reply_str(fd, "ok\n");
 	}
 }

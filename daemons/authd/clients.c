@@ -144,7 +144,7 @@ static int serial_hex(X509 *cert, char *buf, size_t len)
 }
 
 /* The reply to "client add": key, certificate and CA certificate, in PEM. */
-int authd_client_issue(struct authd *a, const char *name, char **pem, size_t *len,
+int authd_client_issue(struct authd *a, const char *name, bool renew, char **pem, size_t *len,
 		       const char **why)
 {
 	char serial[80], *k = NULL, *c = NULL, *ca = NULL;
@@ -155,8 +155,17 @@ int authd_client_issue(struct authd *a, const char *name, char **pem, size_t *le
 	int ret = -EINVAL;
 
 	*pem = NULL;
-	if (cl_old && !cl_old->revoked) {
-		*why = "client exists; revoke it first to issue a new credential";
+	/*
+	 * A renewal replaces the credential of an active client (expiry, a
+	 * lost key): the new serial is the one on record, so the old
+	 * certificate subscribes no more.
+	 */
+	if (renew && (!cl_old || cl_old->revoked)) {
+		*why = cl_old ? "client revoked; add it again instead" : "no such client";
+		return -ENOENT;
+	}
+	if (!renew && cl_old && !cl_old->revoked) {
+		*why = "client exists; renew its credential or revoke it first";
 		return -EEXIST;
 	}
 	*why = "cannot create the credential";
@@ -186,7 +195,7 @@ int authd_client_issue(struct authd *a, const char *name, char **pem, size_t *le
 	(*pem)[*len] = 0;
 	*why = NULL;
 	ret = 0;
-	log_info("client %s added (certificate serial %s)", name, serial);
+	log_info("client %s %s (certificate serial %s)", name, renew ? "renewed" : "added", serial);
 out:
 	if (ret && !*why)
 		*why = "internal error";

@@ -26,7 +26,7 @@ static void usage(FILE *f)
 "  -v, --verbose / -q, --quiet\n"
 "  --lookahead N              keys beyond the current one a client holds [0]\n"
 "  --lead-ms MS               push a key this long before its epoch [min/2]\n"
-"  --san LIST                 server certificate names, on first start\n"
+"  --san LIST                 server certificate names (reissued when they change)\n"
 "                             [DNS:localhost,IP:127.0.0.1,IP:::1]\n"
 "  --revoke-hook PROG         run 'PROG revoke NAME ADDR...' on revocation\n"
 "  --max-conns N              connection limit [20000, at most the file limit]\n"
@@ -133,7 +133,7 @@ static int parse_args(struct authd *a, int argc, char **argv, uint64_t *pfrom,
 			c->lead_ms = (uint32_t)v;
 			lead_set = true;
 			break;
-		case OPT_SAN: c->san = optarg; break;
+		case OPT_SAN: c->san = optarg; c->san_given = true; break;
 		case OPT_HOOK: c->revoke_hook = optarg; break;
 		case OPT_MAXCONNS:
 			if (num(optarg, 1000000, &v) || !v)

@@ -30,6 +30,8 @@
 
 #define CA_DAYS		3650
 #define SERVER_DAYS	825
+#define RENEW_DAYS	30	/* reissue the server certificate this close to its end */
+#define CA_WARN_DAYS	90
 
 uint64_t authd_now_ms(void)
 {
@@ -116,6 +118,73 @@ static bool exists(const struct authd *a, const char *file)
 	return !lstat(path, &st);
 }
 
+/*
+ * At every start: a server certificate that expires within RENEW_DAYS is
+ * replaced (new key), one whose names differ from an explicit --san is
+ * reissued with them; a CA close to its end is reported (its clients
+ * need new credentials then: nothing to do silently).
+ */
+static int check_certs(struct authd *a, EVP_PKEY **skey, X509 **scert)
+{
+	int left = roam_pki_days_left(*scert), ca_left = roam_pki_days_left(a->ca);
+	EVP_PKEY *nkey = NULL;
+	X509 *ncert = NULL;
+	const char *why = NULL;
+	int ret;
+
+	if (ca_left < CA_WARN_DAYS)
+		log_warn("the CA certificate expires in %d days: every client will need a new "
+			 "credential (see authd(8))", ca_left);
+	if (left < RENEW_DAYS) {
+		why = "it expires soon";
+		nkey = roam_pki_keygen();
+	} else if (a->cfg.san_given) {
+		ncert = roam_pki_issue(a->ca, a->ca_key, *skey, "authd", true, a->cfg.san,
+				       SERVER_DAYS);
+		if (!ncert) {
+			log_err("cannot make a server certificate for '%s': %s", a->cfg.san,
+				roam_ssl_errstr());
+			return -EINVAL;
+		}
+		if (roam_pki_same_san(ncert, *scert)) {
+			X509_free(ncert);
+			return 0;
+		}
+		why = "its names differ from --san";
+	} else {
+		return 0;
+	}
+	if (nkey)
+		ncert = roam_pki_issue(a->ca, a->ca_key, nkey, "authd", true, a->cfg.san,
+				       SERVER_DAYS);
+	if (!ncert || (nkey && !*scert)) {
+		log_err("cannot renew the server certificate: %s", roam_ssl_errstr());
+		EVP_PKEY_free(nkey);
+		X509_free(ncert);
+		return -EINVAL;
+	}
+	if (nkey) {
+		ret = save_pem(a, "server.key", nkey, NULL);
+		if (ret) {
+			EVP_PKEY_free(nkey);
+			X509_free(ncert);
+			return ret;
+		}
+		EVP_PKEY_free(*skey);
+		*skey = nkey;
+	}
+	ret = save_pem(a, "server.crt", NULL, ncert);
+	if (ret) {
+		X509_free(ncert);
+		return ret;
+	}
+	X509_free(*scert);
+	*scert = ncert;
+	log_info("server certificate reissued (%s; %d days were left): names '%s', %d days",
+		 why, left, a->cfg.san, SERVER_DAYS);
+	return 0;
+}
+
 /* Create the CA and the server certificate on first start. */
 static int init_pki(struct authd *a, EVP_PKEY **skey, X509 **scert)
 {
@@ -158,7 +227,9 @@ static int init_pki(struct authd *a, EVP_PKEY **skey, X509 **scert)
 		return ret ? ret : save_pem(a, "server.crt", NULL, *scert);
 	}
 	ret = load_pem(a, "server.key", skey, NULL);
-	return ret ? ret : load_pem(a, "server.crt", NULL, scert);
+	if (!ret)
+		ret = load_pem(a, "server.crt", NULL, scert);
+	return ret ? ret : check_certs(a, skey, scert);
 }
 
 static int hex2bin(const char *hex, uint8_t *out, size_t n)

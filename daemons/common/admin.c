@@ -75,13 +75,14 @@ int roam_admin_parse(const char *line, size_t len, struct roam_admin_req *r,
 	} else if (n == 2 && !strcmp(w[0], "client") && !strcmp(w[1], "list")) {
 		r->cmd = ROAM_ADMIN_CLIENT_LIST;
 	} else if (n == 3 && !strcmp(w[0], "client") &&
-		   (!strcmp(w[1], "add") || !strcmp(w[1], "revoke"))) {
+		   (!strcmp(w[1], "add") || !strcmp(w[1], "revoke") || !strcmp(w[1], "renew"))) {
 		if (!roam_name_valid(w[2])) {
 			*why = "client names are 1-64 of [A-Za-z0-9_.-], not starting with . or -";
 			return -EINVAL;
 		}
 		strcpy(r->name, w[2]);
-		r->cmd = w[1][0] == 'a' ? ROAM_ADMIN_CLIENT_ADD : ROAM_ADMIN_CLIENT_REVOKE;
+		r->cmd = w[1][0] == 'a' ? ROAM_ADMIN_CLIENT_ADD :
+			 w[1][2] == 'n' ? ROAM_ADMIN_CLIENT_RENEW : ROAM_ADMIN_CLIENT_REVOKE;
 	} else {
 		return -EINVAL;
 	}
@@ -251,8 +252,8 @@ static int write_pem(const char *dir, const char *name, const char *ext,
 	return ret;
 }
 
-int roam_admin_client_add(const char *sock, const char *name, const char *dir,
-			  char *err, size_t errlen)
+static int get_credential(const char *sock, const char *verb, const char *name,
+			  const char *dir, char *err, size_t errlen)
 {
 	char line[ROAM_ADMIN_LINE_MAX], path[4096];
 	EVP_PKEY *key = NULL;
@@ -268,11 +269,11 @@ int roam_admin_client_add(const char *sock, const char *name, const char *dir,
 		return -EINVAL;
 	}
 	snprintf(path, sizeof(path), "%s/%s.key", dir, name);
-	if (!lstat(path, &st)) {
+	if (!strcmp(verb, "add") && !lstat(path, &st)) {
 		snprintf(err, errlen, "%s exists; not overwriting it", path);
 		return -EEXIST;
 	}
-	snprintf(line, sizeof(line), "client add %s", name);
+	snprintf(line, sizeof(line), "client %s %s", verb, name);
 	ret = roam_admin_call(sock, line, &reply, &len, err, errlen);
 	if (ret)
 		return ret;
@@ -302,4 +303,16 @@ out:
 	X509_free(ca);
 	roam_file_free(reply, len);
 	return ret;
+}
+
+int roam_admin_client_add(const char *sock, const char *name, const char *dir,
+			  char *err, size_t errlen)
+{
+	return get_credential(sock, "add", name, dir, err, errlen);
+}
+
+int roam_admin_client_renew(const char *sock, const char *name, const char *dir,
+			    char *err, size_t errlen)
+{
+	return get_credential(sock, "renew", name, dir, err, errlen);
 }

@@ -5,6 +5,9 @@
  * then any data, then closing.  Requests:
  *
  *   client add NAME       -> ok, then PEM: private key, certificate, CA
+ *   client renew NAME     -> ok, then PEM as for add: a new key and
+ *                            certificate; the old certificate no longer
+ *                            subscribes (sessions open now stay)
  *   client revoke NAME    -> ok
  *   client list           -> ok, then "NAME active|revoked" lines
  *   threat low|high       -> ok (an operator's level, until changed)
@@ -33,6 +36,7 @@ enum roam_admin_cmd {
 	ROAM_ADMIN_CLIENT_LIST,
 	ROAM_ADMIN_THREAT,
 	ROAM_ADMIN_STATUS,
+	ROAM_ADMIN_CLIENT_RENEW,
 };
 
 struct roam_admin_req {
@@ -56,6 +60,9 @@ int roam_admin_call(const char *sock, const char *line, char **reply,
  */
 int roam_admin_client_add(const char *sock, const char *name, const char *dir,
 			  char *err, size_t errlen);
+/* The same for "client renew": replaces DIR/NAME.key and NAME.crt. */
+int roam_admin_client_renew(const char *sock, const char *name, const char *dir,
+			    char *err, size_t errlen);
 int roam_admin_client_revoke(const char *sock, const char *name,
 			     char *err, size_t errlen);
 int roam_admin_threat(const char *sock, int level, char *err, size_t errlen);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -182,4 +183,29 @@ int roam_pki_cn(X509 *cert, char *buf, size_t len)
 					  NID_commonName, buf, (int)len);
 
 	return n > 0 && (size_t)n < len ? 0 : -EINVAL;
+}
+
+int roam_pki_days_left(X509 *cert)
+{
+	int days = 0, secs = 0;
+
+	if (!ASN1_TIME_diff(&days, &secs, NULL, X509_get0_notAfter(cert)))
+		return INT_MIN;
+	return days;
+}
+
+static const ASN1_OCTET_STRING *san_of(X509 *cert)
+{
+	int i = X509_get_ext_by_NID(cert, NID_subject_alt_name, -1);
+
+	return i < 0 ? NULL : X509_EXTENSION_get_data(X509_get_ext(cert, i));
+}
+
+bool roam_pki_same_san(X509 *a, X509 *b)
+{
+	const ASN1_OCTET_STRING *x = san_of(a), *y = san_of(b);
+
+	if (!x || !y)
+		return !x && !y;
+	return !ASN1_OCTET_STRING_cmp(x, y);
 }

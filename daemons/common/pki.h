@@ -41,4 +41,9 @@ X509 *roam_pki_cert_from_pem(const char *pem, size_t len);
 /* The CN of a certificate into buf; 0 or -EINVAL. */
 int roam_pki_cn(X509 *cert, char *buf, size_t len);
 
+/* Days until @cert expires (negative: expired); INT_MIN if unreadable. */
+int roam_pki_days_left(X509 *cert);
+/* Do two certificates carry the same subjectAltName extension? */
+bool roam_pki_same_san(X509 *a, X509 *b);
+
 #endif

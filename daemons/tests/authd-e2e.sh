@@ -47,7 +47,7 @@ for f in "$AUTHD" "$ADMIN" "$CLIENT"; do
 done
 
 echo "TAP version 13"
-echo "1..24"
+echo "1..28"
 
 adm() { "$ADMIN" -s "$T/admin.sock" "$@"; }
 cli() { "$CLIENT" --ca "$T/ca.crt" --cert "$T/$1.crt" --key "$T/$1.key" -P "$PORT" "${@:2}"; }
@@ -238,6 +238,23 @@ bad_leases() {
 }
 check "threat lease requests: only high, 1..86400000 ms; authd-admin -h exits 0" bad_leases
 
+# Renewal: a new key and certificate for an active client; the old
+# certificate subscribes no more, the new one does.
+mkdir -p "$T/erin"
+adm client add erin -o "$T/erin" >/dev/null && cp "$T/erin/erin.crt" "$T/erin/old.crt" &&
+	cp "$T/erin/erin.key" "$T/erin/old.key" && chmod 600 "$T/erin/old.key"
+adm client renew erin -o "$T/erin" >/dev/null
+renew_ok() {
+	"$CLIENT" --ca "$T/erin/ca.crt" --cert "$T/erin/erin.crt" --key "$T/erin/erin.key" \
+		-P "$PORT" -n 1 -t 3000 >/dev/null 2>&1 &&
+	! "$CLIENT" --ca "$T/erin/ca.crt" --cert "$T/erin/old.crt" --key "$T/erin/old.key" \
+		-P "$PORT" -n 1 -t 3000 >/dev/null 2>"$T/erin/old.err" &&
+	! cmp -s "$T/erin/old.crt" "$T/erin/erin.crt"
+}
+check "client renew: the new certificate subscribes, the old one is refused" renew_ok
+check "client renew of an unknown client is refused" \
+	eval '! adm client renew nobody -o "$T/erin" 2>/dev/null'
+
 # Pre-authentication exhaustion: 20,000 idle connections from 200 /24s
 # and 2,000 slowloris ones from 20 more.  The unauthenticated get their
 # own budget (oldest evicted first) and a share per prefix, so a client
@@ -277,6 +294,35 @@ wait "$AUTHD_PID"
 rc=$?
 AUTHD_PID=
 check "authd exits 0 on SIGTERM" test $rc = 0
+
+# The server certificate: replaced at start when it expires within 30
+# days, reissued when --san changes.
+C=$T/cert-state
+"$AUTHD" -q -d "$C" -l "127.0.0.1:$((PORT + 2))" -s "$T/admin3.sock" \
+	-p 127.0.0.1:9001 -p 127.0.0.1:9002 >/dev/null 2>&1 &
+A3=$!
+busywait 5000 test -S "$T/admin3.sock"
+kill $A3; wait $A3 2>/dev/null
+openssl req -new -key "$C/server.key" -subj /CN=authd -out "$T/s.csr" 2>/dev/null &&
+openssl x509 -req -in "$T/s.csr" -CA "$C/ca.crt" -CAkey "$C/ca.key" -days 5 \
+	-set_serial 4660 -out "$C/server.crt" 2>/dev/null
+old_key=$(sha256sum <"$C/server.key")
+start3() {
+	"$AUTHD" -q -d "$C" -l "127.0.0.1:$((PORT + 2))" -s "$T/admin3.sock" "$@" \
+		>>"$T/authd3.log" 2>&1 &
+	A3=$!
+	busywait 5000 test -S "$T/admin3.sock"
+	kill $A3; wait $A3 2>/dev/null
+}
+start3
+renewed() {
+	openssl x509 -in "$C/server.crt" -noout -checkend $((700 * 86400)) >/dev/null &&
+		[ "$(sha256sum <"$C/server.key")" != "$old_key" ]
+}
+check "a server certificate 5 days from its end is replaced at start (new key, 825 days)" renewed
+start3 --san DNS:renewed.example,IP:127.0.0.1
+check "--san changed: the server certificate is reissued with the new names" \
+	eval 'openssl x509 -in "$C/server.crt" -noout -ext subjectAltName | grep -q renewed.example'
 
 # A stall of more than 64 epochs (authd stopped): the keys since go out
 # in several messages, and a following client walks through all of them
