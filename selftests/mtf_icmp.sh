@@ -48,6 +48,8 @@ setup_line5 || exit $KSFT_FAIL
 {
 	mtf "$r1" dev eth0 set border-ingress on &&
 	mtf "$r3" dev eth0 set border-ingress on &&
+	# r2, inside the region, runs MTF without a role of its own.
+	mtf "$r2" config set enable on &&
 	# Hosts without interface roles strip path headers only on request.
 	mtf "$client" config set enable on &&
 	mtf "$server" config set enable on

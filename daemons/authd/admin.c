@@ -120,8 +120,8 @@ static void handle(struct authd *a, int fd, const char *line, size_t len)
 	switch (r.cmd) {
 	case ROAM_ADMIN_CLIENT_ADD:
 	case ROAM_ADMIN_CLIENT_RENEW:
-		ret = authd_client_issue(a, r.name, r.cmd == ROAM_ADMIN_CLIENT_RENEW, &pem, &pl,
-					 &why);
+		ret = authd_client_issue(a, r.name, r.cmd == ROAM_ADMIN_CLIENT_RENEW,
+					 r.csr[0] ? r.csr : NULL, &pem, &pl, &why);
 		if (!ret) {
 			reply_str(fd, "ok\n");
 			reply(fd, pem, pl);

@@ -130,7 +130,8 @@ int authd_print_schedule(struct authd *a, uint64_t from, uint64_t count);
 struct client *authd_client_find(struct authd *a, const char *name);
 struct client *authd_client_add(struct authd *a, const char *name, const char *serial);
 int authd_clients_load(struct authd *a);
-int authd_client_issue(struct authd *a, const char *name, bool renew, char **pem, size_t *len,
+int authd_client_issue(struct authd *a, const char *name, bool renew, const char *csr,
+		       char **pem, size_t *len,
 		       const char **why);
 int authd_client_revoke(struct authd *a, const char *name, const char **why);
 

@@ -11,7 +11,10 @@
 #include <string.h>
 
 #include <openssl/bn.h>
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
+#include "admin.h"
 #include "authd.h"
 #include "log.h"
 #include "secfile.h"
@@ -144,8 +147,61 @@ static int serial_hex(X509 *cert, char *buf, size_t len)
 }
 
 /* The reply to "client add": key, certificate and CA certificate, in PEM. */
-int authd_client_issue(struct authd *a, const char *name, bool renew, char **pem, size_t *len,
-		       const char **why)
+/*
+ * The public key of a certificate request (DER, base64) for NAME: its
+ * signature must verify and its subject CN be NAME.  NULL and *why if not.
+ */
+static EVP_PKEY *csr_key(const char *b64, const char *name, const char **why)
+{
+	unsigned char der[ROAM_ADMIN_CSR_MAX];
+	const unsigned char *p = der;
+	size_t bl = strlen(b64);
+	char cn[ROAM_NAME_MAX + 2] = "";
+	X509_NAME_ENTRY *e;
+	EVP_PKEY *key = NULL;
+	X509_REQ *req;
+	int n, i;
+
+	*why = "malformed certificate request";
+	n = EVP_DecodeBlock(der, (const unsigned char *)b64, (int)bl);
+	if (n <= 0)
+		return NULL;
+	/* DecodeBlock counts the padding as zero bytes: trailing junk is fine for d2i. */
+	req = d2i_X509_REQ(NULL, &p, n);
+	if (!req)
+		return NULL;
+	key = X509_REQ_get_pubkey(req);
+	if (!key || X509_REQ_verify(req, key) != 1) {
+		*why = "the certificate request's signature does not verify";
+		goto bad;
+	}
+	i = X509_NAME_get_index_by_NID(X509_REQ_get_subject_name(req), NID_commonName, -1);
+	e = i < 0 ? NULL : X509_NAME_get_entry(X509_REQ_get_subject_name(req), i);
+	if (!e || ASN1_STRING_length(X509_NAME_ENTRY_get_data(e)) > ROAM_NAME_MAX) {
+		*why = "the certificate request has no usable CN";
+		goto bad;
+	}
+	memcpy(cn, ASN1_STRING_get0_data(X509_NAME_ENTRY_get_data(e)),
+	       (size_t)ASN1_STRING_length(X509_NAME_ENTRY_get_data(e)));
+	if (strcmp(cn, name)) {
+		*why = "the certificate request is for another name (CN)";
+		goto bad;
+	}
+	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_EC &&
+	    !(EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA && EVP_PKEY_get_bits(key) >= 2048)) {
+		*why = "the key must be EC or RSA of 2048 bits or more";
+		goto bad;
+	}
+	X509_REQ_free(req);
+	return key;
+bad:
+	EVP_PKEY_free(key);
+	X509_REQ_free(req);
+	return NULL;
+}
+
+int authd_client_issue(struct authd *a, const char *name, bool renew, const char *csr,
+		       char **pem, size_t *len, const char **why)
 {
 	char serial[80], *k = NULL, *c = NULL, *ca = NULL;
 	size_t kl = 0, cl = 0, cal = 0;
@@ -168,12 +224,23 @@ int authd_client_issue(struct authd *a, const char *name, bool renew, char **pem
 		*why = "client exists; renew its credential or revoke it first";
 		return -EEXIST;
 	}
+	if (!a->ca_key) {
+		*why = "the CA key is offline (not in the state directory): no credential can be issued here";
+		return -EPERM;
+	}
+	if (csr) {
+		/* The client made its key: authd never holds it. */
+		key = csr_key(csr, name, why);
+		if (!key)
+			return -EINVAL;
+	} else {
+		key = roam_pki_keygen();
+	}
 	*why = "cannot create the credential";
-	key = roam_pki_keygen();
 	if (key)
 		cert = roam_pki_issue(a->ca, a->ca_key, key, name, false, NULL, CLIENT_DAYS);
 	if (!cert || serial_hex(cert, serial, sizeof(serial)) ||
-	    roam_pki_key_pem(key, &k, &kl) || roam_pki_cert_pem(cert, &c, &cl) ||
+	    (!csr && roam_pki_key_pem(key, &k, &kl)) || roam_pki_cert_pem(cert, &c, &cl) ||
 	    roam_pki_cert_pem(a->ca, &ca, &cal))
 		goto out;
 	*why = "cannot record the client";
@@ -195,7 +262,8 @@ int authd_client_issue(struct authd *a, const char *name, bool renew, char **pem
 	(*pem)[*len] = 0;
 	*why = NULL;
 	ret = 0;
-	log_info("client %s %s (certificate serial %s)", name, renew ? "renewed" : "added", serial);
+	log_info("client %s %s (certificate serial %s%s)", name, renew ? "renewed" : "added", serial,
+		 csr ? ", from its certificate request" : "");
 out:
 	if (ret && !*why)
 		*why = "internal error";

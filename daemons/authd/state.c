@@ -135,6 +135,12 @@ static int check_certs(struct authd *a, EVP_PKEY **skey, X509 **scert)
 	if (ca_left < CA_WARN_DAYS)
 		log_warn("the CA certificate expires in %d days: every client will need a new "
 			 "credential (see authd(8))", ca_left);
+	if (!a->ca_key) {
+		if (left < RENEW_DAYS)
+			log_warn("the server certificate expires in %d days and the CA key is "
+				 "offline: renew it where the CA key is", left);
+		return 0;
+	}
 	if (left < RENEW_DAYS) {
 		why = "it expires soon";
 		nkey = roam_pki_keygen();
@@ -191,7 +197,7 @@ static int init_pki(struct authd *a, EVP_PKEY **skey, X509 **scert)
 	char path[4096];
 	int ret;
 
-	if (!exists(a, "ca.key")) {
+	if (!exists(a, "ca.key") && !exists(a, "ca.crt")) {
 		a->ca_key = roam_pki_keygen();
 		a->ca = a->ca_key ? roam_pki_make_ca(a->ca_key, "roam authd CA", CA_DAYS) : NULL;
 		if (!a->ca) {
@@ -207,6 +213,15 @@ static int init_pki(struct authd *a, EVP_PKEY **skey, X509 **scert)
 		path_of(a, "server.key", path, sizeof(path));
 		unlink(path);
 		log_info("created a new CA in %s", a->cfg.dir);
+	} else if (!exists(a, "ca.key")) {
+		/*
+		 * The CA key kept offline: authd verifies clients with the
+		 * CA certificate alone and issues nothing (see authd(8)).
+		 */
+		ret = load_pem(a, "ca.crt", NULL, &a->ca);
+		if (ret)
+			return ret;
+		log_info("CA key offline: client add/renew and certificate renewal are off here");
 	} else {
 		ret = load_pem(a, "ca.key", &a->ca_key, NULL);
 		if (!ret)
@@ -215,6 +230,10 @@ static int init_pki(struct authd *a, EVP_PKEY **skey, X509 **scert)
 			return ret;
 	}
 	if (!exists(a, "server.key")) {
+		if (!a->ca_key) {
+			log_err("no server certificate and the CA key is offline");
+			return -EINVAL;
+		}
 		*skey = roam_pki_keygen();
 		*scert = *skey ? roam_pki_issue(a->ca, a->ca_key, *skey, "authd", true,
 						a->cfg.san, SERVER_DAYS) : NULL;

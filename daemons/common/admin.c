@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +49,24 @@ int roam_admin_parse(const char *line, size_t len, struct roam_admin_req *r,
 		n++;
 	while (p < end && *p == ' ')
 		p++;
+	/* client add NAME csr B64: the one request with a long word. */
+	if (n == 3 && !strcmp(w[0], "client") && !strcmp(w[1], "add") &&
+	    end - p > 4 && !memcmp(p, "csr ", 4)) {
+		size_t bl = (size_t)(end - p - 4);
+		bool ok = bl && bl <= ROAM_ADMIN_CSR_MAX;
+
+		/* The line is not NUL-terminated: no str* function on it. */
+		for (size_t k = 0; ok && k < bl; k++)
+			ok = isalnum((unsigned char)p[4 + k]) || p[4 + k] == '+' ||
+			     p[4 + k] == '/' || p[4 + k] == '=';
+		if (!ok) {
+			*why = "malformed certificate request";
+			return -EINVAL;
+		}
+		memcpy(r->csr, p + 4, bl);
+		r->csr[bl] = '\0';
+		p = end;
+	}
 	if (p != end || !n)
 		return -EINVAL;
 	*why = "unknown request";
@@ -309,6 +329,68 @@ int roam_admin_client_add(const char *sock, const char *name, const char *dir,
 			  char *err, size_t errlen)
 {
 	return get_credential(sock, "add", name, dir, err, errlen);
+}
+
+int roam_admin_client_enrol(const char *sock, const char *name, const char *dir,
+			    char *err, size_t errlen)
+{
+	char line[ROAM_ADMIN_LINE_MAX], path[4096], *pem = NULL, *reply = NULL;
+	unsigned char *der = NULL;
+	size_t pl = 0, len = 0;
+	X509 *cert = NULL, *ca = NULL;
+	X509_REQ *req = NULL;
+	BIO *bio = NULL;
+	int dl, off, ret;
+
+	if (!roam_name_valid(name)) {
+		snprintf(err, errlen, "invalid client name '%s'", name);
+		return -EINVAL;
+	}
+	snprintf(path, sizeof(path), "%s/%s.csr", dir, name);
+	ret = roam_file_read(path, false, &pem, &pl, err, errlen);
+	if (ret)
+		return ret;
+	bio = BIO_new_mem_buf(pem, (int)pl);
+	req = bio ? PEM_read_bio_X509_REQ(bio, NULL, NULL, NULL) : NULL;
+	BIO_free(bio);
+	bio = NULL;
+	dl = req ? i2d_X509_REQ(req, &der) : -1;
+	ret = -EINVAL;
+	if (dl <= 0 || 4 * ((dl + 2) / 3) > ROAM_ADMIN_CSR_MAX) {
+		snprintf(err, errlen, "%s: not a PEM certificate request of at most %d bytes",
+			 path, ROAM_ADMIN_CSR_MAX * 3 / 4);
+		goto out;
+	}
+	off = snprintf(line, sizeof(line), "client add %s csr ", name);
+	EVP_EncodeBlock((unsigned char *)line + off, der, dl);
+	ret = roam_admin_call(sock, line, &reply, &len, err, errlen);
+	if (ret)
+		goto out;
+	/* The reply: the certificate, then the CA's; no key. */
+	bio = BIO_new_mem_buf(reply + 3, (int)(len - 3));
+	if (bio) {
+		cert = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+		ca = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	}
+	ret = -EPROTO;
+	if (!cert || !ca) {
+		snprintf(err, errlen, "authd sent a malformed certificate");
+		goto out;
+	}
+	ret = write_pem(dir, name, ".crt", 0644, NULL, cert);
+	if (!ret)
+		ret = write_pem(dir, "ca", ".crt", 0644, NULL, ca);
+	if (ret)
+		snprintf(err, errlen, "writing certificates to %s: %s", dir, strerror(-ret));
+out:
+	BIO_free(bio);
+	X509_free(cert);
+	X509_free(ca);
+	X509_REQ_free(req);
+	OPENSSL_free(der);
+	roam_file_free(pem, pl);
+	roam_file_free(reply, len);
+	return ret;
 }
 
 int roam_admin_client_renew(const char *sock, const char *name, const char *dir,

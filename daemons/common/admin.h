@@ -5,6 +5,9 @@
  * then any data, then closing.  Requests:
  *
  *   client add NAME       -> ok, then PEM: private key, certificate, CA
+ *   client add NAME csr B64 -> ok, then PEM: certificate, CA, for the
+ *                            public key of the request (DER, base64): the
+ *                            client made its key and keeps it
  *   client renew NAME     -> ok, then PEM as for add: a new key and
  *                            certificate; the old certificate no longer
  *                            subscribes (sessions open now stay)
@@ -25,7 +28,9 @@
 #include <stddef.h>
 
 #define ROAM_ADMIN_SOCK		"/run/roam/authd.sock"
-#define ROAM_ADMIN_LINE_MAX	256
+#define ROAM_ADMIN_LINE_MAX	2048
+/* "client add NAME csr BASE64": a DER certificate request, base64. */
+#define ROAM_ADMIN_CSR_MAX	1600
 #define ROAM_ADMIN_REPLY_MAX	(16 << 20)
 #define ROAM_ADMIN_LEASE_MAX_MS	86400000u
 #define ROAM_ADMIN_TIMEOUT_S	5
@@ -44,6 +49,7 @@ struct roam_admin_req {
 	char name[65];
 	int level;
 	unsigned int lease_ms;	/* threat high LEASE_MS; 0: none */
+	char csr[ROAM_ADMIN_CSR_MAX + 1];	/* client add NAME csr B64 */
 };
 
 /* Server side: parse one request line (no newline). 0 or -EINVAL + why. */
@@ -60,6 +66,13 @@ int roam_admin_call(const char *sock, const char *line, char **reply,
  */
 int roam_admin_client_add(const char *sock, const char *name, const char *dir,
 			  char *err, size_t errlen);
+/*
+ * Enrol by certificate request: DIR/NAME.csr (PEM, made by the client
+ * with its own key) in, DIR/NAME.crt and DIR/ca.crt out.  authd never
+ * sees the private key.
+ */
+int roam_admin_client_enrol(const char *sock, const char *name, const char *dir,
+			    char *err, size_t errlen);
 /* The same for "client renew": replaces DIR/NAME.key and NAME.crt. */
 int roam_admin_client_renew(const char *sock, const char *name, const char *dir,
 			    char *err, size_t errlen);

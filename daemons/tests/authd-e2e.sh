@@ -47,7 +47,7 @@ for f in "$AUTHD" "$ADMIN" "$CLIENT"; do
 done
 
 echo "TAP version 13"
-echo "1..28"
+echo "1..31"
 
 adm() { "$ADMIN" -s "$T/admin.sock" "$@"; }
 cli() { "$CLIENT" --ca "$T/ca.crt" --cert "$T/$1.crt" --key "$T/$1.key" -P "$PORT" "${@:2}"; }
@@ -255,6 +255,39 @@ check "client renew: the new certificate subscribes, the old one is refused" ren
 check "client renew of an unknown client is refused" \
 	eval '! adm client renew nobody -o "$T/erin" 2>/dev/null'
 
+# Enrolment by certificate request: the client makes its key, authd
+# only signs; a request for another name or with a broken signature is
+# refused.
+mkdir -p "$T/gina"
+openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=gina \
+	-keyout "$T/gina/gina.key" -out "$T/gina/gina.csr" 2>/dev/null && chmod 600 "$T/gina/gina.key"
+key_before=$(sha256sum <"$T/gina/gina.key")
+"$BIN/roamctl" client enrol gina dir "$T/gina" socket "$T/admin.sock" >/dev/null
+enrol_ok() {
+	[ "$(sha256sum <"$T/gina/gina.key")" = "$key_before" ] &&
+	"$CLIENT" --ca "$T/gina/ca.crt" --cert "$T/gina/gina.crt" --key "$T/gina/gina.key" \
+		-P "$PORT" -n 1 -t 3000 >/dev/null 2>&1
+}
+check "client enrol: authd signs the client's own request; the client subscribes" enrol_ok
+enrol_refused() {
+	cp "$T/gina/gina.csr" "$T/gina/hank.csr"
+	! "$BIN/roamctl" client enrol hank dir "$T/gina" socket "$T/admin.sock" 2>"$T/gina/err1" &&
+		grep -q "another name" "$T/gina/err1" || return 1
+	# ivan's own request, its signature's last byte inverted: only the
+	# signature check can refuse it.
+	openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=ivan \
+		-keyout "$T/gina/ivan.key" -outform DER -out "$T/gina/r.der" 2>/dev/null || return 1
+	local sz b
+	sz=$(stat -c %s "$T/gina/r.der")
+	b=$(tail -c 1 "$T/gina/r.der" | od -An -tu1 | tr -d ' ')
+	printf "\\$(printf %o $((b ^ 255)))" |
+		dd of="$T/gina/r.der" bs=1 seek=$((sz - 1)) conv=notrunc 2>/dev/null &&
+	openssl req -inform DER -in "$T/gina/r.der" -out "$T/gina/ivan.csr" 2>/dev/null || return 1
+	! "$BIN/roamctl" client enrol ivan dir "$T/gina" socket "$T/admin.sock" 2>"$T/gina/err2" &&
+		grep -q "does not verify" "$T/gina/err2"
+}
+check "client enrol: a request for another name or a broken one is refused" enrol_refused
+
 # Pre-authentication exhaustion: 20,000 idle connections from 200 /24s
 # and 2,000 slowloris ones from 20 more.  The unauthenticated get their
 # own budget (oldest evicted first) and a share per prefix, so a client
@@ -323,6 +356,18 @@ check "a server certificate 5 days from its end is replaced at start (new key, 8
 start3 --san DNS:renewed.example,IP:127.0.0.1
 check "--san changed: the server certificate is reissued with the new names" \
 	eval 'openssl x509 -in "$C/server.crt" -noout -ext subjectAltName | grep -q renewed.example'
+# The CA key kept elsewhere: authd serves, and refuses to issue.
+mv "$C/ca.key" "$T/ca.key.offline"
+"$AUTHD" -q -d "$C" -l "127.0.0.1:$((PORT + 2))" -s "$T/admin3.sock" >>"$T/authd3.log" 2>&1 &
+A3=$!
+busywait 5000 test -S "$T/admin3.sock"
+offline_ok() {
+	"$ADMIN" -s "$T/admin3.sock" status >/dev/null &&
+	! "$ADMIN" -s "$T/admin3.sock" client add kim -o "$T" 2>"$T/off.err" &&
+		grep -q "CA key is offline" "$T/off.err" && [ ! -e "$C/ca.key" ]
+}
+check "CA key offline: authd runs, issues nothing, says why" offline_ok
+kill $A3; wait $A3 2>/dev/null
 
 # A stall of more than 64 epochs (authd stopped): the keys since go out
 # in several messages, and a following client walks through all of them

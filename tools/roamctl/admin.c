@@ -78,6 +78,23 @@ static int client_add(struct cli *cli, int argc, char **argv)
 	return cli_flush(cli);
 }
 
+/* The client made NAME.key and NAME.csr in DIR; authd signs the request. */
+static int client_enrol(struct cli *cli, int argc, char **argv)
+{
+	struct admin_args a;
+	char err[512];
+	int ret = admin_args(cli, argc, argv, true, true, &a);
+
+	if (ret != CLI_OK)
+		return ret;
+	if (roam_admin_client_enrol(a.sock, a.name, a.dir, err, sizeof(err)))
+		return admin_fail(err);
+	out_str(&cli->out, "client", a.name);
+	out_str(&cli->out, "dir", a.dir);
+	out_str(&cli->out, "result", "enrolled: NAME.crt and ca.crt written (the key stays the client's)");
+	return cli_flush(cli);
+}
+
 static int client_renew(struct cli *cli, int argc, char **argv)
 {
 	struct admin_args a;
@@ -142,6 +159,7 @@ static int client_list(struct cli *cli, int argc, char **argv)
 static const struct cli_cmd client_cmds[] = {
 	{ "list", client_list, "list subscribed clients and their state (authd)" },
 	{ "add", client_add, "NAME [dir DIR] [socket PATH]: provision a client" },
+	{ "enrol", client_enrol, "NAME [dir DIR] [socket PATH]: sign DIR/NAME.csr (the client's own key)" },
 	{ "renew", client_renew, "NAME [dir DIR] [socket PATH]: a new key and certificate" },
 	{ "revoke", client_revoke, "NAME [socket PATH]: revoke a client at once" },
 	{ NULL, NULL, NULL }
