@@ -154,6 +154,19 @@ static __always_inline unsigned int finish(struct net *net,
 	return NF_ACCEPT;
 }
 
+/* Forwarded without a path header: only unmarked filters apply. */
+static __always_inline unsigned int unmarked(struct mtf_net *mn,
+					     const struct sk_buff *skb,
+					     const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (mtf_filter_drop_unmarked(mn, state->in->ifindex, iph->saddr,
+				     iph->daddr, skb->len))
+		return NF_DROP;
+	return NF_ACCEPT;
+}
+
 static const struct mtf_slot4 *shim_slots(const struct sk_buff *skb,
 					  const struct mtf_shim *sh)
 {
@@ -294,7 +307,7 @@ static noinline unsigned int insert(struct sk_buff *skb,
 	/* Never put the header into a fragment. */
 	if (mtf_shim_is_frag(skb)) {
 		mtf_stats_inc(mn->stats, MTF_STAT_FRAG_UNMARKED);
-		return NF_ACCEPT;
+		return unmarked(mn, skb, state);
 	}
 	slot0.addr = router_addr(mn, state->in);
 	slot0.mark = mtf_mark(state->net, iph->daddr);
@@ -321,7 +334,7 @@ static noinline unsigned int insert(struct sk_buff *skb,
 			return drop(mn, MTF_STAT_PMTU_SENT);
 		}
 		mtf_stats_inc(mn->stats, MTF_STAT_TOO_BIG_UNMARKED);
-		return NF_ACCEPT;
+		return unmarked(mn, skb, state);
 	}
 
 	if (skb_is_gso(skb))
@@ -349,7 +362,7 @@ static unsigned int __forward_hook(struct sk_buff *skb,
 		return mtf_packet(skb, state, what);
 	if (what & PH_WRITE)
 		return insert(skb, state, what);
-	return NF_ACCEPT;
+	return unmarked(mn, skb, state);
 }
 
 static unsigned int pre_routing_hook(void *priv, struct sk_buff *skb,
