@@ -535,7 +535,9 @@ static struct mtf_filter *filter_alloc(const struct mtf_filter_spec *s, u32 h)
 	if (s->action == MTF_FILTER_RATELIMIT) {
 		f->rl = kzalloc(sizeof(*f->rl), GFP_KERNEL_ACCOUNT);
 		if (!f->rl) {
-			filter_free(f);
+			/* Not filter_free(): f->k, which picks the cache, is unset. */
+			free_percpu(f->cnt);
+			kmem_cache_free(filter_cache(s->k), f);
 			return NULL;
 		}
 		f->rl->pps = s->pps;
