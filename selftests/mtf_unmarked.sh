@@ -22,10 +22,11 @@
 . "$(dirname "$0")/mtf_topo.lib"
 
 SPRAY=$ST_BIN/udp_spray
+NLPOLICY=$(dirname "$0")/tools/mtf_nlpolicy.py
 
 require_root
 require_modules mtf
-require_cmd ip jq ping
+require_cmd ip jq ping python3
 for b in "$MTFCTL" "$SPRAY"; do
 	[ -x "$b" ] || skip_all "$b not built (make tools)"
 done
@@ -180,7 +181,30 @@ test_netlink() {
 	[ "$(fjson "$r1" | jq length)" = 0 ] || fail "not deleted"
 }
 
-ktap_header 7
+# The kernel's policy, with requests mtfctl would not build: ranges from
+# the uapi limits (at the limit accepted, one over refused with an
+# extack), reply-only attributes, exactly one of IIF and SLOTS.
+test_policy() {
+	local out want
+	out=$(ip netns exec "$r1" python3 "$NLPOLICY" pps-max pps-over \
+		timeout-max timeout-over iif-0 iif-and-slots neither \
+		reply-only no-dev) || return 1
+	echo "$out"
+	want="pps-max: ok 
+pps-over: Numerical result out of range integer out of range
+timeout-max: ok 
+timeout-over: Numerical result out of range integer out of range
+iif-0: Numerical result out of range integer out of range
+iif-and-slots: Invalid argument filter needs MTF_FILTER_A_DST4 and either MTF_FILTER_A_SLOTS or MTF_FILTER_A_IIF
+neither: Invalid argument filter needs MTF_FILTER_A_DST4 and either MTF_FILTER_A_SLOTS or MTF_FILTER_A_IIF
+reply-only: Invalid argument reply-only attribute
+no-dev: No such device no such interface"
+	[ "$out" = "$want" ] || fail "unexpected answers; wanted:
+$want" || return 1
+	[ "$(fjson "$r1" | jq length)" = 0 ] || fail "filters left behind"
+}
+
+ktap_header 8
 run_test "fragmented flood without a filter: forwarded unmarked, delivered" test_no_filter
 run_test "unmarked filter (iif, dst) at the border drops every fragment" test_unmarked_drop
 run_test "marked traffic to the same victim on the same path passes" test_marked_passes
@@ -188,4 +212,5 @@ run_test "DF-clear packet too big for the header: unmarked, dropped" test_too_bi
 run_test "core router: unmarked filter takes fragments, not marked packets" test_core_router
 run_test "unmarked rate limit passes 400 fragments/s within 10%" test_ratelimit
 run_test "netlink: missing interface refused, show and del by dev" test_netlink
+run_test "netlink policy: uapi ranges, reply-only, IIF xor SLOTS, extacks" test_policy
 ktap_finish
