@@ -12,9 +12,9 @@
  * filters.  First match wins.
  *
  * Unmarked filters (suffix length 0) key on the ingress interface
- * instead of a suffix.  They see only packets that leave or are
- * delivered without any path header, which no suffix filter can match,
- * so the two kinds never compete for a packet.  Their lookup is not
+ * instead of a suffix.  They see only packets forwarded without any
+ * path header, which no suffix filter can match, so the two kinds never
+ * compete for a packet.  Their lookup is not
  * cached: a fragment flood has one key per (interface, source, victim)
  * and the probe is one hash per prefix length in use.
  *
@@ -36,7 +36,7 @@
  * token buckets for RATELIMIT filters, plus 32 bytes of counters per
  * possible CPU (per-CPU, so that a flood spread over many CPUs does not
  * bounce one counter line between them).  A million 2-slot drop filters
- * on a 4-CPU machine use about 250 MB, charged to the memory cgroup of
+ * on a 4-CPU machine use about 260 MB, charged to the memory cgroup of
  * the writer.
  *
  * Lifetimes: no timer per filter.  An expired filter stops matching at
@@ -519,7 +519,6 @@ static u32 spec_hash(const struct mtf_filters *fs,
 static struct mtf_filter *filter_alloc(const struct mtf_filter_spec *s, u32 h)
 {
 	struct mtf_filter *f;
-
 	int cpu;
 
 	f = kmem_cache_zalloc(filter_cache(s->k), GFP_KERNEL_ACCOUNT);
