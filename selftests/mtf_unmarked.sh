@@ -31,9 +31,12 @@ for b in "$MTFCTL" "$SPRAY"; do
 	[ -x "$b" ] || skip_all "$b not built (make tools)"
 done
 
+TMP=$(mktemp -d)
 cleanup() {
+	[ -n "${bg:-}" ] && kill "$bg" 2>/dev/null
 	cleanup_all_ns
 	mod_unload mtf
+	rm -rf "$TMP"
 }
 trap cleanup EXIT
 
@@ -204,7 +207,39 @@ $want" || return 1
 	[ "$(fjson "$r1" | jq length)" = 0 ] || fail "filters left behind"
 }
 
-ktap_header 8
+# A filter dump resumes by position in a hash bucket, which a change
+# of the set can shift: a dump that spans one must be flagged
+# (NLM_F_DUMP_INTR; mtfctl warns), one that does not must not.  30k
+# filters make the dump span many netlink reads; a loop adds filters
+# meanwhile.
+test_dump_intr() {
+	local err n i
+	mtf "$r2" filter flush || return 1
+	awk -v d=$SERVER 'BEGIN { for (i = 0; i < 30000; i++)
+		printf "unmarked dev eth0 src 10.%d.%d.%d dst %s permanent\n",
+			100 + int(i / 65536), int(i / 256) % 256, i % 256, d }' >"$TMP/30k"
+	mtf "$r2" filter add -f "$TMP/30k" || return 1
+	err=$(ip netns exec "$r2" "$MTFCTL" filter show 2>&1 >"$TMP/show") || return 1
+	n=$(wc -l <"$TMP/show")
+	echo "quiet dump: $n filters, stderr '$err'"
+	[ "$n" = 30000 ] && [ -z "$err" ] || fail "quiet dump" || return 1
+	(
+		for i in $(seq 1 1000); do
+			ip netns exec "$r2" "$MTFCTL" filter add unmarked dev eth0 \
+				dst 10.1.$((i / 256)).$((i % 256)) permanent || exit
+		done
+	) &
+	bg=$!
+	busywait 10000 sh -c "ip netns exec $r2 $MTFCTL -j config show | jq -e '.filters > 30000' >/dev/null" ||
+		fail "the adding loop did not start" || return 1
+	err=$(ip netns exec "$r2" "$MTFCTL" filter show 2>&1 >/dev/null) || return 1
+	kill "$bg" 2>/dev/null; wait "$bg" 2>/dev/null; bg=
+	echo "dump during adds: stderr '$err'"
+	grep -q "changed during the dump" <<<"$err" || fail "dump not flagged" || return 1
+	mtf "$r2" filter flush
+}
+
+ktap_header 9
 run_test "fragmented flood without a filter: forwarded unmarked, delivered" test_no_filter
 run_test "unmarked filter (iif, dst) at the border drops every fragment" test_unmarked_drop
 run_test "marked traffic to the same victim on the same path passes" test_marked_passes
@@ -213,4 +248,5 @@ run_test "core router: unmarked filter takes fragments, not marked packets" test
 run_test "unmarked rate limit passes 400 fragments/s within 10%" test_ratelimit
 run_test "netlink: missing interface refused, show and del by dev" test_netlink
 run_test "netlink policy: uapi ranges, reply-only, IIF xor SLOTS, extacks" test_policy
+run_test "a filter dump that spans a change is flagged, a quiet one is not" test_dump_intr
 ktap_finish
