@@ -51,8 +51,9 @@ static struct netlink_range_validation table_range = {
 	.max = TABLE_MAX,
 };
 
+/* The same cap as a filter's own lifetime (filter_nl.c). */
 static struct netlink_range_validation timeout_range = {
-	.max = GRACE_MS_MAX,
+	.max = MTF_FILTER_TIMEOUT_MS_MAX,
 };
 
 static const struct nla_policy cfg_policy[MTF_CFG_A_MAX + 1] = {

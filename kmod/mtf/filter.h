@@ -47,6 +47,25 @@ static inline bool mtf_filter_drop(struct mtf_net *mn,
 	return __mtf_filter_drop(mn, slots, n, saddr, daddr, len);
 }
 
+bool __mtf_filter_drop_unmarked(struct mtf_net *mn, u32 iif, __be32 saddr,
+				__be32 daddr, unsigned int len);
+
+/*
+ * The same for a packet this router forwards without a path header
+ * (a fragment, too big for one, or from an interface without the
+ * border-ingress role), arrived on interface @iif: only unmarked
+ * filters (suffix length 0, bit 0 of filter_kmask) can match it, and a
+ * namespace without one pays a test and no call.
+ */
+static inline bool mtf_filter_drop_unmarked(struct mtf_net *mn, u32 iif,
+					    __be32 saddr, __be32 daddr,
+					    unsigned int len)
+{
+	if (likely(!(READ_ONCE(mn->filter_kmask) & BIT(0))))
+		return false;
+	return __mtf_filter_drop_unmarked(mn, iif, saddr, daddr, len);
+}
+
 /* Generic netlink handlers and policies (netlink.c wires them in). */
 extern const struct nla_policy mtf_filter_set_policy[MTF_A_MAX + 1];
 extern const struct nla_policy mtf_filter_none_policy[MTF_A_MAX + 1];

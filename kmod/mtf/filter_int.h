@@ -11,6 +11,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
+#include <linux/u64_stats_sync.h>
 #include <linux/workqueue.h>
 #include <linux/mtf.h>
 
@@ -27,6 +28,19 @@ struct mtf_filter_rl {
 };
 
 /*
+ * Counters of one filter on one CPU: the packet path runs with bottom
+ * halves off, so an update needs neither a lock nor an atomic (a locked
+ * add per packet on a line every CPU of a flood writes).  Allocated with
+ * the filter, never per packet.
+ */
+struct mtf_filter_cnt {
+	u64_stats_t hits;
+	u64_stats_t bytes;
+	u64_stats_t drops;
+	struct u64_stats_sync syncp;
+};
+
+/*
  * One filter.  The slot suffix is a flexible array so that the common
  * short suffixes take a small object (see the caches in filter.c).
  * Two list nodes: while the table is resized, readers still walk the old
@@ -35,13 +49,13 @@ struct mtf_filter_rl {
 struct mtf_filter {
 	struct hlist_node node[2];
 	unsigned long expires;		/* jiffies; 0: permanent */
-	atomic64_t hits;
-	atomic64_t bytes;
-	atomic64_t drops;
+	struct mtf_filter_cnt __percpu *cnt;
 	struct mtf_filter_rl *rl;	/* RATELIMIT only */
 	struct rcu_head rcu;
 	u32 hash;			/* of the key, kept for resizing */
-	u8 k;				/* suffix length, 1..MTF_MAX_SLOTS */
+	u32 iif;			/* k == 0: ingress ifindex; else 0 */
+	u8 k;				/* suffix length, 1..MTF_MAX_SLOTS;
+					 * 0: unmarked (keyed by iif) */
 	u8 plen;			/* source prefix length */
 	u8 action;			/* enum mtf_filter_action */
 	__be32 dst;
@@ -51,6 +65,7 @@ struct mtf_filter {
 
 /* A parsed filter request (netlink -> table). */
 struct mtf_filter_spec {
+	u32 iif;			/* k == 0 only */
 	u8 k;
 	u8 plen;
 	u8 action;
@@ -101,14 +116,15 @@ struct mtf_filters {
 	 * The (suffix length, source prefix length) combinations in use,
 	 * so that the packet path probes only those: bit k of
 	 * mtf_net.filter_kmask (filter.h), bit
-	 * plen of plen_mask[k].  Written under lock, read locklessly.
+	 * plen of plen_mask[k].  k == 0 stands for the unmarked filters.
+	 * Written under lock, read locklessly.
 	 */
 	u64 plen_mask[MTF_MAX_SLOTS + 1];
 	u64 plen_any;			/* all plen_mask[k] or-ed */
 	u32 combos[MTF_MAX_SLOTS + 1][MTF_PLENS];
 	struct delayed_work gc;
 	unsigned int gc_pos;		/* next bucket the GC looks at */
-	u32 resizes;			/* for dump consistency */
+	u32 resizes;			/* for dump consistency, with seq */
 };
 
 static inline struct mtf_filter *mtf_filter_of(struct hlist_node *n, u8 gen)
@@ -131,14 +147,7 @@ void mtf_filter_flush(struct mtf_filters *fs);
 void mtf_filter_shrink(struct mtf_filters *fs);
 void mtf_filter_gc_kick(struct mtf_filters *fs);
 u64 mtf_filter_expires_ms(const struct mtf_filter *f);
-
-#ifdef DEBUG
-int mtf_filter_selftest(void);
-#else
-static inline int mtf_filter_selftest(void)
-{
-	return 0;
-}
-#endif
+void mtf_filter_counters(const struct mtf_filter *f, u64 *hits, u64 *bytes,
+			 u64 *drops);
 
 #endif /* _MTF_FILTER_INT_H */

@@ -26,11 +26,18 @@ static const struct nla_policy slots_policy[MTF_A_SLOT + 1] = {
 	[MTF_A_SLOT] = NLA_POLICY_NESTED(slot_policy),
 };
 
-/*
- * Ends at TIMEOUT_MS: the reply-only attributes after it are beyond the
- * policy's maxtype, which strict validation rejects.
- */
-#define FILTER_REQ_MAX	MTF_FILTER_A_TIMEOUT_MS
+/* Not const: 6.1's struct nla_policy points to a mutable range. */
+static struct netlink_range_validation pps_range = {
+	.max = MTF_FILTER_RATE_PPS_MAX,
+};
+
+static struct netlink_range_validation timeout_range = {
+	.max = MTF_FILTER_TIMEOUT_MS_MAX,
+};
+
+#define REPLY_ONLY { .type = NLA_REJECT, .reject_message = "reply-only attribute" }
+
+#define FILTER_REQ_MAX	MTF_FILTER_A_IIF
 static const struct nla_policy filter_policy[FILTER_REQ_MAX + 1] = {
 	[MTF_FILTER_A_SLOTS] = NLA_POLICY_NESTED(slots_policy),
 	[MTF_FILTER_A_SRC4] = { .type = NLA_BE32 },
@@ -38,9 +45,15 @@ static const struct nla_policy filter_policy[FILTER_REQ_MAX + 1] = {
 	[MTF_FILTER_A_DST4] = { .type = NLA_BE32 },
 	[MTF_FILTER_A_ACTION] = NLA_POLICY_RANGE(NLA_U8, MTF_FILTER_DROP,
 						 MTF_FILTER_RATELIMIT),
-	[MTF_FILTER_A_RATE_PPS] = { .type = NLA_U64 },
+	[MTF_FILTER_A_RATE_PPS] = NLA_POLICY_FULL_RANGE(NLA_U64, &pps_range),
 	[MTF_FILTER_A_RATE_BPS] = { .type = NLA_U64 },
-	[MTF_FILTER_A_TIMEOUT_MS] = { .type = NLA_U32 },
+	[MTF_FILTER_A_TIMEOUT_MS] =
+		NLA_POLICY_FULL_RANGE(NLA_U32, &timeout_range),
+	[MTF_FILTER_A_EXPIRES_MS] = REPLY_ONLY,
+	[MTF_FILTER_A_HITS] = REPLY_ONLY,
+	[MTF_FILTER_A_BYTES] = REPLY_ONLY,
+	[MTF_FILTER_A_DROPS] = REPLY_ONLY,
+	[MTF_FILTER_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
 };
 
 /* FILTER_ADD and FILTER_DEL; DEL looks only at the key attributes. */
@@ -141,9 +154,29 @@ static int parse_action(struct net *net, struct nlattr **tb,
 				    "rate limit needs RATE_PPS and/or RATE_BPS");
 		return -EINVAL;
 	}
-	if (s->pps > NSEC_PER_SEC) {
-		NL_SET_ERR_MSG_ATTR(extack, pps, "RATE_PPS above 10^9");
-		return -ERANGE;
+	return 0;
+}
+
+/*
+ * An unmarked filter: the interface must exist now (a typo would
+ * otherwise filter nothing, silently); it may go later, as with the
+ * interface roles, and the filter then matches nothing.
+ */
+static int parse_iif(struct net *net, const struct nlattr *a,
+		     struct mtf_filter_spec *s, bool key_only,
+		     struct netlink_ext_ack *extack)
+{
+	bool found;
+
+	s->iif = nla_get_u32(a);
+	if (key_only)
+		return 0;
+	rcu_read_lock();
+	found = dev_get_by_index_rcu(net, s->iif);
+	rcu_read_unlock();
+	if (!found) {
+		NL_SET_ERR_MSG_ATTR(extack, a, "no such interface");
+		return -ENODEV;
 	}
 	return 0;
 }
@@ -160,12 +193,16 @@ static int parse_filter(struct net *net, const struct nlattr *attr,
 	ret = nla_parse_nested(tb, FILTER_REQ_MAX, attr, filter_policy, extack);
 	if (ret)
 		return ret;
-	if (!tb[MTF_FILTER_A_SLOTS] || !tb[MTF_FILTER_A_DST4]) {
+	if (!tb[MTF_FILTER_A_SLOTS] == !tb[MTF_FILTER_A_IIF] ||
+	    !tb[MTF_FILTER_A_DST4]) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
-				    "filter needs MTF_FILTER_A_SLOTS and MTF_FILTER_A_DST4");
+				    "filter needs MTF_FILTER_A_DST4 and either MTF_FILTER_A_SLOTS or MTF_FILTER_A_IIF");
 		return -EINVAL;
 	}
-	ret = parse_slots(tb[MTF_FILTER_A_SLOTS], s, extack);
+	if (tb[MTF_FILTER_A_IIF])
+		ret = parse_iif(net, tb[MTF_FILTER_A_IIF], s, key_only, extack);
+	else
+		ret = parse_slots(tb[MTF_FILTER_A_SLOTS], s, extack);
 	if (ret)
 		return ret;
 	s->dst = nla_get_be32(tb[MTF_FILTER_A_DST4]);
@@ -200,8 +237,7 @@ static int filter_bulk(struct genl_info *info, bool add)
 {
 	struct net *net = genl_info_net(info);
 	struct mtf_filters *fs = mtf_net(net)->filters;
-	bool replace = info->attrs[MTF_A_REPLACE] ||
-		       (info->nlhdr->nlmsg_flags & NLM_F_REPLACE);
+	bool replace = info->attrs[MTF_A_REPLACE];
 	struct mtf_filter_spec s;
 	unsigned int n = 0;
 	struct nlattr *a;
@@ -287,9 +323,12 @@ static int put_u64(struct sk_buff *skb, int type, u64 v)
 static int put_filter(struct sk_buff *skb, const struct mtf_filter *f)
 {
 	const struct mtf_filter_rl *rl = f->rl;
+	u64 hits, bytes, drops;
 
-	if (mtf_nl_put_slots(skb, MTF_FILTER_A_SLOTS, f->slots, f->k) ||
-	    nla_put_be32(skb, MTF_FILTER_A_DST4, f->dst) ||
+	if (f->k ? mtf_nl_put_slots(skb, MTF_FILTER_A_SLOTS, f->slots, f->k) :
+		   nla_put_u32(skb, MTF_FILTER_A_IIF, f->iif))
+		return -EMSGSIZE;
+	if (nla_put_be32(skb, MTF_FILTER_A_DST4, f->dst) ||
 	    nla_put_u8(skb, MTF_FILTER_A_ACTION, f->action))
 		return -EMSGSIZE;
 	if (f->plen && (nla_put_be32(skb, MTF_FILTER_A_SRC4, f->src) ||
@@ -298,10 +337,11 @@ static int put_filter(struct sk_buff *skb, const struct mtf_filter *f)
 	if (rl && ((rl->pps && put_u64(skb, MTF_FILTER_A_RATE_PPS, rl->pps)) ||
 		   (rl->bps && put_u64(skb, MTF_FILTER_A_RATE_BPS, rl->bps))))
 		return -EMSGSIZE;
+	mtf_filter_counters(f, &hits, &bytes, &drops);
 	if (put_u64(skb, MTF_FILTER_A_EXPIRES_MS, mtf_filter_expires_ms(f)) ||
-	    put_u64(skb, MTF_FILTER_A_HITS, atomic64_read(&f->hits)) ||
-	    put_u64(skb, MTF_FILTER_A_BYTES, atomic64_read(&f->bytes)) ||
-	    put_u64(skb, MTF_FILTER_A_DROPS, atomic64_read(&f->drops)))
+	    put_u64(skb, MTF_FILTER_A_HITS, hits) ||
+	    put_u64(skb, MTF_FILTER_A_BYTES, bytes) ||
+	    put_u64(skb, MTF_FILTER_A_DROPS, drops))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -329,10 +369,13 @@ static int fill_filter(struct sk_buff *skb, struct netlink_callback *cb,
 
 /*
  * One message per filter.  cb->args[0] is the bucket to resume at,
- * cb->args[1] how many entries of it were already sent.  A resize moves
- * filters between buckets, so a dump that spans one is flagged
- * NLM_F_DUMP_INTR (cb->seq counts resizes); filters added or removed
- * during a dump may or may not appear, as with conntrack.
+ * cb->args[1] how many entries of it were already sent.  That position
+ * is only good while the table does not change: a delete (or expiry)
+ * before it would make the dump skip a filter that is still there, an
+ * add repeat one, a resize move filters between buckets.  So cb->seq
+ * follows every change (the set's seq, bumped on each link, unlink and
+ * flush, plus the resizes) and a dump that spans one is flagged
+ * NLM_F_DUMP_INTR for the reader to dump again.
  */
 int mtf_nl_filter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 {
@@ -344,7 +387,9 @@ int mtf_nl_filter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 
 	rcu_read_lock();
 	t = rcu_dereference(fs->table);
-	cb->seq = READ_ONCE(fs->resizes) + 1;
+	/* +1: a prev_seq of 0 means "not set" to the netlink core. */
+	cb->seq = (unsigned int)(smp_load_acquire(&fs->seq) +
+				 READ_ONCE(fs->resizes)) + 1;
 	for (; bucket <= t->mask; bucket++, skip = 0) {
 		idx = 0;
 		for (n = rcu_dereference(hlist_first_rcu(&t->buckets[bucket]));

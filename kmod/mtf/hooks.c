@@ -128,6 +128,19 @@ static __always_inline unsigned int mtf_ph_finish(struct mtf_net *mn,
 	return NF_ACCEPT;
 }
 
+/* Forwarded without a path header: only unmarked filters apply. */
+static __always_inline unsigned int unmarked(struct mtf_net *mn,
+					     const struct sk_buff *skb,
+					     const struct nf_hook_state *state)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+
+	if (mtf_filter_drop_unmarked(mn, state->in->ifindex, iph->saddr,
+				     iph->daddr, skb->len))
+		return NF_DROP;
+	return NF_ACCEPT;
+}
+
 static const struct mtf_slot4 *shim_slots(const struct sk_buff *skb,
 					  const struct mtf_shim *sh)
 {
@@ -266,7 +279,7 @@ static noinline unsigned int mtf_insert_hdr(struct mtf_net *mn,
 	/* Never put the header into a fragment. */
 	if (mtf_shim_is_frag(skb)) {
 		mtf_stats_inc(mn->stats, MTF_STAT_FRAG_UNMARKED);
-		return NF_ACCEPT;
+		return unmarked(mn, skb, state);
 	}
 	slot0.addr = mtf_router_addr(mn, state->in);
 	slot0.mark = mtf_mark(mn, iph->daddr);
@@ -294,7 +307,7 @@ static noinline unsigned int mtf_insert_hdr(struct mtf_net *mn,
 			return mtf_hook_drop(mn, MTF_STAT_PMTU_SENT);
 		}
 		mtf_stats_inc(mn->stats, MTF_STAT_TOO_BIG_UNMARKED);
-		return NF_ACCEPT;
+		return unmarked(mn, skb, state);
 	}
 
 	if (skb_is_gso(skb))
@@ -328,7 +341,7 @@ static unsigned int __forward_hook(struct sk_buff *skb,
 		mtf_icmp_unquote(mn, skb);
 	if (what & PH_WRITE)
 		return mtf_insert_hdr(mn, skb, state, what);
-	return NF_ACCEPT;
+	return unmarked(mn, skb, state);
 }
 
 /* A packet with a path header delivered to this host. */

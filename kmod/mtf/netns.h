@@ -42,7 +42,8 @@ struct mtf_net {
 	struct mtf_config cfg;
 	struct mutex cfg_lock;
 	struct mtf_filters *filters;	/* filter.c */
-	unsigned long filter_kmask;	/* filter.c: suffix lengths in use */
+	unsigned long filter_kmask;	/* filter.c: suffix lengths in use,
+					 * bit 0: unmarked filters */
 	struct mtf_paths *paths;	/* path.c */
 	struct mtf_keys __rcu *keys;	/* mark.c, written under cfg_lock */
 	struct mtf_mark_cache __percpu *mark_cache; /* mark.c */

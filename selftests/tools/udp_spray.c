@@ -6,14 +6,19 @@
  * marking router.  Unlike mtf_flood it never writes a path header: the
  * routers on the way insert and fill it.
  *
- *   udp_spray -d DST -s SRC [-n NSRC] [-c COUNT] [-r PPS] [-l LEN] [-P PORT]
+ *   udp_spray -d DST -s SRC [-n NSRC] [-c COUNT] [-r PPS] [-l LEN] [-P PORT] [-F]
  *
  *   -n  sources: packet i comes from SRC + i % NSRC (default 1)
  *   -c  packets (default 1; 0: until killed)
  *   -r  packets per second (0: as fast as possible)
  *   -l  UDP payload bytes (default 22: a 50-byte packet, as in the paper)
+ *   -F  fragment: DF clear, each datagram sent as IPv4 fragments of at
+ *       most 1500 bytes (1480 bytes of data each), as a sender's stack
+ *       fragments a datagram larger than the MTU; LEN up to 8000.  A
+ *       fragment flood that MTF routers cannot mark.
  *
- * Prints "sent N packets in S seconds" on success.  Needs CAP_NET_RAW.
+ * Prints "sent N packets in S seconds" on success (N datagrams; with -F
+ * also "(F fragments)").  Needs CAP_NET_RAW.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -39,7 +44,7 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: udp_spray -d DST -s SRC [-n NSRC] [-c COUNT] [-r PPS] [-l LEN] [-P PORT]\n");
+	fprintf(stderr, "usage: udp_spray -d DST -s SRC [-n NSRC] [-c COUNT] [-r PPS] [-l LEN] [-P PORT] [-F]\n");
 	exit(2);
 }
 
@@ -51,20 +56,49 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+#define FRAG_DATA	1480	/* 1500-byte fragments; a multiple of 8 */
+
+/*
+ * Send the datagram in @buf (IPv4 header, UDP, payload) as fragments.
+ * The kernel fills in the IP checksum of raw IP_HDRINCL packets.
+ */
+static int send_frags(int fd, uint8_t *buf, size_t total,
+		      const struct sockaddr_in *sin, unsigned long *nfrags)
+{
+	struct iphdr *ip = (struct iphdr *)buf, hdr = *ip;
+	uint8_t pkt[sizeof(hdr) + FRAG_DATA];
+	size_t off, n, data = total - sizeof(hdr);
+
+	for (off = 0; off < data; off += n) {
+		n = data - off > FRAG_DATA ? FRAG_DATA : data - off;
+		hdr.frag_off = htons((off / 8) | (off + n < data ? IP_MF : 0));
+		hdr.tot_len = htons(sizeof(hdr) + n);
+		memcpy(pkt, &hdr, sizeof(hdr));
+		memcpy(pkt + sizeof(hdr), buf + sizeof(hdr) + off, n);
+		if (sendto(fd, pkt, sizeof(hdr) + n, 0,
+			   (const struct sockaddr *)sin, sizeof(*sin)) < 0 &&
+		    errno != ENOBUFS && errno != EPERM)
+			return -1;
+		(*nfrags)++;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct in_addr dst = { 0 }, src = { 0 };
-	unsigned long count = 1, rate = 0, i;
+	unsigned long count = 1, rate = 0, i, nfrags = 0;
 	unsigned int nsrc = 1, len = 22, port = 9;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
-	uint8_t buf[1500];
+	static uint8_t buf[8100];
+	int frag = 0, ret;
 	struct iphdr *ip = (struct iphdr *)buf;
 	struct udphdr *udp = (struct udphdr *)(ip + 1);
 	struct sigaction sa = { .sa_handler = on_signal };
 	double t0, t;
 	int c, fd;
 
-	while ((c = getopt(argc, argv, "d:s:n:c:r:l:P:")) != -1) {
+	while ((c = getopt(argc, argv, "d:s:n:c:r:l:P:F")) != -1) {
 		switch (c) {
 		case 'd': if (inet_pton(AF_INET, optarg, &dst) != 1) usage(); break;
 		case 's': if (inet_pton(AF_INET, optarg, &src) != 1) usage(); break;
@@ -73,10 +107,12 @@ int main(int argc, char **argv)
 		case 'r': rate = strtoul(optarg, NULL, 0); break;
 		case 'l': len = strtoul(optarg, NULL, 0); break;
 		case 'P': port = strtoul(optarg, NULL, 0); break;
+		case 'F': frag = 1; break;
 		default: usage();
 		}
 	}
-	if (!dst.s_addr || !src.s_addr || !nsrc || len > 1400 || !port || port > 65535)
+	if (!dst.s_addr || !src.s_addr || !nsrc || len > (frag ? 8000 : 1400) ||
+	    !port || port > 65535)
 		usage();
 
 	sigaction(SIGTERM, &sa, NULL);
@@ -91,7 +127,7 @@ int main(int argc, char **argv)
 	ip->ihl = 5;
 	ip->ttl = 64;
 	ip->protocol = IPPROTO_UDP;
-	ip->frag_off = htons(IP_DF);
+	ip->frag_off = frag ? 0 : htons(IP_DF);
 	ip->tot_len = htons(sizeof(*ip) + sizeof(*udp) + len);
 	ip->daddr = dst.s_addr;
 	udp->dest = htons(port);
@@ -104,6 +140,8 @@ int main(int argc, char **argv)
 		unsigned int s = i % nsrc;
 
 		ip->saddr = htonl(ntohl(src.s_addr) + s);
+		/* Fragments of one datagram share an id; 0 the kernel fills. */
+		ip->id = htons(i % 65535 + 1);
 		udp->source = htons(10000 + s);
 		/*
 		 * Pace against the start time so that jitter does not add up,
@@ -111,13 +149,22 @@ int main(int argc, char **argv)
 		 */
 		while (rate && !stop && (t = now() - t0) < (double)i / rate)
 			usleep(5000);
-		if (sendto(fd, buf, sizeof(*ip) + sizeof(*udp) + len, 0,
-			   (struct sockaddr *)&sin, sizeof(sin)) < 0 &&
-		    errno != ENOBUFS && errno != EPERM) {
+		if (frag)
+			ret = send_frags(fd, buf, sizeof(*ip) + sizeof(*udp) + len,
+					 &sin, &nfrags);
+		else
+			ret = sendto(fd, buf, sizeof(*ip) + sizeof(*udp) + len, 0,
+				     (struct sockaddr *)&sin, sizeof(sin)) < 0 &&
+			      errno != ENOBUFS && errno != EPERM ? -1 : 0;
+		if (ret < 0) {
 			perror("sendto");
 			return 1;
 		}
 	}
-	printf("sent %lu packets in %.3f seconds\n", i, now() - t0);
+	if (frag)
+		printf("sent %lu packets (%lu fragments) in %.3f seconds\n", i,
+		       nfrags, now() - t0);
+	else
+		printf("sent %lu packets in %.3f seconds\n", i, now() - t0);
 	return 0;
 }

@@ -14,29 +14,40 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void roundtrip(const struct mtf_filter_ent *f, bool del)
+static void roundtrip(const struct mtf_filter_ent *in, bool del)
 {
 	static char buf[4096] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh = genl_msg_start(buf, 0x20, 0, del ?
 					      MTF_CMD_FILTER_DEL : MTF_CMD_FILTER_ADD, 1);
-	struct mtf_filter_ent back;
+	struct mtf_filter_ent back, fr = *in, *f = &fr;
+	bool unmarked = MTF_HAS(f, MTF_FILTER_A_IIF);
 	const struct nlattr *a;
 
+	/* A name is resolved to an index before sending (batch.c). */
+	if (unmarked && !f->iif)
+		f->iif = 7;
 	if (mtf_filter_put(nlh, sizeof(buf), f) < 0)
 		__builtin_trap();
 	a = mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN);
+	/* Exactly one of a path suffix and an interface (kernel policy). */
+	if (unmarked == MTF_HAS(f, MTF_FILTER_A_SLOTS) ||
+	    (unmarked ? !f->iif || f->slots.n : !f->slots.n))
+		__builtin_trap();
 	if (mtf_filter_parse_nest(a, &back) < 0 || back.has != f->has ||
-	    back.slots.n != f->slots.n || !f->slots.n || f->slots.n > MTF_MAX_SLOTS ||
+	    back.iif != f->iif ||
+	    back.slots.n != f->slots.n || f->slots.n > MTF_MAX_SLOTS ||
 	    memcmp(back.slots.s, f->slots.s, f->slots.n * sizeof(f->slots.s[0])) ||
 	    back.dst != f->dst || back.src != f->src || back.action != f->action ||
 	    back.rate_pps != f->rate_pps || back.rate_bps != f->rate_bps ||
 	    back.timeout_ms != f->timeout_ms ||
 	    (MTF_HAS(f, MTF_FILTER_A_SRC4) && back.src_plen != f->src_plen))
 		__builtin_trap();
-	/* Rates the kernel takes: pps <= 10^9, and a limit for rate-limit. */
+	/* What the kernel's policy takes: the uapi limits, and a rate for
+	 * rate-limit. */
 	if (!del && f->action == MTF_FILTER_RATELIMIT && !f->rate_pps && !f->rate_bps)
 		__builtin_trap();
-	if (f->rate_pps > 1000000000)
+	if (f->rate_pps > MTF_FILTER_RATE_PPS_MAX ||
+	    f->timeout_ms > MTF_FILTER_TIMEOUT_MS_MAX)
 		__builtin_trap();
 }
 

@@ -174,11 +174,21 @@ int mtfctl_batch_entry(struct cli *cli, uint8_t cmd,
 		       const struct mtf_filter_ent *f)
 {
 	struct mtf_batch *b = NULL;
+	struct mtf_filter_ent r;
 	int ret;
 
 	ret = batch_get(cli, &b);
 	if (ret != CLI_OK)
 		return ret;
+	/* Connected: -n is entered, the name means what it means there. */
+	if (f->ifname[0] && !f->iif) {
+		r = *f;
+		r.iif = if_nametoindex(f->ifname);
+		if (!r.iif)
+			return cli_error(cli, -ENODEV, "cannot find device '%s'",
+					 f->ifname);
+		f = &r;
+	}
 	ret = mtf_batch_add(b, cmd, f, cli->lineno);
 	return ret < 0 ? batch_error(cli, b, ret) : CLI_OK;
 }

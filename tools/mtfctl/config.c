@@ -29,7 +29,7 @@ static const struct cfg_field {
 	F(MTF_CFG_A_PATH_MAX, "path-max", "path_max", U32, 0, UINT32_MAX, path_max),
 	F(MTF_CFG_A_PATH_RATE_THRESH, "path-rate-threshold", "path_rate_threshold", PPS, 0, UINT32_MAX, path_rate_thresh),
 	F(MTF_CFG_A_FILTER_MAX, "filter-max", "filter_max", U32, 0, UINT32_MAX, filter_max),
-	F(MTF_CFG_A_FILTER_TIMEOUT_MS, "filter-timeout", "filter_timeout_ms", MS, 0, UINT32_MAX, filter_timeout_ms),
+	F(MTF_CFG_A_FILTER_TIMEOUT_MS, "filter-timeout", "filter_timeout_ms", MS, 0, MTF_FILTER_TIMEOUT_MS_MAX, filter_timeout_ms),
 	F(MTF_CFG_A_PATHS, NULL, "paths", U32, 0, 0, paths),
 	F(MTF_CFG_A_FILTERS, NULL, "filters", U32, 0, 0, filters),
 	F(MTF_CFG_A_KEY_ID, NULL, "key_id", U32, 0, 0, key_id),
@@ -128,7 +128,13 @@ static int cfg_value(const struct cfg_field *f, const char *s,
 		}
 		return mtf_parse_ip4(s, &c->router_addr, "router-addr", e);
 	case MS:
-		return mtf_parse_ms(s, u32_at(c, f), f->arg, e);
+		if (mtf_parse_ms(s, u32_at(c, f), f->arg, e) < 0)
+			return -EINVAL;
+		/* The kernel's policy range, so that its extack is not needed. */
+		if (*u32_at(c, f) > f->max)
+			return mtf_perr(e, "invalid %s '%s': at most %u ms",
+					f->arg, s, f->max);
+		return 0;
 	case PPS:
 		/* 0 turns events off, so not mtf_parse_rate()'s "> 0". */
 		if (!strcmp(s, "0")) {

@@ -5,12 +5,18 @@
  * mtfctl filter [show]: MTF_CMD_FILTER_GET (dump)
  * mtfctl filter flush: MTF_CMD_FILTER_FLUSH
  *
- * SPEC := PATH [src PREFIX|*] dst ADDR [drop | rate-limit [pps N] [bps R]]
+ * SPEC := FROM [src PREFIX|*] dst ADDR [drop | rate-limit [pps N] [bps R]]
  *         [timeout T | permanent] [replace]
- * KEY  := PATH [src PREFIX|*] dst ADDR
+ * KEY  := FROM [src PREFIX|*] dst ADDR
+ * FROM := PATH | unmarked dev IFNAME | unmarked ifindex N
  * PATH := ADDR/MARK[,ADDR/MARK...], oldest router first, MARK in hex
+ *
+ * "unmarked": packets this router forwards without a path header that
+ * arrived on IFNAME.  The name is resolved when the entry is sent, in
+ * the namespace of -n.
  */
 #include <errno.h>
+#include <net/if.h>
 #include <string.h>
 
 #include "mtfctl.h"
@@ -34,8 +40,8 @@ static int filter_word(int argc, char **argv, bool del,
 	const char *w = argv[0];
 	uint8_t plen;
 
-	if (!strcmp(w, "dst") || !strcmp(w, "src") ||
-	    (!del && (!strcmp(w, "pps") || !strcmp(w, "bps") ||
+	if (!strcmp(w, "dst") || !strcmp(w, "src") || !strcmp(w, "dev") ||
+	    !strcmp(w, "ifindex") || (!del && (!strcmp(w, "pps") || !strcmp(w, "bps") ||
 		      !strcmp(w, "timeout"))))
 		if (argc < 2)
 			return mtf_perr(e, "'%s' needs a value", w);
@@ -55,8 +61,21 @@ static int filter_word(int argc, char **argv, bool del,
 		f->has |= HAS(MTF_FILTER_A_SRC4);
 		return 2;
 	}
+	if (!strcmp(w, "dev") || !strcmp(w, "ifindex")) {
+		if (!(f->has & HAS(MTF_FILTER_A_IIF)))
+			return mtf_perr(e, "'%s' goes with unmarked, not with a PATH", w);
+		if (f->iif || f->ifname[0])
+			return mtf_perr(e, "interface given twice");
+		if (w[0] == 'i')
+			return mtf_parse_u32(argv[1], 1, UINT32_MAX, &f->iif,
+					     "ifindex", e) ? -EINVAL : 2;
+		if (!argv[1][0] || strlen(argv[1]) >= IF_NAMESIZE)
+			return mtf_perr(e, "invalid interface name '%s'", argv[1]);
+		strcpy(f->ifname, argv[1]);
+		return 2;
+	}
 	if (del)
-		return mtf_perr(e, "unexpected argument '%s': filter del takes PATH [src PREFIX] dst ADDR", w);
+		return mtf_perr(e, "unexpected argument '%s': filter del takes FROM [src PREFIX] dst ADDR", w);
 	if (!strcmp(w, "drop") || !strcmp(w, "rate-limit")) {
 		if (f->has & HAS(MTF_FILTER_A_ACTION))
 			return mtf_perr(e, "more than one action ('%s')", w);
@@ -69,7 +88,7 @@ static int filter_word(int argc, char **argv, bool del,
 		    mtf_parse_rate(argv[1], false, &f->rate_pps, e))
 			return -EINVAL;
 		/* The kernel's token bucket counts in nanoseconds per packet. */
-		if (f->rate_pps > 1000000000)
+		if (f->rate_pps > MTF_FILTER_RATE_PPS_MAX)
 			return mtf_perr(e, "invalid packet rate '%s': at most 1g", argv[1]);
 		return 2;
 	}
@@ -81,7 +100,11 @@ static int filter_word(int argc, char **argv, bool del,
 			return -EINVAL;
 		if (w[0] == 'p')
 			return 1;
-		return mtf_parse_ms(argv[1], &f->timeout_ms, "timeout", e) ? -EINVAL : 2;
+		if (mtf_parse_ms(argv[1], &f->timeout_ms, "timeout", e))
+			return -EINVAL;
+		if (f->timeout_ms > MTF_FILTER_TIMEOUT_MS_MAX)
+			return mtf_perr(e, "invalid timeout '%s': at most one day (24h)", argv[1]);
+		return 2;
 	}
 	if (!strcmp(w, "replace")) {
 		if (f->replace)
@@ -100,15 +123,21 @@ int mtf_filter_args(int argc, char **argv, bool del, struct mtf_filter_ent *f,
 
 	memset(f, 0, sizeof(*f));
 	if (argc == 0)
-		return mtf_perr(e, "missing PATH: want ADDR/MARK[,ADDR/MARK...]");
-	if (mtf_parse_slots(argv[0], &f->slots, e) < 0)
-		return -EINVAL;
-	f->has |= HAS(MTF_FILTER_A_SLOTS);
+		return mtf_perr(e, "missing PATH: want ADDR/MARK[,ADDR/MARK...] or unmarked dev IFNAME");
+	if (!strcmp(argv[0], "unmarked")) {
+		f->has |= HAS(MTF_FILTER_A_IIF);
+	} else {
+		if (mtf_parse_slots(argv[0], &f->slots, e) < 0)
+			return -EINVAL;
+		f->has |= HAS(MTF_FILTER_A_SLOTS);
+	}
 	for (argc--, argv++; argc > 0; argc -= n, argv += n) {
 		n = filter_word(argc, argv, del, f, e);
 		if (n < 0)
 			return n;
 	}
+	if ((f->has & HAS(MTF_FILTER_A_IIF)) && !f->iif && !f->ifname[0])
+		return mtf_perr(e, "missing 'dev IFNAME' after unmarked");
 	if (!(f->has & HAS(MTF_FILTER_A_DST4)))
 		return mtf_perr(e, "missing 'dst ADDR'");
 	/* src * is the absence of SRC4; only the prefix is sent. */
@@ -138,7 +167,9 @@ int mtf_filter_put(struct nlmsghdr *nlh, size_t size,
 	nest = mnl_attr_nest_start_check(nlh, size, MTF_A_FILTER);
 	if (!nest)
 		return -EMSGSIZE;
-	if (mtf_slots_put(nlh, size, MTF_FILTER_A_SLOTS, &f->slots) < 0)
+	if (f->has & HAS(MTF_FILTER_A_IIF))
+		ok = mnl_attr_put_u32_check(nlh, size, MTF_FILTER_A_IIF, f->iif);
+	else if (mtf_slots_put(nlh, size, MTF_FILTER_A_SLOTS, &f->slots) < 0)
 		ok = false;
 	if (ok && (f->has & HAS(MTF_FILTER_A_SRC4)))
 		ok = mnl_attr_put_u32_check(nlh, size, MTF_FILTER_A_SRC4, f->src) &&
@@ -180,6 +211,7 @@ int mtf_filter_parse_nest(const struct nlattr *nest, struct mtf_filter_ent *f)
 		[MTF_FILTER_A_HITS]		= MNL_TYPE_U64,
 		[MTF_FILTER_A_BYTES]		= MNL_TYPE_U64,
 		[MTF_FILTER_A_DROPS]		= MNL_TYPE_U64,
+		[MTF_FILTER_A_IIF]		= MNL_TYPE_U32,
 	};
 	const struct nlattr *tb[MTF_FILTER_A_MAX + 1];
 	unsigned int i;
@@ -192,11 +224,16 @@ int mtf_filter_parse_nest(const struct nlattr *nest, struct mtf_filter_ent *f)
 	for (i = MTF_FILTER_A_PAD + 1; i <= MTF_FILTER_A_MAX; i++)
 		if (tb[i])
 			f->has |= HAS(i);
-	if (!tb[MTF_FILTER_A_SLOTS])
-		return -EBADMSG;
-	ret = mtf_slots_parse(tb[MTF_FILTER_A_SLOTS], &f->slots);
-	if (ret < 0)
-		return ret;
+	/* A path suffix, or the interface of an unmarked filter. */
+	if (tb[MTF_FILTER_A_IIF]) {
+		f->iif = mnl_attr_get_u32(tb[MTF_FILTER_A_IIF]);
+	} else {
+		if (!tb[MTF_FILTER_A_SLOTS])
+			return -EBADMSG;
+		ret = mtf_slots_parse(tb[MTF_FILTER_A_SLOTS], &f->slots);
+		if (ret < 0)
+			return ret;
+	}
 	f->src_plen = 32;
 	if (tb[MTF_FILTER_A_SRC4])
 		f->src = mnl_attr_get_u32(tb[MTF_FILTER_A_SRC4]);
@@ -225,6 +262,19 @@ int mtf_filter_parse_nest(const struct nlattr *nest, struct mtf_filter_ent *f)
 	return 0;
 }
 
+/* "unmarked dev eth0", or by number when the name is unknown here. */
+static void print_iif(FILE *fp, const struct mtf_filter_ent *f)
+{
+	char name[IF_NAMESIZE];
+
+	if (f->ifname[0])
+		fprintf(fp, "unmarked dev %s", f->ifname);
+	else if (f->iif && if_indextoname(f->iif, name))
+		fprintf(fp, "unmarked dev %s", name);
+	else
+		fprintf(fp, "unmarked ifindex %u", f->iif);
+}
+
 static const char *action_name(uint8_t action)
 {
 	switch (action) {
@@ -246,7 +296,10 @@ void mtf_filter_print(FILE *fp, const struct mtf_filter_ent *f)
 	char a[INET_ADDRSTRLEN], b[32];
 	const char *act = action_name(f->action);
 
-	mtf_slots_print(fp, &f->slots, ",");
+	if (MTF_HAS(f, MTF_FILTER_A_IIF))
+		print_iif(fp, f);
+	else
+		mtf_slots_print(fp, &f->slots, ",");
 	if (MTF_HAS(f, MTF_FILTER_A_SRC4))
 		fprintf(fp, " src %s/%u", mtf_fmt_ip4(f->src, a), f->src_plen);
 	else
@@ -292,11 +345,20 @@ void mtf_filter_out(struct out *o, const struct mtf_filter_ent *f)
 		{ MTF_FILTER_A_BYTES, "bytes", offsetof(struct mtf_filter_ent, bytes) },
 		{ MTF_FILTER_A_DROPS, "drops", offsetof(struct mtf_filter_ent, drops) },
 	};
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN + 4];
+	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN + IF_NAMESIZE];
 	const char *act = action_name(f->action);
 	unsigned int i;
 
-	mtf_slots_out(o, "slots", &f->slots);
+	if (MTF_HAS(f, MTF_FILTER_A_IIF)) {
+		out_bool(o, "unmarked", true);
+		out_u64(o, "iif", f->iif);
+		if (f->ifname[0])
+			out_str(o, "dev", f->ifname);
+		else if (f->iif && if_indextoname(f->iif, b))
+			out_str(o, "dev", b);
+	} else {
+		mtf_slots_out(o, "slots", &f->slots);
+	}
 	if (MTF_HAS(f, MTF_FILTER_A_SRC4)) {
 		snprintf(b, sizeof(b), "%s/%u", mtf_fmt_ip4(f->src, a), f->src_plen);
 		out_str(o, "src", b);
@@ -400,9 +462,10 @@ static int filter_del(struct cli *cli, int argc, char **argv)
 
 static const struct cli_cmd filter_cmds[] = {
 	{ "show", filter_show, "list the filters with their counters" },
-	{ "add", filter_add, "PATH [src PREFIX|*] dst ADDR [drop | rate-limit [pps N] [bps RATE]]\n"
-	  "             [timeout T | permanent] [replace]   |   add -f FILE" },
-	{ "del", filter_del, "PATH [src PREFIX|*] dst ADDR   |   del -f FILE" },
+	{ "add", filter_add, "FROM [src PREFIX|*] dst ADDR [drop | rate-limit [pps N] [bps RATE]]\n"
+	  "             [timeout T | permanent] [replace]   |   add -f FILE\n"
+	  "             FROM := PATH | unmarked dev IFNAME" },
+	{ "del", filter_del, "FROM [src PREFIX|*] dst ADDR   |   del -f FILE" },
 	{ "flush", filter_flush, "remove every filter" },
 	{ NULL, NULL, NULL }
 };

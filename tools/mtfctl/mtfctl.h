@@ -155,6 +155,10 @@ struct mtf_filter_ent {
 	uint32_t timeout_ms;
 	uint64_t expires_ms, hits, bytes, drops;
 	bool replace;		/* per message (MTF_A_REPLACE), not per entry */
+	/* Unmarked filters (has MTF_FILTER_A_IIF): the interface, by index
+	 * or by a name resolved when the entry is sent. */
+	uint32_t iif;
+	char ifname[IF_NAMESIZE];
 };
 
 int mtf_filter_args(int argc, char **argv, bool del, struct mtf_filter_ent *f,

@@ -144,11 +144,16 @@ static void put_path(struct nlmsghdr *nlh, bool suffix)
 	mnl_attr_nest_end(nlh, nest);
 }
 
-static void put_filter(struct nlmsghdr *nlh, bool ratelimit)
+/* 0: drop, 1: rate-limit, 2: unmarked (ifindex 1, "lo") drop. */
+static void put_filter(struct nlmsghdr *nlh, int kind)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, MTF_A_FILTER);
+	bool ratelimit = kind == 1;
 
-	put_slots(nlh, MTF_FILTER_A_SLOTS, r13, m13, 2);
+	if (kind == 2)
+		mnl_attr_put_u32(nlh, MTF_FILTER_A_IIF, 1);
+	else
+		put_slots(nlh, MTF_FILTER_A_SLOTS, r13, m13, 2);
 	if (ratelimit) {
 		mnl_attr_put_u32(nlh, MTF_FILTER_A_SRC4, inet_addr("192.0.2.0"));
 		mnl_attr_put_u8(nlh, MTF_FILTER_A_SRC_PLEN, 24);
@@ -214,6 +219,43 @@ static void log_req(const struct nlmsghdr *req)
 }
 
 /*
+ * The kernel's policy ranges (kmod/mtf/filter_nl.c), from the same uapi
+ * limits: an out-of-range attribute fails the whole message before any
+ * entry is applied, as the genetlink core's validation does.
+ */
+static int filter_ranges(const struct nlmsghdr *req, int32_t *offs)
+{
+	const char *base = (const char *)req;
+	const struct nlattr *a, *b;
+	bool bad;
+
+	mnl_attr_for_each(a, req, GENL_HDRLEN) {
+		if (mnl_attr_get_type(a) != MTF_A_FILTER)
+			continue;
+		mnl_attr_for_each_nested(b, a) {
+			switch (mnl_attr_get_type(b)) {
+			case MTF_FILTER_A_RATE_PPS:
+				bad = mnl_attr_get_u64(b) > MTF_FILTER_RATE_PPS_MAX;
+				break;
+			case MTF_FILTER_A_TIMEOUT_MS:
+				bad = mnl_attr_get_u32(b) > MTF_FILTER_TIMEOUT_MS_MAX;
+				break;
+			case MTF_FILTER_A_IIF:
+				bad = mnl_attr_get_u32(b) < 1;
+				break;
+			default:
+				bad = false;
+			}
+			if (bad) {
+				*offs = (int32_t)((const char *)b - base);
+				return -ERANGE;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
  * Bulk: count the entries; refuse entry mock.fail_entry, as the kernel
  * does, pointing at its DST4 (inside the nest) when asked to.
  */
@@ -221,10 +263,14 @@ static int filter_req(const struct nlmsghdr *req, int32_t *offs)
 {
 	const char *base = (const char *)req;
 	const struct nlattr *a;
+	int ret;
 
 	mock.filter_msgs++;
 	if (req->nlmsg_len > mock.filter_max_len)
 		mock.filter_max_len = req->nlmsg_len;
+	ret = filter_ranges(req, offs);
+	if (ret)
+		return ret;
 	mnl_attr_for_each(a, req, GENL_HDRLEN) {
 		if (mnl_attr_get_type(a) != MTF_A_FILTER)
 			continue;
@@ -282,7 +328,7 @@ static size_t mtf_reply(char *buf, struct genl_sock *gs,
 		return len + nlh->nlmsg_len;
 	case MTF_CMD_PATH_GET:
 	case MTF_CMD_FILTER_GET:
-		for (i = 0; i < 2; i++) {
+		for (i = 0; i < (cmd == MTF_CMD_FILTER_GET ? 3 : 2); i++) {
 			nlh = reply_start(buf + len, gs, req, cmd);
 			if (cmd == MTF_CMD_PATH_GET)
 				put_path(nlh, i);
@@ -331,7 +377,9 @@ static int mock_talk(struct genl_sock *gs, struct nlmsghdr *req,
 	} else {
 		nlh = put_err(buf + len, gs->seq, gs->portid, err,
 			      err == -EEXIST && !mock.extack ?
-			      "mock: filter exists" : mock.extack, offs);
+			      "mock: filter exists" :
+			      err == -ERANGE && !mock.extack ?
+			      "integer out of range" : mock.extack, offs);
 	}
 	len += nlh->nlmsg_len;
 	return genl_process(gs, buf, len, cb, data);

@@ -127,8 +127,9 @@ static const struct tcase cases[] = {
 	  "\"path_rate_threshold\":10000,\"filter_max\":1000000,\"filter_timeout_ms\":1500}" },
 	{ 0, 0, { "mtfctl", "config", "set", "router-addr", "auto", "path-rate-threshold", "0", "suffix-len", "0" }, NULL, NULL, NULL,
 	  "config_set {\"router_addr\":\"auto\",\"suffix_len\":0,\"path_rate_threshold\":0}" },
-	{ 0, 0, { "mtfctl", "config", "set", "key-grace", "1.5m", "filter-timeout", "4294967295" }, NULL, NULL, NULL,
-	  "{\"key_grace_ms\":90000,\"filter_timeout_ms\":4294967295}" },
+	{ 0, 0, { "mtfctl", "config", "set", "key-grace", "1.5m", "filter-timeout", "24h" }, NULL, NULL, NULL,
+	  "{\"key_grace_ms\":90000,\"filter_timeout_ms\":86400000}" },
+	{ 2, NOKERN, { "mtfctl", "config", "set", "filter-timeout", "86400001" }, NULL, "invalid filter-timeout '86400001': at most 86400000 ms" },
 	{ 0, 0, { "mtfctl", "config", "show" }, "key_id:              1\nenable:              false\nhooks:               true\n" },
 	{ 0, 0, { "mtfctl", "config", "set", "enable", "on" }, NULL, NULL, NULL,
 	  "config_set {\"enable\":true}\n" },
@@ -231,10 +232,27 @@ static const struct tcase cases[] = {
 
 	/* filter */
 	{ 0, 0, { "mtfctl", "filter" }, P2 " src * dst 10.0.9.1 drop permanent hits 12 bytes 960 drops 2\n"
-	  P2 " src 192.0.2.0/24 dst 10.0.9.1 rate-limit pps 100 bps 1500kbit expires 850ms hits 12 bytes 960 drops 2\n",
+	  P2 " src 192.0.2.0/24 dst 10.0.9.1 rate-limit pps 100 bps 1500kbit expires 850ms hits 12 bytes 960 drops 2\n"
+	  "unmarked dev lo src * dst 10.0.9.1 drop permanent hits 12 bytes 960 drops 2\n",
 	  NULL, NULL, "filter_get\n" },
+	{ 0, 0, { "mtfctl", "-j", "filter", "show" }, "{\"unmarked\":true,\"iif\":1,\"dev\":\"lo\",\"dst\":\"10.0.9.1\",\"action\":\"drop\"," },
+	{ 0, 0, { "mtfctl", "filter", "add", "unmarked", "dev", "lo", "dst", "10.0.9.1" }, "", NULL, NULL,
+	  "filter_add {unmarked dev lo src * dst 10.0.9.1 drop}\n" },
+	{ 0, 0, { "mtfctl", "filter", "add", "unmarked", "ifindex", "4000000000", "src", "192.0.2.0/24", "dst", "10.0.9.1",
+		  "rate-limit", "pps", "100", "timeout", "24h" }, "", NULL, NULL,
+	  "filter_add {unmarked ifindex 4000000000 src 192.0.2.0/24 dst 10.0.9.1 rate-limit pps 100 timeout 86400000}\n" },
+	{ 0, 0, { "mtfctl", "filter", "del", "unmarked", "dev", "lo", "dst", "10.0.9.1" }, "", NULL, NULL,
+	  "filter_del {unmarked dev lo src * dst 10.0.9.1}\n" },
+	{ 1, 0, { "mtfctl", "filter", "add", "unmarked", "dev", "nosuchdev0", "dst", "10.0.9.1" }, NULL,
+	  "cannot find device 'nosuchdev0'" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", "unmarked", "dst", "10.0.9.1" }, NULL, "missing 'dev IFNAME' after unmarked" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", "unmarked", "dev", "lo", "dev", "lo", "dst", "10.0.9.1" }, NULL, "interface given twice" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", "unmarked", "ifindex", "0", "dst", "10.0.9.1" }, NULL, "invalid ifindex '0'" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", "unmarked", "dev", "0123456789abcdefg", "dst", "10.0.9.1" }, NULL, "invalid interface name" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dev", "lo", "dst", "10.0.9.1" }, NULL, "'dev' goes with unmarked, not with a PATH" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "timeout", "86400001" }, NULL, "at most one day" },
 	{ 0, 0, { "mtfctl", "-j", "filter", "show" }, "\"src\":\"192.0.2.0/24\",\"dst\":\"10.0.9.1\",\"action\":\"rate-limit\","
-	  "\"rate_pps\":100,\"rate_bps\":1500000,\"expires_ms\":850,\"hits\":12,\"bytes\":960,\"drops\":2}]\n" },
+	  "\"rate_pps\":100,\"rate_bps\":1500000,\"expires_ms\":850,\"hits\":12,\"bytes\":960,\"drops\":2}," },
 	{ 0, 0, { "mtfctl", "filter", "add", "10.0.1.254/0x1a2b3c4d,10.0.3.254/51aa300d", "dst", "10.0.9.1" }, "", NULL, NULL,
 	  "filter_add {" P2 " src * dst 10.0.9.1 drop}\n" },
 	{ 0, 0, { "mtfctl", "filter", "add", "10.0.1.254/0x1a2b3c4d", "src", "192.0.2.0/24", "dst", "10.0.9.1",
@@ -290,7 +308,7 @@ static const struct tcase cases[] = {
 	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "timeout", "1", "permanent" }, NULL, "'timeout' given twice" },
 	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "replace", "replace" }, NULL, "'replace' given twice" },
 	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "bogus" }, NULL, "unexpected argument 'bogus'" },
-	{ 2, NOKERN, { "mtfctl", "filter", "del", P2, "dst", "10.0.9.1", "drop" }, NULL, "filter del takes PATH [src PREFIX] dst ADDR" },
+	{ 2, NOKERN, { "mtfctl", "filter", "del", P2, "dst", "10.0.9.1", "drop" }, NULL, "filter del takes FROM [src PREFIX] dst ADDR" },
 	{ 2, NOKERN, { "mtfctl", "filter", "del", P2, "dst", "10.0.9.1", "timeout", "5" }, NULL, "unexpected argument 'timeout'" },
 	{ 2, NOKERN, { "mtfctl", "filter", "show", "x" }, NULL, "unexpected argument 'x'" },
 	{ 2, NOKERN, { "mtfctl", "filter", "flush", "x" }, NULL, "unexpected argument 'x'" },
@@ -319,7 +337,7 @@ static const struct tcase cases[] = {
 	{ 2, NOUSAGE | EXACT, { "mtfctl", "filter", "add", "-f", "quote.filters" }, NULL, "mtfctl: quote.filters:2: unterminated quote\n",
 	  NULL, "filter_add {" P2 " src * dst 10.0.9.1 drop}\n" },
 	{ 2, NOUSAGE | EXACT, { "mtfctl", "filter", "del", "-f", "ok.filters" }, NULL,
-	  "mtfctl: ok.filters:5: unexpected argument 'rate-limit': filter del takes PATH [src PREFIX] dst ADDR\n",
+	  "mtfctl: ok.filters:5: unexpected argument 'rate-limit': filter del takes FROM [src PREFIX] dst ADDR\n",
 	  NULL, "filter_del {" P2 " src * dst 10.0.9.1}\n" },
 	{ 1, FAIL2 | EXACT, { "mtfctl", "filter", "add", "-f", "ok.filters" }, NULL,
 	  "mtfctl: ok.filters:5: cannot add the filter: File exists (kernel: mock: filter exists)\n" },
@@ -723,7 +741,7 @@ static void json_lines_case(const char *const *argv, unsigned int flags,
 	       n, type == json_type_array ? "elements" : "lines");
 }
 
-static void pretty_case(const char *obj)
+static void pretty_case(const char *obj, size_t n)
 {
 	const char *argv[] = { "mtfctl", "-p", obj, NULL };
 	struct json_object *root;
@@ -733,8 +751,8 @@ static void pretty_case(const char *obj)
 	ok = run(argv, NULL) == 0;
 	root = json_tokener_parse(out_buf);
 	ok = ok && root && json_object_is_type(root, json_type_array) &&
-	     json_object_array_length(root) == 2;
-	tap_ok(ok, "mtfctl -p %s: one pretty JSON array of 2", obj);
+	     json_object_array_length(root) == n;
+	tap_ok(ok, "mtfctl -p %s: one pretty JSON array of %zu", obj, n);
 	json_object_put(root);
 }
 
@@ -803,12 +821,12 @@ int main(void)
 		run_case(&cases[i]);
 	json_lines_case(j_dev, 0, json_type_array, 2);
 	json_lines_case(j_path, 0, json_type_array, 2);
-	json_lines_case(j_filter, 0, json_type_array, 2);
+	json_lines_case(j_filter, 0, json_type_array, 3);
 	json_lines_case(j_empty, 0, json_type_array, 1);
 	json_lines_case(j_mon, EVENTS, json_type_object, 2);
-	pretty_case("dev");
-	pretty_case("path");
-	pretty_case("filter");
+	pretty_case("dev", 2);
+	pretty_case("path", 2);
+	pretty_case("filter", 3);
 	bulk_case(false);
 	bulk_case(true);
 	json_case("mtfctl", "fwd_packets", 11);

@@ -56,7 +56,15 @@
  *	nlmsg flags other than REQUEST/ACK/ECHO for families with strict
  *	validation, as this one is.)  Malformed attributes fail the whole
  *	message before any entry is applied (policy validation).
+ *	A filter is keyed by a path suffix (MTF_FILTER_A_SLOTS) or, for
+ *	traffic forwarded without a path header (fragments, packets too
+ *	big for the header, traffic from non-MTF neighbours), by the
+ *	ingress interface (MTF_FILTER_A_IIF, an "unmarked" filter); then
+ *	source prefix and destination.
  * MTF_CMD_FILTER_GET (dump) / MTF_CMD_FILTER_FLUSH (doit, admin)
+ *	A dump that spans a change of the filter set (add, delete,
+ *	expiry, resize) is flagged NLM_F_DUMP_INTR: entries may be
+ *	missing or repeated; dump again.
  *
  * MTF_CMD_EVENT_PATH_RATE (multicast on MTF_GENL_MCGRP_EVENTS)
  *	An MTF_A_PATH nest for a path whose rate crossed the configured
@@ -259,23 +267,41 @@ enum mtf_filter_action {
 	MTF_FILTER_RATELIMIT = 2,
 };
 
+/*
+ * Limits of the filter attributes, enforced by the kernel's policies and
+ * checked by the tools alike.  The token bucket counts nanoseconds per
+ * packet, hence at most 10^9 packets/s; a lifetime (per filter, or the
+ * configured default) is at most one day.
+ */
+#define MTF_FILTER_RATE_PPS_MAX		1000000000ULL
+#define MTF_FILTER_TIMEOUT_MS_MAX	86400000U
+
 enum mtf_filter_attr {
 	MTF_FILTER_A_UNSPEC,
 	MTF_FILTER_A_PAD,
 	MTF_FILTER_A_SLOTS,	/* nest of MTF_A_SLOT nests: path suffix,
-				 * 1..MTF_MAX_SLOTS, matched with marks */
+				 * 1..MTF_MAX_SLOTS, matched with marks;
+				 * absent with MTF_FILTER_A_IIF */
 	MTF_FILTER_A_SRC4,	/* be32; absent: any source ("*") */
 	MTF_FILTER_A_SRC_PLEN,	/* u8, 0..32 (default 32 with SRC4) */
 	MTF_FILTER_A_DST4,	/* be32; required */
 	MTF_FILTER_A_ACTION,	/* u8: enum mtf_filter_action */
-	MTF_FILTER_A_RATE_PPS,	/* u64: RATELIMIT packets/s (0: no limit) */
+	MTF_FILTER_A_RATE_PPS,	/* u64: RATELIMIT packets/s (0: no limit),
+				 * at most MTF_FILTER_RATE_PPS_MAX */
 	MTF_FILTER_A_RATE_BPS,	/* u64: RATELIMIT bits/s (0: no limit) */
-	MTF_FILTER_A_TIMEOUT_MS,	/* u32: lifetime; 0: permanent;
-					 * absent: configured default */
+	MTF_FILTER_A_TIMEOUT_MS,	/* u32: lifetime, at most
+					 * MTF_FILTER_TIMEOUT_MS_MAX;
+					 * 0: permanent; absent: the
+					 * configured default */
 	MTF_FILTER_A_EXPIRES_MS,	/* u64, reply: ms left (0: permanent) */
 	MTF_FILTER_A_HITS,	/* u64, reply: packets matched */
 	MTF_FILTER_A_BYTES,	/* u64, reply: bytes matched */
 	MTF_FILTER_A_DROPS,	/* u64, reply: packets dropped */
+	MTF_FILTER_A_IIF,	/* u32 ifindex, >= 1: an unmarked filter
+				 * (suffix length 0): matches packets this
+				 * router forwards without a path header
+				 * that arrived on this interface.  Goes
+				 * instead of MTF_FILTER_A_SLOTS. */
 
 	__MTF_FILTER_A_MAX
 };

@@ -1,0 +1,116 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""
+Send raw MTF_CMD_FILTER_ADD requests that mtfctl would refuse to build,
+and print what the kernel answers, one line per case: "CASE: ERROR
+EXTACK", or "CASE: ok " (an accepted filter is deleted again).  Used by
+mtf_unmarked.sh to check the filter policy (ranges from the uapi
+limits, reply-only attributes, IIF against SLOTS).
+
+  mtf_nlpolicy.py CASE...    CASE: a name from CASES below
+"""
+import os
+import socket
+import struct
+import sys
+
+NETLINK_GENERIC = 16
+SOL_NETLINK = 270
+NETLINK_EXT_ACK = 11
+GENL_ID_CTRL = 0x10
+CTRL_CMD_GETFAMILY = 3
+CTRL_ATTR_FAMILY_ID = 1
+CTRL_ATTR_FAMILY_NAME = 2
+NLM_F_REQUEST, NLM_F_ACK, NLM_F_CAPPED, NLM_F_ACK_TLVS = 1, 4, 0x100, 0x200
+NLMSG_ERROR = 2
+NLMSGERR_ATTR_MSG = 1
+NLA_F_NESTED = 0x8000
+
+# include/uapi/linux/mtf.h
+MTF_CMD_FILTER_ADD = 10
+MTF_CMD_FILTER_DEL = 11
+MTF_A_FILTER = 12
+(A_SLOTS, A_SRC4, A_SRC_PLEN, A_DST4, A_ACTION, A_RATE_PPS, A_RATE_BPS,
+ A_TIMEOUT_MS, A_EXPIRES_MS, A_HITS, A_BYTES, A_DROPS, A_IIF) = range(2, 15)
+MTF_A_SLOT = 1
+SLOT_A_ADDR4, SLOT_A_MARK = 1, 3
+RATE_PPS_MAX = 1000000000
+TIMEOUT_MS_MAX = 86400000
+
+
+def attr(t, payload):
+    n = 4 + len(payload)
+    return struct.pack("=HH", n, t) + payload + b"\0" * ((4 - n % 4) % 4)
+
+
+def u8(t, v): return attr(t, struct.pack("=B", v))
+def u32(t, v): return attr(t, struct.pack("=I", v))
+def u64(t, v): return attr(t, struct.pack("=Q", v))
+def be32(t, a): return attr(t, socket.inet_aton(a))
+def nest(t, *a): return attr(t | NLA_F_NESTED, b"".join(a))
+
+
+DST = be32(A_DST4, "10.0.3.1")
+SLOTS = nest(A_SLOTS, nest(MTF_A_SLOT, be32(SLOT_A_ADDR4, "10.0.1.254"),
+                           be32(SLOT_A_MARK, "0.0.0.1")))
+RL = u8(A_ACTION, 2)
+CASES = {
+    "pps-max": [u32(A_IIF, 1), DST, RL, u64(A_RATE_PPS, RATE_PPS_MAX),
+                u32(A_TIMEOUT_MS, 0)],
+    "pps-over": [u32(A_IIF, 1), DST, RL, u64(A_RATE_PPS, RATE_PPS_MAX + 1)],
+    "timeout-max": [u32(A_IIF, 1), DST, u32(A_TIMEOUT_MS, TIMEOUT_MS_MAX),
+                    be32(A_SRC4, "10.9.0.0"), u8(A_SRC_PLEN, 16)],
+    "timeout-over": [u32(A_IIF, 1), DST, u32(A_TIMEOUT_MS, TIMEOUT_MS_MAX + 1)],
+    "iif-0": [u32(A_IIF, 0), DST],
+    "iif-and-slots": [u32(A_IIF, 1), SLOTS, DST],
+    "neither": [DST],
+    "reply-only": [u32(A_IIF, 1), DST, u64(A_HITS, 5)],
+    "no-dev": [u32(A_IIF, 4242), DST],
+}
+
+
+def talk(s, ftype, cmd, attrs, flags=NLM_F_REQUEST | NLM_F_ACK):
+    body = struct.pack("=BBH", cmd, 1, 0) + attrs
+    s.send(struct.pack("=IHHII", 16 + len(body), ftype, flags, 1, 0) + body)
+    data = s.recv(65536)
+    ln, typ, fl, _, _ = struct.unpack_from("=IHHII", data)
+    if typ != NLMSG_ERROR:
+        return 0, "", data
+    err, = struct.unpack_from("=i", data, 16)
+    off = 20 + (16 if fl & NLM_F_CAPPED else
+                struct.unpack_from("=I", data, 20)[0])
+    msg = ""
+    while fl & NLM_F_ACK_TLVS and off + 4 <= ln:
+        n, t = struct.unpack_from("=HH", data, off)
+        if t == NLMSGERR_ATTR_MSG:
+            msg = data[off + 4:off + n].rstrip(b"\0").decode()
+        off += (n + 3) & ~3
+    return -err, msg, data
+
+
+def family(s):
+    _, _, data = talk(s, GENL_ID_CTRL, CTRL_CMD_GETFAMILY,
+                      attr(CTRL_ATTR_FAMILY_NAME, b"mtf\0"), NLM_F_REQUEST)
+    off = 20
+    while off + 4 <= len(data):
+        n, t = struct.unpack_from("=HH", data, off)
+        if t == CTRL_ATTR_FAMILY_ID:
+            return struct.unpack_from("=H", data, off + 4)[0]
+        off += (n + 3) & ~3
+    sys.exit("no mtf family")
+
+
+def main():
+    s = socket.socket(socket.AF_NETLINK, socket.SOCK_RAW, NETLINK_GENERIC)
+    s.bind((0, 0))
+    s.setsockopt(SOL_NETLINK, NETLINK_EXT_ACK, 1)
+    fid = family(s)
+    for name in sys.argv[1:]:
+        a = CASES[name]
+        err, msg, _ = talk(s, fid, MTF_CMD_FILTER_ADD, nest(MTF_A_FILTER, *a))
+        print("%s: %s %s" % (name, os.strerror(err) if err else "ok", msg))
+        if not err:
+            talk(s, fid, MTF_CMD_FILTER_DEL, nest(MTF_A_FILTER, *a))
+
+
+main()
