@@ -13,7 +13,7 @@
 #
 # r1 is the border router (border-ingress on eth0): it marks whole
 # packets and forwards fragments unmarked (frag_unmarked).  r2 has no
-# role: it forwards the marked packets with their header and the
+# role (MTF enabled): it forwards the marked packets with their header and the
 # fragments without.  The victim (server) counts what is delivered to it
 # in local_in_packets, once per reassembled datagram.  Counters are read
 # as deltas; every figure is exact except the rate limit's.
@@ -42,7 +42,12 @@ trap cleanup EXIT
 
 mod_load mtf || exit $KSFT_FAIL
 setup_line5 || exit $KSFT_FAIL
-mtf "$r1" dev eth0 set border-ingress on >/dev/null || exit $KSFT_FAIL
+{
+	mtf "$r1" dev eth0 set border-ingress on &&
+	# r2 runs MTF without a role (a core router), the server to strip.
+	mtf "$r2" config set enable on &&
+	mtf "$server" config set enable on
+} >/dev/null || exit $KSFT_FAIL
 
 # flood N [RATE]: N 3000-byte UDP datagrams from the client to the
 # server, as 3 fragments each, RATE (200) datagrams/s (no loss to queue
