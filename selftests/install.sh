@@ -21,9 +21,11 @@ require_cmd modprobe modinfo jq
 [ -d "$DROOT/lib/modules/$KVER" ] ||
 	skip_all "$DROOT has no modules for $KVER (scripts/dkms-check)"
 
+TMPD=$(mktemp -d)
 cleanup() {
 	mod_unload mtf
 	mod_unload roam
+	rm -rf "$TMPD"
 }
 trap cleanup EXIT
 
@@ -36,7 +38,10 @@ load_from() {	# root
 	for m in mtf roam; do
 		cmd modprobe -d "$root" "$m" || fail "modprobe $m from $root" || return 1
 		path=$(modinfo -b "$root" -n "$m") || return 1
-		want=$(modinfo -F srcversion "$path")
+		# Read from a local copy: modinfo maps the file, and a mapping
+		# over the VM's 9p share came back empty once (6.1, memdebug).
+		cp "$path" "$TMPD/$m.ko" || return 1
+		want=$(modinfo -F srcversion "$TMPD/$m.ko")
 		have=$(cat /sys/module/$m/srcversion)
 		echo "$m: $path (srcversion $have)"
 		[ -n "$want" ] && [ "$want" = "$have" ] ||
