@@ -40,8 +40,8 @@ load_from() {	# root
 		path=$(modinfo -b "$root" -n "$m") || return 1
 		# Read from a local copy: modinfo maps the file, and a mapping
 		# over the VM's 9p share came back empty once (6.1, memdebug).
-		cp "$path" "$TMPD/$m.ko" || return 1
-		want=$(modinfo -F srcversion "$TMPD/$m.ko")
+		cp "$path" "$TMPD/" || return 1
+		want=$(modinfo -F srcversion "$TMPD/${path##*/}")
 		have=$(cat /sys/module/$m/srcversion)
 		echo "$m: $path (srcversion $have)"
 		[ -n "$want" ] && [ "$want" = "$have" ] ||
