@@ -89,7 +89,11 @@ static bool next_attr(struct rd *r, uint16_t *type, const uint8_t **v,
 	return true;
 }
 
-/* An address: u8 family, 4 or 16 bytes.  Bytes used, or 0 if invalid. */
+/*
+ * An address: u8 family, 4 or 16 bytes.  Bytes used, or 0 if invalid:
+ * callers compare with the attribute's length, and must not take an
+ * empty attribute's 0 for a match (the fuzzer's first find).
+ */
 static size_t parse_addr(const uint8_t *v, size_t len, struct mtf_ctl_addr *a)
 {
 	size_t alen;
@@ -136,7 +140,8 @@ static int parse_flow(const uint8_t *v, uint16_t len, struct mtf_ctl_flow *f,
 		seen |= 1u << t;
 		switch (t) {
 		case MTF_CTL_FA_DST:
-			if (parse_addr(av, alen, &f->dst) != alen) {
+			n = parse_addr(av, alen, &f->dst);
+			if (!n || n != alen) {
 				*why = "bad flow destination";
 				return -EINVAL;
 			}
@@ -240,7 +245,7 @@ static int store_attr(struct mtf_ctl_msg *m, uint16_t t, const uint8_t *v,
 		}
 		break;
 	case MTF_CTL_A_ADDR:
-		if (parse_addr(v, len, &m->addr) != len) {
+		if (!len || parse_addr(v, len, &m->addr) != len) {
 			*why = "bad address";
 			return -EINVAL;
 		}

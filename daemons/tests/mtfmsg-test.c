@@ -158,7 +158,7 @@ int main(void)
 	const char *why;
 	int len, bad, ok;
 
-	tap_plan(24);
+	tap_plan(25);
 
 	for (int t = MTF_CTL_FILTER_REQ; t < __MTF_CTL_TYPE_MAX; t++) {
 		sample(&m, t);
@@ -258,6 +258,19 @@ int main(void)
 	tap_ok(parse_err(buf, (size_t)len, "source prefix"), "parser refuses a /40 IPv4 source");
 
 	tap_ok(mtf_ctl_encode(&m, buf, 20) == -EMSGSIZE, "encoder: no room, -EMSGSIZE");
+
+	/* The fuzzer's find: a FLOW whose DST attribute is empty. */
+	{
+		static const uint8_t empty_dst[] = {
+			1, MTF_CTL_CANCEL, 0, 28, 0, 0, 0, 1, 0, 0, 0, 0,
+			0, 1, 0, 12,		/* FLOW, 12 bytes */
+			0, 1, 0, 0,		/* DST, empty */
+			0, 4, 0, 4, 0, 0, 0, 7,	/* IIF 7 */
+		};
+
+		tap_ok(parse_err(empty_dst, sizeof(empty_dst), "destination"),
+		       "a FLOW with an empty DST is refused");
+	}
 
 	/* The nonce. */
 	memset(key, 0x5a, sizeof(key));
