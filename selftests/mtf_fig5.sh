@@ -303,7 +303,9 @@ test_lifetime() {
 	d=$(( $(stat "$r3" filter_dropped) - s0 ))
 	echo "a1's traffic back at V $((t1 - t0)) ms after the 1 s filter was added; $d packets dropped meanwhile"
 	[ $((t1 - t0)) -ge 900 ] || fail "filter gone before its timeout" || return 1
-	[ "$d" -ge 500 ] || fail "the filter did not block a1 while it lived" || return 1
+	# a1 offers 1000 pps; what a router forwards in 1 s depends on the
+	# kernel (the KASAN+lockdep one of make check-debug drops ~160).
+	[ "$d" -ge 100 ] || fail "the filter did not block a1 while it lived" || return 1
 	busywait 3000 sh -c "[ \$($MTFCTL -n $r3 -j status | jq .stats.filter_expired) -gt $e0 ]" ||
 		fail "filter_expired did not grow" || return 1
 	echo "filter_expired: +$(( $(stat "$r3" filter_expired) - e0 ))"
