@@ -73,9 +73,9 @@ queued() {	# packets r1's queue rule has sent to userspace
 # sent from both CPUs (half each).
 spray() {
 	local h=$(($1 / 2))
-	ip netns exec "$client" taskset -c 0 "$SPRAY" -d $SERVER -s 10.0.1.1 -n 2 -c $h -r 1000 -P 7000 &
+	ip netns exec "$client" taskset -c 0 "$SPRAY" -d $SERVER -s 10.0.1.1 -n 2 -c $h -r 400 -P 7000 &
 	local p0=$!
-	ip netns exec "$client" taskset -c 1 "$SPRAY" -d $SERVER -s 10.0.1.1 -n 2 -c $h -r 1000 -P 7001 &
+	ip netns exec "$client" taskset -c 1 "$SPRAY" -d $SERVER -s 10.0.1.1 -n 2 -c $h -r 400 -P 7001 &
 	local p1=$!
 	wait $p0 && wait $p1
 }
