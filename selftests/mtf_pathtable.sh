@@ -94,7 +94,7 @@ test_account_role() {
 # Fails before issue 8: the full table refused the real path (path_full),
 # and every entry cost a per-CPU allocation.
 test_flood_then_real() {
-	local s0 s1 t0 pc0 pc1 new repl rl full act tot sz es real
+	local s0 s1 t0 pc0 pc1 new repl rl full act tot sz es real evi
 	mtf "$v" config set account-local on suffix-len 0 path-max $PMAX \
 		path-new-rate 16777216 path-new-burst 16777216 || return 1
 	mtf "$v" path flush || return 1
@@ -117,7 +117,13 @@ test_flood_then_real() {
 	# dropped there (ENOBUFS), none by the table.
 	[ "$full" = 0 ] && [ "$rl" = 0 ] || fail "new paths refused" || return 1
 	[ "$new" -ge $((FLOOD * 9 / 10)) ] || fail "flood not received ($new)" || return 1
-	[ "$repl" = $((new - PMAX)) ] || fail "replacements $repl != $new - $PMAX" || return 1
+	# Beyond path-max every entry made room for by replacing one, or by
+	# the idle GC (which keeps up with a slow flood: 540 pps on the
+	# check-debug kernel evicted, 15k pps under TCG replaced).
+	evi=$(delta "$s0" "$s1" path_evicted)
+	echo "path_evicted +$evi"
+	[ $((repl + evi)) -ge $((new - PMAX)) ] ||
+		fail "replaced $repl + evicted $evi < $new - $PMAX: the table outgrew path-max" || return 1
 	# The idle GC (2 s when nearly full) may already have taken some.
 	[ "$(paths "$v")" -le $PMAX ] || fail "table above path-max" || return 1
 	echo "real path: $real"
