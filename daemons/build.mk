@@ -33,20 +33,30 @@ D_ROAMD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/roamd/*.c))
 D_ROAMD_NL_OBJS := $(OBJ)/tools/lib/genl.o $(OBJ)/tools/lib/nlmsg.o \
 	$(OBJ)/tools/roamctl/args.o
 D_TEST_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/tests/*.c))
-# mtfd (issue 9): so far its message codec (Documentation/mtf-control.md).
-D_MTFD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/mtfd/*.c))
+# mtfd (issue 9): its message codec and addresses (D_MTFD_OBJS, what the
+# tests and fuzzers link), the gateway graph (topo*), the daemon.
+D_MTFD_ALL_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/mtfd/*.c))
+D_MTFD_OBJS := $(OBJ)/$(D_DIR)/mtfd/msg.o $(OBJ)/$(D_DIR)/mtfd/addr.o
 # Its gateway graph (topo*.c) is the part that needs igraph: kept apart,
 # so only what links topo.o links igraph.
 D_IGRAPH_CFLAGS := $(shell pkg-config --cflags igraph 2>/dev/null)
 D_IGRAPH_LIBS := $(or $(shell pkg-config --libs igraph 2>/dev/null),-ligraph)
-D_MTFD_TOPO_OBJS := $(filter $(OBJ)/$(D_DIR)/mtfd/topo%,$(D_MTFD_OBJS))
-D_MTFD_OBJS := $(filter-out $(D_MTFD_TOPO_OBJS),$(D_MTFD_OBJS))
+D_MTFD_TOPO_OBJS := $(filter $(OBJ)/$(D_DIR)/mtfd/topo%,$(D_MTFD_ALL_OBJS))
+D_MTFD_D_OBJS := $(filter-out $(D_MTFD_TOPO_OBJS) $(D_MTFD_OBJS),$(D_MTFD_ALL_OBJS))
 $(D_MTFD_TOPO_OBJS) $(OBJ)/$(D_DIR)/tests/topo-test.o: \
 	USER_CFLAGS += $(D_CFLAGS) $(D_IGRAPH_CFLAGS)
+# The daemon uses mtfctl's netlink messages (one filter encoder) and the
+# kernel's path header parser.
+D_MTFD_LIBS := $(or $(shell pkg-config --libs inih 2>/dev/null),-linih) \
+	$(or $(shell pkg-config --libs libnftables 2>/dev/null),-lnftables) \
+	$(or $(shell pkg-config --libs json-c 2>/dev/null),-ljson-c) \
+	$(or $(shell pkg-config --libs libmnl 2>/dev/null),-lmnl)
+$(D_MTFD_D_OBJS): USER_CFLAGS += -I$(TOP)/tools/mtfctl -I$(TOP)/tools/lib \
+	-I$(TOP)/kmod/common $(D_IGRAPH_CFLAGS)
 D_LIB := $(BUILD)/lib/libroamcommon.a
 
 D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
-	$(BIN)/roam-fileserver $(BIN)/roam-fetch $(BIN)/roamd
+	$(BIN)/roam-fileserver $(BIN)/roam-fetch $(BIN)/roamd $(BIN)/mtfd
 D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e \
 	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test \
@@ -56,7 +66,7 @@ UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
 	$(D_CLIENT_OBJS) $(D_ADMIN_OBJS) $(D_TEST_OBJS) $(D_FILESERVER_OBJS) \
-	$(D_FETCH_OBJS) $(D_ROAMD_OBJS) $(D_MTFD_OBJS)
+	$(D_FETCH_OBJS) $(D_ROAMD_OBJS) $(D_MTFD_OBJS) $(D_MTFD_D_OBJS)
 $(D_ALL_OBJS): USER_CFLAGS += $(D_CFLAGS)
 
 # roamctl's client/threat/auth objects (tools/roamctl/admin.c) call the
@@ -135,6 +145,12 @@ $(BUILD)/tests/roam-store-test: $(OBJ)/$(D_DIR)/tests/store-test.o \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(D_LIBS)
 
+$(BIN)/mtfd: $(D_MTFD_D_OBJS) $(D_MTFD_OBJS) $(D_MTFD_TOPO_OBJS) \
+	$(filter-out %/main.o,$(MTFCTL_OBJS)) $(LIBNL_OBJS) $(D_LIB)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(D_MTFD_LIBS) $(D_IGRAPH_LIBS)
+
 $(BUILD)/tests/mtfd-msg-test: $(OBJ)/$(D_DIR)/tests/mtfmsg-test.o $(D_MTFD_OBJS)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
@@ -180,7 +196,7 @@ $(BUILD)/fuzz/mtfd-msg-fuzz: $(D_DIR)/fuzz/mtfmsg-fuzz.c $(wildcard $(D_DIR)/mtf
 	$(quiet) FUZZCC $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -I$(TOP)/daemons/mtfd -o $@ $< \
-		$(filter-out $(D_DIR)/mtfd/topo%,$(wildcard $(D_DIR)/mtfd/*.c)) $(D_LIBS)
+		$(D_DIR)/mtfd/msg.c $(D_DIR)/mtfd/addr.c $(D_LIBS)
 
 # The topology file parser, and a query on what it accepted.
 $(BUILD)/fuzz/mtfd-topo-fuzz: $(D_DIR)/fuzz/topo-fuzz.c $(wildcard $(D_DIR)/mtfd/*.[ch])

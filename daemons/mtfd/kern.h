@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mtfd's kernel boundary: mtf.ko over generic netlink in our namespace,
+ * one socket for requests, one joined to the events group (path rates).
+ */
+#ifndef MTFD_KERN_H
+#define MTFD_KERN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "msg.h"
+
+struct kern;
+
+struct kern_filter {
+	struct mtf_ctl_flow flow;	/* slots or iif, src, dst */
+	uint8_t action;			/* MTF_CTL_BLOCK / MTF_CTL_RATELIMIT */
+	uint64_t rate_pps;
+	uint32_t timeout_ms;		/* 0: permanent */
+	/* read back */
+	uint64_t expires_ms, hits, drops;
+};
+
+struct kern_path_event {
+	struct mtf_ctl_flow flow;	/* slots, dst; no src */
+	bool suffix;
+	uint64_t rate_pps, packets;
+};
+
+int kern_open(struct kern **kp, bool events);
+void kern_close(struct kern *k);
+const char *kern_error(const struct kern *k);
+int kern_events_fd(const struct kern *k);
+
+/* Our marks for @dst_be (current key, and the previous one if still valid). */
+int kern_mark(struct kern *k, uint32_t dst_be, uint32_t *mark, uint32_t *prev,
+	      bool *has_prev);
+int kern_filter_add(struct kern *k, const struct kern_filter *f, bool replace);
+/* 0, or -ENOENT when there was none (expired). */
+int kern_filter_del(struct kern *k, const struct mtf_ctl_flow *flow);
+/* Fills hits/drops/expires of @f's flow: 0, -ENOENT, or an error. */
+int kern_filter_get(struct kern *k, struct kern_filter *f);
+/* Every filter, through @cb (return nonzero to stop). */
+int kern_filter_walk(struct kern *k,
+		     int (*cb)(const struct kern_filter *f, void *arg), void *arg);
+/* The kernel's path-rate events threshold and suffix length (0: leave). */
+int kern_set_policy(struct kern *k, uint32_t thresh_pps, uint8_t suffix_len);
+/* Reads pending events: @cb per path event.  Returns 0 or an error. */
+int kern_events_read(struct kern *k,
+		     void (*cb)(const struct kern_path_event *e, void *arg),
+		     void *arg);
+/* Every accounted path or suffix, through @cb. */
+int kern_path_walk(struct kern *k,
+		   void (*cb)(const struct kern_path_event *e, void *arg), void *arg);
+
+#endif
