@@ -170,7 +170,8 @@ install-tools: tools
 
 install-daemons: daemons
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR)
-	install -m 0755 $(BIN)/authd $(BIN)/authd-admin $(BIN)/roamd $(DESTDIR)$(SBINDIR)/
+	install -m 0755 $(BIN)/authd $(BIN)/authd-admin $(BIN)/roamd $(BIN)/mtfd \
+		$(DESTDIR)$(SBINDIR)/
 	install -m 0755 $(BIN)/roam-client $(BIN)/roam-fileserver $(BIN)/roam-fetch \
 		$(DESTDIR)$(BINDIR)/
 

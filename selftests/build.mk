@@ -44,3 +44,7 @@ $(ST_PH_TEST): $(OBJ)/tools/tests/mtf_pathhdr_test.o
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^
+
+# mtfd_msg crafts control messages with mtfd's own codec.
+$(BUILD)/selftests/mtfd_msg: $(OBJ)/daemons/mtfd/msg.o $(OBJ)/daemons/mtfd/addr.o
+$(BUILD)/selftests/mtfd_msg: ST_LDLIBS := $(or $(shell pkg-config --libs openssl 2>/dev/null),-lcrypto)

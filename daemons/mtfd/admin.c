@@ -6,7 +6,7 @@
  *   {"cmd":"status"}
  *   {"cmd":"show"}
  *   {"cmd":"request","action":"block"|"ratelimit"|"cancel",
- *    "path":"ADDR:MARK,...","src":"PREFIX","dst":"ADDR","rate_pps":N}
+ *    "path":"ADDR/MARK,...","src":"PREFIX","dst":"ADDR","rate_pps":N}
  *
  * Replies carry "ok" (true/false) and "error" when false.
  */
@@ -72,7 +72,7 @@ static json_object *jflow(const struct mtf_ctl_flow *f)
 	char b[96], a[64];
 
 	for (unsigned int i = 0; i < f->nslots; i++) {
-		snprintf(b, sizeof(b), "%s:0x%08x",
+		snprintf(b, sizeof(b), "%s/0x%08x",
 			 mtfd_addr_str(&f->slots[i].addr, a, sizeof(a)), f->slots[i].mark);
 		json_object_array_add(slots, json_object_new_string(b));
 	}
@@ -128,6 +128,8 @@ static json_object *show_json(struct mtfd *d)
 		json_object_object_add(e, "status", json_object_new_int(v->status));
 		json_object_object_add(e, "manual", json_object_new_boolean(v->manual));
 		json_object_object_add(e, "tries", json_object_new_int((int)v->tries));
+		if (v->action == MTF_CTL_RATELIMIT)
+			json_object_object_add(e, "seen_pps", json_object_new_uint64(v->last_pps));
 		if (v->acked_ms)
 			json_object_object_add(e, "ack_ms",
 				json_object_new_uint64(v->acked_ms - v->created_ms));
@@ -209,7 +211,7 @@ static const char *jstr(json_object *req, const char *key)
 	return json_object_get_string(v);
 }
 
-/* "ADDR:MARK,ADDR:MARK": the path as mtfctl prints it. */
+/* "ADDR/MARK,ADDR/MARK": the path as mtfctl prints it. */
 static int parse_path(const char *s, struct mtf_ctl_flow *f)
 {
 	char buf[1024], *save = NULL, *tok, *colon, *end;
@@ -219,7 +221,7 @@ static int parse_path(const char *s, struct mtf_ctl_flow *f)
 		return -EINVAL;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		colon = strrchr(tok, ':');
+		colon = strrchr(tok, '/');
 		if (!colon || f->nslots >= MTF_CTL_SLOTS_MAX)
 			return -EINVAL;
 		*colon = '\0';
@@ -250,7 +252,7 @@ static json_object *do_request(struct mtfd *d, json_object *req, char *err,
 		return NULL;
 	}
 	if (parse_path(path, &f)) {
-		snprintf(err, errlen, "bad path \"%s\" (ADDR:MARK,...)", path);
+		snprintf(err, errlen, "bad path \"%s\" (ADDR/MARK,...)", path);
 		return NULL;
 	}
 	if (src) {

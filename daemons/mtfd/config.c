@@ -216,6 +216,10 @@ static int handler(void *user, const char *section, const char *name,
 	} else if (MATCH("victim", "threshold-pps")) {
 		if (!u32_of(v, 0, 1u << 24, &c->threshold_pps))
 			return bad(l, section, name, v, "0..16777216 packets/s");
+	} else if (MATCH("victim", "attack-pps")) {
+		if (!u32_of(v, 0, 1u << 24, &c->attack_pps))
+			return bad(l, section, name, v, "0..16777216 packets/s");
+		c->attack_set = true;
 	} else if (MATCH("victim", "action")) {
 		if (!strcmp(v, "block"))
 			c->policy_action = MTF_CTL_BLOCK;
@@ -324,6 +328,8 @@ int mtfd_config_load(struct mtfd_config *c, const char *path, char *err,
 		snprintf(err, errlen, "%s: role host needs [host] gateway", path);
 		return -EINVAL;
 	}
+	if (!c->attack_set)
+		c->attack_pps = c->threshold_pps;
 	if (!c->tblock_ms)
 		c->tblock_ms = c->ttmp_ms;
 	if (!c->policy_rate_pps)

@@ -15,8 +15,6 @@
 #include <linux/filter.h>
 #include <netinet/ip.h>
 #include <netinet/udp.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,13 +86,8 @@ void mtfd_key(struct mtfd *d, uint64_t wall_ms, int back,
 	      uint8_t key[MTF_CTL_KEY_LEN])
 {
 	uint64_t period = wall_ms / d->cfg.key_period_ms - (uint64_t)back;
-	uint8_t in[16] = "mtfd-key";
-	unsigned int len = 0;
 
-	for (int i = 0; i < 8; i++)
-		in[8 + i] = (uint8_t)(period >> (56 - 8 * i));
-	if (!HMAC(EVP_sha256(), d->secret, (int)d->secret_len, in, sizeof(in),
-		  key, &len) || len != MTF_CTL_KEY_LEN)
+	if (mtf_ctl_key(d->secret, d->secret_len, period, key))
 		abort();
 }
 
@@ -189,6 +182,8 @@ static int udp_open(struct mtfd *d, bool bind_port, bool router_alert)
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	/* Our address, also as the source: peers check who answers. */
+	memcpy(&sin.sin_addr, d->cfg.self.addr, 4);
 	if (bind_port) {
 		sin.sin_port = htons(d->cfg.port);
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));

@@ -43,6 +43,7 @@ struct vreq {
 	uint64_t rate_pps;
 	uint32_t tries;
 	uint64_t created_ms, acked_ms, next_ms, expires_ms, last_update_ms;
+	uint64_t last_pkts, last_pkts_ms, last_pps;	/* AIMD feedback */
 	bool manual;
 };
 

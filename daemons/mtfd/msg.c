@@ -537,3 +537,17 @@ bool mtf_ctl_nonce_ok(const uint8_t key[MTF_CTL_KEY_LEN],
 		return false;
 	return !CRYPTO_memcmp(want, m->nonce, MTF_CTL_NONCE_LEN);
 }
+
+int mtf_ctl_key(const uint8_t *secret, size_t len, uint64_t period,
+		uint8_t key[MTF_CTL_KEY_LEN])
+{
+	uint8_t in[16] = "mtfd-key";
+	unsigned int n = 0;
+
+	for (int i = 0; i < 8; i++)
+		in[8 + i] = (uint8_t)(period >> (56 - 8 * i));
+	if (!HMAC(EVP_sha256(), secret, (int)len, in, sizeof(in), key, &n) ||
+	    n != MTF_CTL_KEY_LEN)
+		return -EINVAL;
+	return 0;
+}

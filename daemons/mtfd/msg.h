@@ -136,6 +136,14 @@ int mtf_ctl_encode(const struct mtf_ctl_msg *m, uint8_t *buf, size_t cap);
 int mtf_ctl_nonce(const uint8_t key[MTF_CTL_KEY_LEN],
 		  const struct mtf_ctl_msg *m, uint8_t out[MTF_CTL_NONCE_LEN]);
 
+/*
+ * The nonce key of key period @period (wall-clock ms / the period length):
+ * HMAC-SHA256(secret, "mtfd-key" || period as 8 bytes big-endian).  Keys
+ * rotate without state and survive a restart.  0 or -EINVAL.
+ */
+int mtf_ctl_key(const uint8_t *secret, size_t len, uint64_t period,
+		uint8_t key[MTF_CTL_KEY_LEN]);
+
 /* Constant-time comparison of a received nonce with the recomputed one. */
 bool mtf_ctl_nonce_ok(const uint8_t key[MTF_CTL_KEY_LEN],
 		      const struct mtf_ctl_msg *m);

@@ -47,6 +47,8 @@ struct mtfd_config {
 	struct mtf_ctl_addr victim_gw;
 	uint8_t suffix_len;		/* slots per request (aggregation) */
 	uint32_t threshold_pps;		/* policy: a suffix above this is undesired */
+	uint32_t attack_pps;		/* AIMD: above this, still an attack */
+	bool attack_set;
 	uint8_t policy_action;		/* MTF_CTL_BLOCK / MTF_CTL_RATELIMIT */
 	uint64_t policy_rate_pps;	/* starting rate of a rate limit */
 	struct mtf_ctl_addr allow_routers[MTFD_MAX_ADDRS];

@@ -163,7 +163,7 @@ void victim_rx(struct mtfd *d, const struct mtf_ctl_addr *from,
 /* The suffix's rate as accounted here, for the AIMD feedback. */
 struct rate_find {
 	const struct mtf_ctl_flow *f;
-	uint64_t pps;
+	uint64_t packets;
 	bool found;
 };
 
@@ -178,25 +178,42 @@ static void rate_cb(const struct kern_path_event *e, void *arg)
 		if (e->flow.slots[i].mark != f->slots[i].mark ||
 		    !mtfd_addr_eq(&e->flow.slots[i].addr, &f->slots[i].addr))
 			return;
-	r->pps += e->rate_pps;
+	r->packets += e->packets;
 	r->found = true;
 }
 
+/*
+ * The suffix's rate here over the last period, from the packet counts
+ * (the kernel's EWMA lags a halving by seconds): attack or quiet.
+ */
 static void rl_feedback(struct mtfd *d, struct vreq *v, uint64_t now)
 {
 	struct rate_find r = { .f = &v->flow };
 	struct mtf_ctl_msg m;
+	uint64_t pps;
 
 	if (kern_path_walk(d->kern, rate_cb, &r)) {
 		d->stats[ST_KERN_ERR]++;
 		return;
 	}
+	if (!v->last_pkts_ms || r.packets < v->last_pkts) {
+		v->last_pkts = r.packets;
+		v->last_pkts_ms = now;
+		v->last_update_ms = now;
+		return;
+	}
+	pps = (r.packets - v->last_pkts) * 1000 / (now - v->last_pkts_ms ? now - v->last_pkts_ms : 1);
+	v->last_pkts = r.packets;
+	v->last_pkts_ms = now;
+	v->last_pps = pps;
 	mtfd_msg_init(&m, MTF_CTL_RL_UPDATE, v->id);
 	m.flow = v->flow;
-	m.attack = r.pps > d->cfg.threshold_pps;
+	m.attack = pps > d->cfg.attack_pps;
 	m.present = B(FLOW) | B(ATTACK);
 	v->last_update_ms = now;
 	v->expires_ms = now + d->cfg.tlong_ms;
+	log_debug("request %08x: %llu pps here, %s", v->id, (unsigned long long)pps,
+		  m.attack ? "attack" : "quiet");
 	mtfd_send(d, &d->cfg.victim_gw, &m, false);
 }
 

@@ -35,7 +35,7 @@ busywait() {
 	return 1
 }
 
-for f in "$BIN/authd" "$BIN/roamd" "$BIN/authd-admin"; do
+for f in "$BIN/authd" "$BIN/roamd" "$BIN/authd-admin" "$BIN/mtfd"; do
 	[ -x "$f" ] || { echo "TAP version 13"; echo "1..0 # SKIP $f not built"; exit 4; }
 done
 for c in systemd-analyze socat; do
@@ -44,24 +44,26 @@ for c in systemd-analyze socat; do
 done
 
 echo "TAP version 13"
-echo "1..8"
+echo "1..10"
 
 # The units as `make install` writes them, pointing at build/bin so that
 # verify finds the executables.
 sed "s|@SBINDIR@|$BIN|g" "$SRC/authd.service.in" >"$T/authd.service"
 sed "s|@SBINDIR@|$BIN|g" "$SRC/roamd@.service.in" >"$T/roamd@.service"
+sed "s|@SBINDIR@|$BIN|g" "$SRC/mtfd.service.in" >"$T/mtfd.service"
 cp "$T/roamd@.service" "$T/roamd@web.service"
-out=$(cd "$T" && systemd-analyze verify --man=no "$T/authd.service" "$T/roamd@web.service" 2>&1)
+out=$(cd "$T" && systemd-analyze verify --man=no "$T/authd.service" "$T/roamd@web.service" \
+	"$T/mtfd.service" 2>&1)
 rc=$?
 [ -n "$out" ] && echo "$out" | sed 's/^/# /'
-check "systemd-analyze verify: both units, no warning" test $rc = 0 -a -z "$out"
+check "systemd-analyze verify: the three units, no warning" test $rc = 0 -a -z "$out"
 
 # "exposure level" 0 (locked down) .. 10 (unsafe); 3 is the bar.
 exposure() {
 	systemd-analyze security --offline=yes "$1" 2>/dev/null |
 		sed -n 's/.*Overall exposure level for .*: \([0-9.]*\).*/\1/p'
 }
-for u in authd.service roamd@web.service; do
+for u in authd.service roamd@web.service mtfd.service; do
 	e=$(cd "$T" && exposure "$T/$u")
 	echo "# $u: exposure $e"
 	check "$u: offline security exposure $e <= 3.0" \
@@ -115,6 +117,32 @@ stops() { grep -o STOPPING=1 "$T/notify.log" | wc -l; }
 busywait 3000 sh -c "[ \$(grep -o STOPPING=1 '$T/notify.log' | wc -l) = 2 ]"
 cat "$T/notify.log" | tr "\n" " " | sed "s/^/# after SIGTERM: /"; echo
 check "authd and roamd: STOPPING=1 on SIGTERM" test "$(stops)" = 2
+
+# mtfd as a host (no kernel module needed) in a namespace of its own:
+# its nftables table is not the machine's.
+cat >"$T/mtfd.conf" <<EOT
+[mtfd]
+roles = host
+address = 127.0.0.1
+admin-socket = $T/mtfd.sock
+[host]
+gateway = 127.0.0.2
+EOT
+: >"$T/notify.log"
+if unshare -n true 2>/dev/null; then
+	NOTIFY_SOCKET=$T/notify unshare -n sh -c "ip link set lo up; exec $BIN/mtfd -c $T/mtfd.conf" \
+		2>"$T/mtfd.log" &
+	M=$!
+	PIDS+=($M)
+	busywait 5000 notified READY=1
+	rc=$?
+	kill -TERM $M; wait $M 2>/dev/null
+	busywait 3000 notified STOPPING=1 || rc=1
+	tr '\n' ' ' <"$T/notify.log" | sed 's/^/# mtfd notify: /'; echo
+	check "mtfd: READY=1 when serving, STOPPING=1 on SIGTERM" test $rc = 0
+else
+	nok "mtfd: cannot make a network namespace (unshare -n)"
+fi
 
 echo "# $pass passed, $fail failed"
 [ $fail -eq 0 ]

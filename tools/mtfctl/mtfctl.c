@@ -14,6 +14,8 @@ static const struct cli_cmd objects[] = {
 	{ "path", mtfctl_path, "accounted paths and path suffixes" },
 	{ "filter", mtfctl_filter, "drop and rate-limit filters keyed by path suffix" },
 	{ "monitor", mtfctl_monitor, "print events as they happen" },
+	{ "request", mtfctl_request, "ask mtfd to block or rate-limit a path (control plane)" },
+	{ "peer", mtfctl_peer, "mtfd's control-plane peers" },
 	{ NULL, NULL, NULL }
 };
 

@@ -170,6 +170,10 @@ void mtf_filter_print(FILE *fp, const struct mtf_filter_ent *f);
 void mtf_filter_out(struct out *o, const struct mtf_filter_ent *f);
 int mtfctl_filter(struct cli *cli, int argc, char **argv);
 
+/* request.c: mtfd's admin socket */
+int mtfctl_request(struct cli *cli, int argc, char **argv);
+int mtfctl_peer(struct cli *cli, int argc, char **argv);
+
 /*
  * batch.c: FILTER_ADD/DEL entries packed into messages of at most
  * MTF_BATCH_MSG_MAX bytes, each sent and acknowledged before the next.

@@ -1,0 +1,379 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The MTF control plane (mtfd) on the seed paper's Figure 5, scaled down,
+# with real marking routers and real handshakes:
+#
+#   c1 10.1.1.1 --+
+#   h1 10.1.3.1 --+ R1 10.0.13.1 ------+
+#   h2 10.1.4.1 --+                    |
+#                 |                    R3 10.9.0.254 --- V 10.9.0.1
+#   A (10.7.0.0/24, multihomed) --+    |   (victim gateway)  (victim)
+#                 |               |    |
+#   c2 10.4.1.1 --+ R4 10.0.34.4 ------+
+#   X  10.4.5.1 --+  (X: off path, sees no traffic to V)
+#
+# mtfd runs on V (victim), R3, R1, R4 (gateways), h1 (compliant host)
+# and h2 (a host that refuses).  Checks, each on counters and tables of
+# the daemons and of mtf.ko, never on log lines:
+#   - stop request: h1 stops by itself (nftables), R1 removes its filter;
+#     h2 refuses and R1 disconnects it for Tlong;
+#   - AIMD: a rate limit at R1 halves while V reports the attack and
+#     climbs back by the step once it is quiet;
+#   - off path: X cannot get a filter installed at R1 or R4; forged,
+#     expired, truncated and wrong-version messages are counted;
+#   - Scenario 1: A floods from 100 sources over [R1, R3]; V's policy
+#     asks; R3 filters at once, then R1 after the handshake; R3's
+#     temporary filter goes; the times are printed;
+#   - Scenario 2: R3 has warned R4 (the other shortest path to A's
+#     network); A moves to R4 and is dropped there, c2 still gets through.
+
+. "$(dirname "$0")/lib.sh"
+
+ST_BIN=${ST_BIN:-$TOP/build/selftests}
+SPRAY=$ST_BIN/udp_spray
+MSG=$ST_BIN/mtfd_msg
+MTFD=${MTFD:-$TOP/build/bin/mtfd}
+V=10.9.0.1
+R1=10.0.13.1
+R4=10.0.34.4
+R3=10.9.0.254
+TTMP=1000
+
+require_root
+require_modules mtf
+require_cmd ip jq nft
+for b in "$MTFCTL" "$SPRAY" "$MSG" "$MTFD"; do
+	[ -x "$b" ] || skip_all "$b not built (make tools daemons)"
+done
+
+TMP=$(mktemp -d)
+declare -A PID
+cleanup() {
+	local ns
+	for ns in "${!PID[@]}"; do
+		kill "${PID[$ns]}" 2>/dev/null
+	done
+	for ns in "${NS_LIST[@]}"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	done
+	wait 2>/dev/null
+	cleanup_all_ns
+	mod_unload mtf
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+mtf() {
+	local ns=$1; shift
+	cmd "$MTFCTL" -n "$ns" "$@"
+}
+q() { "$MTFCTL" -n "$@"; }
+
+# ctl NAME ARGS...: mtfctl talking to the mtfd of node NAME.
+ctl() {
+	local n=$1; shift
+	MTFD_SOCKET=$TMP/$n.sock "$MTFCTL" "$@"
+}
+# dstat NAME COUNTER: one counter of that mtfd.
+dstat() { ctl "$1" -j request stats | jq -er ".$2"; }
+# show NAME JQ: a query on that mtfd's tables.
+show() { ctl "$1" -j request show | jq -er "$2"; }
+
+mark() {
+	local m
+	m=$(q "$1" -j mark get $V | jq -er .mark) || return 1
+	printf '0x%08x' "$((m))"
+}
+pkts() {	# ADDR [SRC-less]: packets V accounted on paths starting at ADDR
+	q "$v" -j path show full |
+		jq "[.[] | select(.slots[0].addr == \"$1\") | .packets] | add // 0"
+}
+fhits() {	# NS JQ-SELECT: drops of the filters of NS matching a jq select
+	q "$1" -j filter show | jq "[.[] | select($2) | .drops] | add // 0"
+}
+ge() { [ "$("${@:2}")" -ge "$1" ]; }
+wait_ge() {
+	local ms=$1 n=$2; shift 2
+	busywait "$ms" ge "$n" "$@" || fail "'$*' stayed below $n (now $("$@"))"
+}
+expect_eq() {
+	echo "$1: $2 (want $3)"
+	[ "$2" = "$3" ] || fail "$1"
+}
+
+# start_mtfd NAME NS: mtfd with $TMP/NAME.conf in NS, back when it answers.
+start_mtfd() {
+	ip netns exec "$2" "$MTFD" -c "$TMP/$1.conf" >"$TMP/$1.log" 2>&1 &
+	PID[$1]=$!
+	busywait 10000 ctl "$1" request stats >/dev/null ||
+		{ cat "$TMP/$1.log"; fail "mtfd on $1 did not start"; }
+}
+stop_mtfd() {
+	kill "${PID[$1]}" && wait "${PID[$1]}"
+	unset "PID[$1]"
+}
+
+conf() {	# NAME ROLES ADDRESS [extra lines]
+	local n=$1 roles=$2 addr=$3; shift 3
+	{
+		printf '[mtfd]\nroles = %s\naddress = %s\nadmin-socket = %s\n' \
+			"$roles" "$addr" "$TMP/$n.sock"
+		printf 'secret-file = %s\nlog-level = debug\n' "$TMP/$n.secret"
+		printf '[timers]\nttmp-ms = %s\ntlong-ms = 30000\nretry-ms = 200\n' $TTMP
+		printf '%s\n' "$@"
+	} >"$TMP/$n.conf"
+	head -c 32 /dev/urandom >"$TMP/$n.secret" && chmod 600 "$TMP/$n.secret"
+}
+
+mod_load mtf || exit $KSFT_FAIL
+setup_ns c1 h1 h2 a r1 r4 r3 v c2 x || exit $KSFT_FAIL
+{
+	veth_pair "$c1" eth0 10.1.1.1/24 "$r1" eth0 10.1.1.254/24 &&
+	veth_pair "$a" eth0 10.7.1.1/24 "$r1" eth1 10.7.1.254/24 &&
+	veth_pair "$h1" eth0 10.1.3.1/24 "$r1" eth3 10.1.3.254/24 &&
+	veth_pair "$h2" eth0 10.1.4.1/24 "$r1" eth4 10.1.4.254/24 &&
+	veth_pair "$r1" eth2 $R1/24 "$r3" eth0 10.0.13.3/24 &&
+	veth_pair "$c2" eth0 10.4.1.1/24 "$r4" eth0 10.4.1.254/24 &&
+	veth_pair "$a" eth1 10.7.4.1/24 "$r4" eth1 10.7.4.254/24 &&
+	veth_pair "$x" eth0 10.4.5.1/24 "$r4" eth3 10.4.5.254/24 &&
+	veth_pair "$r4" eth2 $R4/24 "$r3" eth1 10.0.34.3/24 &&
+	veth_pair "$r3" eth2 $R3/24 "$v" eth0 $V/24 &&
+	ip -n "$a" addr add 10.7.0.1/24 dev lo &&
+	for n in "$c1:10.1.1.254" "$h1:10.1.3.254" "$h2:10.1.4.254" \
+		 "$c2:10.4.1.254" "$x:10.4.5.254" "$a:10.7.1.254" \
+		 "$r1:10.0.13.3" "$r4:10.0.34.3" "$v:$R3"; do
+		ip -n "${n%%:*}" route add default via "${n#*:}" || exit 1
+	done &&
+	ip -n "$r1" route add 10.7.0.0/24 via 10.7.1.1 &&
+	ip -n "$r4" route add 10.7.0.0/24 via 10.7.4.1 &&
+	ip -n "$r3" route add 10.1.0.0/16 via $R1 &&
+	ip -n "$r3" route add 10.7.0.0/16 via $R1 &&
+	ip -n "$r3" route add 10.4.0.0/16 via $R4 &&
+	for ns in "$r1" "$r4" "$r3"; do
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
+			net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || exit 1
+	done &&
+	mtf "$r1" config set router-addr $R1 &&
+	mtf "$r4" config set router-addr $R4 &&
+	mtf "$r3" config set router-addr $R3 &&
+	for d in eth0 eth1 eth3 eth4; do mtf "$r1" dev $d set border-ingress on || exit 1; done &&
+	for d in eth0 eth1 eth3; do mtf "$r4" dev $d set border-ingress on || exit 1; done &&
+	mtf "$r3" dev eth0 set border-ingress on &&
+	mtf "$r3" dev eth1 set border-ingress on &&
+	mtf "$v" config set enable on suffix-len 2 account-local on
+} >/dev/null || exit $KSFT_FAIL
+
+M1=$(mark "$r1") && M4=$(mark "$r4") && M3=$(mark "$r3") || exit $KSFT_FAIL
+P1=$R1/$M1,$R3/$M3
+P4=$R4/$M4,$R3/$M3
+
+# R3 knows the gateways and that A's network hangs off R1 and R4.
+cat >"$TMP/topology" <<EOT
+gateway r1 $R1
+gateway r3 $R3
+gateway r4 $R4
+link r1 r3
+link r4 r3
+prefix r1 10.7.0.0/24
+prefix r4 10.7.0.0/24
+prefix r1 10.1.0.0/16
+prefix r4 10.4.0.0/16
+prefix r3 10.9.0.0/24
+EOT
+conf v victim $V '[victim]' "gateway = $R3" 'suffix-len = 2' 'attack-pps = 150'
+conf r3 gateway $R3 '[gateway]' "router-addr = $R3" 'serves = 10.9.0.0/24' \
+	"topology = $TMP/topology" 'k-paths = 3' 'peer-rate = 200' 'peer-burst = 100'
+conf r1 gateway $R1 '[gateway]' "router-addr = $R1" 'hosts = 10.1.0.0/16' \
+	'aimd-step-pps = 100' 'aimd-min-pps = 25' 'peer-rate = 200' 'peer-burst = 100'
+sed -i 's/^\[timers\]$/[timers]\nquiet-ms = 1500/' "$TMP/r1.conf"
+conf r4 gateway $R4 '[gateway]' "router-addr = $R4" 'hosts = 10.4.0.0/16'
+sed -i 's/^\[timers\]$/[timers]\ntblock-ms = 20000/' "$TMP/r4.conf"
+conf h1 host 10.1.3.1 '[host]' "gateway = $R1"
+conf h2 host 10.1.4.1 '[host]' "gateway = $R1" 'comply = no'
+
+# Daemons and the attack start here, not in a test point (a subshell).
+for n in r1:$r1 r4:$r4 r3:$r3 h1:$h1 h2:$h2 v:$v; do
+	start_mtfd "${n%%:*}" "${n#*:}"
+done
+
+test_start() {
+	local n
+	for n in r1 r4 r3 h1 h2 v; do
+		ctl $n request stats >/dev/null || fail "mtfd on $n does not answer" || return 1
+	done
+	cmd ip netns exec "$c1" ping -q -c 2 -i 0.2 -W 2 $V >/dev/null &&
+	cmd ip netns exec "$c2" ping -q -c 2 -i 0.2 -W 2 $V >/dev/null ||
+		fail "no connectivity to V"
+}
+
+# A manual request about one host's traffic: R1 asks the host to stop.
+test_stop_compliant() {
+	local spid t0 t1 h0 n
+	ip netns exec "$h1" "$SPRAY" -d $V -s 10.1.3.1 -c 0 -r 200 >/dev/null 2>&1 &
+	spid=$!
+	wait_ge 5000 50 pkts $R1 || { kill $spid; return 1; }
+	t0=$(date +%s%3N)
+	ctl v request block "$P1" src 10.1.3.1/32 || { kill $spid; return 1; }
+	wait_ge 5000 1 dstat r1 ag_stop_acked || { kill $spid; return 1; }
+	t1=$(date +%s%3N)
+	echo "request to stop acknowledged by h1: $((t1 - t0)) ms"
+	# After Ttmp R1 watches Ttmp/2 more, sees nothing, removes its filter.
+	busywait 5000 sh -c "[ \$($MTFCTL -n $r1 -j filter show | jq length) = 0 ]" ||
+		{ kill $spid; q "$r1" filter show; fail "R1 kept its filter for a compliant host"; return 1; }
+	h0=$(pkts $R1)
+	sleep 0.5
+	n=$(ip netns exec "$h1" nft -j list chain ip mtfd egress |
+		jq '[.nftables[] | .rule? | select(.) | .expr[] | .counter? | select(.) | .packets] | add')
+	kill $spid; wait $spid 2>/dev/null
+	echo "h1's egress rule dropped $n packets; V's count on R1's path $h0 -> $(pkts $R1)"
+	[ "$n" -gt 50 ] || fail "h1's own filter did not drop its traffic" || return 1
+	expect_eq "h1 packets reaching V after the stop" "$(pkts $R1)" "$h0" || return 1
+	expect_eq "disconnections at R1" "$(dstat r1 ag_disconnected)" 0
+}
+
+test_stop_refused() {
+	local spid f
+	ip netns exec "$h2" "$SPRAY" -d $V -s 10.1.4.1 -c 0 -r 200 >/dev/null 2>&1 &
+	spid=$!
+	ctl v request block "$P1" src 10.1.4.1/32 || { kill $spid; return 1; }
+	wait_ge $((TTMP * 4)) 1 dstat r1 ag_disconnected || { kill $spid; return 1; }
+	f=$(q "$r1" -j filter show | jq -c '[.[] | select(.src == "10.1.4.1/32")]')
+	kill $spid; wait $spid 2>/dev/null
+	q "$r1" filter show
+	expect_eq "h2 refused (host_refused at h2)" "$(dstat h2 host_refused)" 1 || return 1
+	jq -e 'length == 1 and .[0].expires_ms > 20000' <<<"$f" >/dev/null ||
+		fail "R1 did not disconnect h2 for Tlong: $f"
+}
+
+# AIMD at R1 for c1's traffic: halved while V still sees the attack.
+test_aimd() {
+	local spid rates r
+	ip netns exec "$c1" "$SPRAY" -d $V -s 10.1.1.1 -c 0 -r 800 >/dev/null 2>&1 &
+	spid=$!
+	ctl v request ratelimit "$P1" src 10.1.1.1/32 rate 800 || { kill $spid; return 1; }
+	wait_ge 15000 3 dstat r1 ag_rl_decrease || { kill $spid; return 1; }
+	rates=$(show r1 '[.filters[] | select(.kind == "ratelimit") | .rate_pps] | @csv')
+	kill $spid; wait $spid 2>/dev/null
+	echo "rate after 3 decreases: $rates pps (800 -> 400 -> 200 -> 100)"
+	expect_eq "rate at R1" "$rates" 100 || return 1
+	# Quiet now: back up by the step, one at a time.
+	wait_ge 15000 2 dstat r1 ag_rl_increase || return 1
+	r=$(show r1 '[.filters[] | select(.kind == "ratelimit") | .rate_pps][0]')
+	echo "rate after $(dstat r1 ag_rl_increase) increases: $r pps"
+	[ $(( (r - 100) % 100 )) = 0 ] && [ "$r" -ge 200 ] || fail "not additive: $r" || return 1
+	ctl v request cancel "$P1" src 10.1.1.1/32 || return 1
+	wait_ge 5000 1 dstat r1 ag_cancelled
+}
+
+# X sees no traffic to V: it cannot complete a handshake.
+test_off_path() {
+	local f0 n0 b0 e0 p0 v0 bad0 r0 w0
+	f0=$(dstat r1 ag_filters) n0=$(dstat r1 ag_nonces_sent) b0=$(dstat r1 ag_bad_nonce)
+	e0=$(dstat r1 ag_expired) p0=$(dstat r3 gw_passed_on) v0=$(dstat r1 rx_version)
+	bad0=$(dstat r1 rx_bad) r0=$(dstat r3 gw_refused) w0=$(dstat r4 ag_filters)
+	local X="ip netns exec $x $MSG"
+	# 1. A filter request to R3 from a host it does not serve.
+	cmd $X -d $R3 -t filter_req -D $V -p $R1:$M1 -p $R3:$M3 -A block -i 11 || return 1
+	# 2. A handshake request naming itself, with the real marks (more
+	#    than X could know): R1 sends the nonce toward V, X never sees it.
+	cmd $X -d $R1 -t hs_request -D $V -S 10.1.1.1/32 -p $R1:$M1 -p $R3:$M3 -A block -a 10.4.5.1 -i 12 || return 1
+	# 3. A reply with a guessed nonce, 4. a replay of a valid but expired one.
+	cmd $X -d $R1 -t hs_reply -D $V -S 10.1.1.1/32 -p $R1:$M1 -p $R3:$M3 -A block -a 10.4.5.1 -e 2000 -N || return 1
+	cmd $X -d $R1 -t hs_reply -D $V -S 10.1.1.1/32 -p $R1:$M1 -p $R3:$M3 -A block -a 10.4.5.1 -e -5000 -k "$TMP/r1.secret" || return 1
+	# 5. Wrong version, 6. truncated.
+	cmd $X -d $R1 -t hs_request -D $V -p $R1:$M1 -A block -a 10.4.5.1 -V 2 || return 1
+	cmd $X -d $R1 -t hs_request -D $V -p $R1:$M1 -A block -a 10.4.5.1 -T 20 || return 1
+	# 7. A warning to R4 about V's traffic.
+	cmd $X -d $R4 -t warning -D $V -S 10.4.1.0/24 -p $R1:$M1 -u 5000 -i 13 || return 1
+	sleep 1
+	expect_eq "R3 refused the stranger's request" $(( $(dstat r3 gw_refused) - r0 )) 1 || return 1
+	expect_eq "nonces R1 sent" $(( $(dstat r1 ag_nonces_sent) - n0 )) 1 || return 1
+	expect_eq "R3 passed on nonces it did not ask for" $(( $(dstat r3 gw_passed_on) - p0 )) 2 || return 1
+	expect_eq "guessed nonces" $(( $(dstat r1 ag_bad_nonce) - b0 )) 1 || return 1
+	expect_eq "expired replies" $(( $(dstat r1 ag_expired) - e0 )) 1 || return 1
+	expect_eq "wrong version" $(( $(dstat r1 rx_version) - v0 )) 1 || return 1
+	expect_eq "malformed" $(( $(dstat r1 rx_bad) - bad0 )) 1 || return 1
+	expect_eq "filters installed at R1 by X" $(( $(dstat r1 ag_filters) - f0 )) 0 || return 1
+	expect_eq "filters installed at R4 by X" $(( $(dstat r4 ag_filters) - w0 )) 0 || return 1
+	expect_eq "R1 filters for 10.1.1.1" "$(q "$r1" -j filter show | jq '[.[] | select(.src == "10.1.1.1/32")] | length')" 0
+}
+
+test_flood_limited() {
+	local l0
+	l0=$(dstat r1 rx_rate_limited)
+	cmd ip netns exec "$x" "$MSG" -d $R1 -t hs_request -D $V -p $R1:$M1 -A block -a 10.4.5.1 -c 2000 || return 1
+	sleep 0.5
+	echo "R1 rate-limited $(( $(dstat r1 rx_rate_limited) - l0 )) of 2000 requests from X (burst 100, 200/s)"
+	[ $(( $(dstat r1 rx_rate_limited) - l0 )) -ge 1500 ] || fail "a request flood was not limited" || return 1
+	show r1 '.peers | length' >/dev/null
+}
+
+# Scenario 1: A floods V over [R1, R3] from 100 sources; V's policy asks.
+test_scenario1() {
+	local t_r3 t_r1 p0 p1 hs
+	wait_ge 15000 1 dstat v victim_acked || return 1
+	t0=$(cat "$TMP/attack_t0")
+	t_r3=$(date +%s%3N)
+	wait_ge 10000 1 dstat r3 gw_confirmed || return 1
+	t_r1=$(date +%s%3N)
+	ctl r3 request show
+	hs=$(show r3 '[.handshakes[] | select(.kind == "request") | .handshake_ms][0]')
+	echo "attack start -> filter at R3: $((t_r3 - t0)) ms (policy threshold crossing included)"
+	echo "R3 request -> R1 confirmed: $hs ms (one R3-R1 round trip and a nonce round trip)"
+	# R1 drops it now; R3's temporary filter is gone.
+	p0=$(fhits "$r1" ".dst == \"$V\" and (has(\"src\") | not)")
+	wait_ge 5000 $((p0 + 300)) fhits "$r1" ".dst == \"$V\" and (has(\"src\") | not)" || return 1
+	p0=$(pkts $R1); sleep 1; p1=$(pkts $R1)
+	q "$r1" filter show; q "$r3" filter show
+	expect_eq "attack packets reaching V over [R1, R3] in 1 s" $((p1 - p0)) 0 || return 1
+	expect_eq "filters left at R3 (temporary one removed)" \
+		"$(q "$r3" -j filter show | jq length)" 0
+}
+
+# Scenario 2: R3 warned R4; the attack moves there and is dropped at R4.
+test_scenario2() {
+	local p0 p1 d0 d1
+	wait_ge 5000 1 dstat r4 ag_filters || return 1
+	q "$r4" filter show
+	d0=$(fhits "$r4" '.src == "10.7.0.0/24"')
+	p0=$(pkts $R4)
+	cmd ip -n "$a" route replace default via 10.7.4.254 || return 1
+	wait_ge 10000 $((d0 + 500)) fhits "$r4" '.src == "10.7.0.0/24"' || return 1
+	p1=$(pkts $R4)
+	echo "warned filter at R4 dropped $(( $(fhits "$r4" '.src == "10.7.0.0/24"') - d0 ))"
+	expect_eq "attack packets reaching V over [R4, R3]" $((p1 - p0)) 0 || return 1
+	cmd ip netns exec "$c2" ping -q -c 3 -i 0.2 -W 2 $V >/dev/null ||
+		fail "c2 (behind R4, not warned about) cannot reach V"
+}
+
+ktap_header 9
+run_test "mtfd starts on V, R3, R1, R4, h1, h2" test_start
+run_test "stop request: a compliant host stops itself, R1 lets go" test_stop_compliant
+run_test "stop request: a refusing host is disconnected for Tlong" test_stop_refused
+run_test "AIMD: halved under attack, additive when quiet, cancel" test_aimd
+run_test "off path: no filter from X; forged/expired/bad messages counted" test_off_path
+run_test "request flood from one peer is rate-limited" test_flood_limited
+
+# V's policy on (threshold 300 pps), then A's flood from 100 sources.
+stop_mtfd v
+printf 'threshold-pps = 300\n' >>"$TMP/v.conf"
+start_mtfd v "$v"
+ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 100 -c 0 -r 1000 >/dev/null 2>&1 &
+SPRAY_A=$!
+date +%s%3N >"$TMP/attack_t0"
+echo "# + udp_spray in A -s 10.7.0.10 -n 100 -r 1000 (pid $SPRAY_A)"
+run_test "Scenario 1: policy request, R3 at once, R1 after the handshake" test_scenario1
+run_test "Scenario 2: warned R4 drops the attack on the second path" test_scenario2
+kill $SPRAY_A; wait $SPRAY_A 2>/dev/null
+
+test_alive() {
+	local n rc=0
+	for n in "${!PID[@]}"; do
+		kill -0 "${PID[$n]}" 2>/dev/null && continue
+		echo "mtfd on $n died:"; tail -20 "$TMP/$n.log"; rc=1
+	done
+	return $rc
+}
+run_test "every mtfd still running" test_alive
+ktap_finish
