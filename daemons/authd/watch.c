@@ -31,6 +31,7 @@
 struct watcher {
 	int fd;
 	bool catching_up;
+	bool eof;			/* it will not write again: still reads */
 	size_t bucket;			/* catch-up: next bucket to list */
 	struct client *next;		/* catch-up: next client to list */
 	uint32_t events;
@@ -151,7 +152,7 @@ static int pump(struct authd *a, struct watcher *w)
 		if (w->off == w->len)
 			w->off = w->len = 0;
 	}
-	set_events(a, w, EPOLLIN | EPOLLRDHUP | (w->off < w->len ? EPOLLOUT : 0));
+	set_events(a, w, (w->eof ? 0 : EPOLLIN) | (w->off < w->len ? EPOLLOUT : 0));
 	return 0;
 }
 
@@ -176,7 +177,7 @@ int authd_watch_add(struct authd *a, int fd, const char **why)
 	}
 	w->fd = fd;
 	w->catching_up = true;
-	w->events = EPOLLIN | EPOLLRDHUP;
+	w->events = EPOLLIN;
 	e = (struct epoll_event){ .events = w->events, .data.ptr = w };
 	if (fcntl(fd, F_SETFL, O_NONBLOCK) || epoll_ctl(a->epfd, EPOLL_CTL_ADD, fd, &e)) {
 		int ret = -errno;
@@ -212,16 +213,18 @@ void authd_watch_event(struct authd *a, void *p, uint32_t ev)
 	char junk[256];
 	ssize_t n;
 
-	/* Watchers have nothing more to say: input is read and ignored. */
+	/*
+	 * Watchers have nothing more to say: input is read and ignored, and
+	 * a half-close (shutdown of their writing side) is not the end.  A
+	 * peer that is gone shows as EPOLLHUP or an error on write.
+	 */
 	if (ev & EPOLLIN) {
 		while ((n = read(w->fd, junk, sizeof(junk))) > 0)
 			;
-		if (!n) {
-			watcher_drop(a, w);
-			return;
-		}
+		if (!n)
+			w->eof = true;
 	}
-	if ((ev & (EPOLLHUP | EPOLLERR | EPOLLRDHUP)) || pump(a, w))
+	if ((ev & (EPOLLHUP | EPOLLERR)) || pump(a, w))
 		watcher_drop(a, w);
 }
 
