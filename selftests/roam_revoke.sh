@@ -57,8 +57,8 @@ mod_load roam || exit $KSFT_FAIL
 setup_topology() {
 	local i
 	setup_ns cl auth rt srv1 srv2 || return 1
-	veth_pair "$cl" eth0 $ALICE/24 "$rt" c 10.0.1.254/24 || return 1
-	veth_pair "$auth" eth0 $AUTH/24 "$rt" a 10.0.5.254/24 || return 1
+	veth_pair "$cl" eth0 $ALICE/24 "$rt" vcl 10.0.1.254/24 || return 1
+	veth_pair "$auth" eth0 $AUTH/24 "$rt" vauth 10.0.5.254/24 || return 1
 	ip -n "$cl" route add default via 10.0.1.254 || return 1
 	ip -n "$auth" route add default via 10.0.5.254 || return 1
 	for i in 1 2; do
