@@ -61,7 +61,8 @@ D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e \
 	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test \
 	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test \
-	$(BUILD)/tests/roam-store-test $(BUILD)/tests/mtfd-topo-test
+	$(BUILD)/tests/roam-store-test $(BUILD)/tests/mtfd-topo-test \
+	$(BUILD)/tests/roam-admin-test
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \

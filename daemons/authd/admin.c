@@ -78,7 +78,7 @@ static void list_clients(struct authd *a, int fd)
 
 static void status(struct authd *a, int fd)
 {
-	char buf[1024], addr[64];
+	char buf[1536], addr[64];
 	uint64_t now = authd_now_ms(), lease = 0;
 
 	if (a->threat_lease_until > now)
@@ -90,7 +90,8 @@ static void status(struct authd *a, int fd)
 		 "released %llu\nchain_len %llu\n"
 		 "clients %zu\nsessions %zu\nconnections %zu\npreauth %zu\n"
 		 "preauth_evicted %llu\nprefix_refused %llu\nsessions_refused %llu\n"
-		 "fd_pauses %llu\nhook_failures %llu\n",
+		 "fd_pauses %llu\nhook_failures %llu\n"
+		 "watchers %zu\nwatchers_refused %llu\nwatchers_dropped %llu\n",
 		 (unsigned long long)a->cur.index, (unsigned long long)a->cur.start_ms,
 		 (unsigned long long)a->nxt.start_ms, a->cur.server, addr,
 		 roam_threat_name(a->threat),
@@ -100,11 +101,14 @@ static void status(struct authd *a, int fd)
 		 a->npreauth, (unsigned long long)a->preauth_evicted,
 		 (unsigned long long)a->prefix_refused,
 		 (unsigned long long)a->sessions_refused, (unsigned long long)a->fd_pauses,
-		 (unsigned long long)a->hook_failures);
+		 (unsigned long long)a->hook_failures, a->nwatchers,
+		 (unsigned long long)a->watchers_refused,
+		 (unsigned long long)a->watchers_dropped);
 	reply_str(fd, buf);
 }
 
-static void handle(struct authd *a, int fd, const char *line, size_t len)
+/* True if fd was kept (a revocation watcher): the caller leaves it open. */
+static bool handle(struct authd *a, int fd, const char *line, size_t len)
 {
 	struct roam_admin_req r;
 	const char *why = NULL;
@@ -115,7 +119,7 @@ static void handle(struct authd *a, int fd, const char *line, size_t len)
 	if (roam_admin_parse(line, len, &r, &why)) {
 		snprintf(buf, sizeof(buf), "error: %s\n", why);
 		reply_str(fd, buf);
-		return;
+		return false;
 	}
 	switch (r.cmd) {
 	case ROAM_ADMIN_CLIENT_ADD:
@@ -133,14 +137,19 @@ static void handle(struct authd *a, int fd, const char *line, size_t len)
 		break;
 	case ROAM_ADMIN_CLIENT_LIST:
 		list_clients(a, fd);
-		return;
+		return false;
 	case ROAM_ADMIN_THREAT:
 		ret = authd_threat_request(a, r.level, r.lease_ms, authd_now_ms());
 		why = "cannot record the threat level";
 		break;
 	case ROAM_ADMIN_STATUS:
 		status(a, fd);
-		return;
+		return false;
+	case ROAM_ADMIN_WATCH_REVOKED:
+		ret = authd_watch_add(a, fd, &why);
+		if (!ret)
+			return true;
+		break;
 	default:
 		ret = -EINVAL;
 		why = "unknown request";
@@ -151,6 +160,7 @@ static void handle(struct authd *a, int fd, const char *line, size_t len)
 	} else if (r.cmd != ROAM_ADMIN_CLIENT_ADD && r.cmd != ROAM_ADMIN_CLIENT_RENEW) {
 		reply_str(fd, "ok\n");
 	}
+	return false;
 }
 
 void authd_admin_accept(struct authd *a)
@@ -188,7 +198,8 @@ void authd_admin_accept(struct authd *a)
 			len = (size_t)((char *)memchr(line, '\n', len) - line);
 			line[len] = 0;
 			log_info("admin: %s", line);
-			handle(a, fd, line, len);
+			if (handle(a, fd, line, len))
+				continue;
 		}
 		close(fd);
 	}

@@ -27,6 +27,7 @@ struct client {
 	char serial[80];		/* of the current certificate, hex */
 	bool revoked;
 	char last_peer[64];
+	char *rev_addrs;		/* revoked: where it was last seen */
 	unsigned int nsessions;		/* subscribed connections now */
 };
 
@@ -40,6 +41,11 @@ struct authd_gate_ops {
 	const char *name;
 	void (*revoked)(struct authd *a, const char *name, const char *addrs);
 };
+
+/* Revocation watchers on the admin socket (watch.c). */
+#define AUTHD_WATCHERS_MAX	32
+#define AUTHD_WATCHERS_MAX_STR	"32"
+struct watcher;
 
 struct authd_config {
 	const char *dir;
@@ -106,6 +112,10 @@ struct authd {
 
 	const struct authd_gate_ops *gates[4];
 	int ngates;
+
+	struct watcher *watchers[AUTHD_WATCHERS_MAX];
+	size_t nwatchers;
+	uint64_t watchers_refused, watchers_dropped;
 };
 
 uint64_t authd_now_ms(void);
@@ -146,6 +156,13 @@ void authd_server_free(struct authd *a);
 /* admin.c */
 int authd_admin_listen(struct authd *a);
 void authd_admin_accept(struct authd *a);
+
+/* watch.c: "watch revocations" (takes fd over on success). */
+int authd_watch_add(struct authd *a, int fd, const char **why);
+bool authd_watch_owns(const struct authd *a, const void *p);
+void authd_watch_event(struct authd *a, void *p, uint32_t ev);
+void authd_watch_free(struct authd *a);
+extern const struct authd_gate_ops authd_watch_ops;
 
 /* hooks.c */
 void authd_gates_init(struct authd *a);

@@ -68,6 +68,8 @@ struct client *authd_client_add(struct authd *a, const char *name, const char *s
 	}
 	snprintf(c->serial, sizeof(c->serial), "%s", serial);
 	c->revoked = false;
+	free(c->rev_addrs);
+	c->rev_addrs = NULL;
 	return c;
 }
 
@@ -300,6 +302,9 @@ int authd_client_revoke(struct authd *a, const char *name, const char **why)
 		snprintf(addrs, sizeof(addrs), "%s", c->last_peer);
 	log_info("client %s revoked; sessions closed%s%s", name,
 		 addrs[0] ? ", addresses " : "", addrs);
+	/* For roamds that watch later (the catch-up list); NULL: none known. */
+	free(c->rev_addrs);
+	c->rev_addrs = addrs[0] ? strdup(addrs) : NULL;
 	authd_gates_revoked(a, name, addrs);
 	return 0;
 }

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * How the gates hear about a revocation.  Every registered backend gets
- * (name, space-separated addresses the client was last seen at).  Today:
- * a log line, and optionally a hook program (--revoke-hook PROG, run as
- * "PROG revoke NAME [ADDR...]" without a shell).  The roam.ko gate will
- * add a generic netlink backend here.
+ * (name, space-separated addresses the client was last seen at): a log
+ * line; the roamds watching revocations on the admin socket (watch.c),
+ * which block the client in their roam.ko gates over generic netlink;
+ * and optionally a hook program (--revoke-hook PROG, run as
+ * "PROG revoke NAME [ADDR...]" without a shell) for anything else.
  */
 #include <errno.h>
 #include <signal.h>
@@ -100,6 +101,7 @@ static const struct authd_gate_ops exec_ops = { "exec", exec_revoked };
 void authd_gates_init(struct authd *a)
 {
 	a->gates[a->ngates++] = &log_ops;
+	a->gates[a->ngates++] = &authd_watch_ops;
 	if (a->cfg.revoke_hook)
 		a->gates[a->ngates++] = &exec_ops;
 }

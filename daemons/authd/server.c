@@ -856,6 +856,8 @@ int authd_run(struct authd *a)
 				authd_admin_accept(a);
 			else if (p == &tag_signal)
 				on_signal(a);
+			else if (authd_watch_owns(a, p))
+				authd_watch_event(a, p, evs[i].events);
 			else
 				conn_event(a, p, evs[i].events);
 		}
@@ -867,6 +869,7 @@ int authd_run(struct authd *a)
 
 void authd_server_free(struct authd *a)
 {
+	authd_watch_free(a);
 	while (a->conns)
 		conn_kill(a, a->conns);
 	bury();

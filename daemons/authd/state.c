@@ -649,6 +649,7 @@ void authd_state_free(struct authd *a)
 			struct client *c = a->buckets[b];
 
 			a->buckets[b] = c->next;
+			free(c->rev_addrs);
 			free(c);
 		}
 	free(a->buckets);

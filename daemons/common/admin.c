@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <arpa/inet.h>
 #include <unistd.h>
 
 #include <openssl/pem.h>
@@ -72,6 +73,8 @@ int roam_admin_parse(const char *line, size_t len, struct roam_admin_req *r,
 	*why = "unknown request";
 	if (n == 1 && !strcmp(w[0], "status")) {
 		r->cmd = ROAM_ADMIN_STATUS;
+	} else if (n == 2 && !strcmp(w[0], "watch") && !strcmp(w[1], "revocations")) {
+		r->cmd = ROAM_ADMIN_WATCH_REVOKED;
 	} else if ((n == 2 || n == 3) && !strcmp(w[0], "threat")) {
 		r->level = roam_threat_parse(w[1]);
 		if (r->level < 0) {
@@ -108,6 +111,75 @@ int roam_admin_parse(const char *line, size_t len, struct roam_admin_req *r,
 	}
 	*why = NULL;
 	return 0;
+}
+
+int roam_admin_rev_parse(const char *line, size_t len, struct roam_admin_rev *rv,
+			 const char **why)
+{
+	const char *p = line, *end = line + len;
+	/* A name or "[v6]:port", and a byte more to see one is too long. */
+	char w[ROAM_NAME_MAX + 2];
+
+	memset(rv, 0, sizeof(*rv));
+	*why = "malformed record";
+	if (len > ROAM_ADMIN_LINE_MAX || memchr(line, 0, len) || word(&p, end, w, sizeof(w)))
+		return -EINVAL;
+	if (!strcmp(w, "synced")) {
+		rv->kind = ROAM_ADMIN_REV_SYNCED;
+		return p == end ? 0 : -EINVAL;
+	}
+	if (strcmp(w, "revoked")) {
+		*why = "unknown record";
+		return -ENOENT;
+	}
+	rv->kind = ROAM_ADMIN_REV_REVOKED;
+	if (word(&p, end, rv->name, sizeof(rv->name)) || !roam_name_valid(rv->name)) {
+		*why = "bad client name";
+		return -EINVAL;
+	}
+	for (;;) {
+		int ret = word(&p, end, w, sizeof(w));
+
+		if (ret == -ENOENT)
+			break;
+		if (ret || rv->naddrs == ROAM_ADMIN_REV_ADDRS ||
+		    roam_addr_parse(w, &rv->addrs[rv->naddrs])) {
+			*why = "bad or too many addresses";
+			return -EINVAL;
+		}
+		rv->naddrs++;
+	}
+	*why = NULL;
+	return 0;
+}
+
+int roam_admin_rev_format(const struct roam_admin_rev *rv, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN + 16];
+	size_t off;
+	int n;
+
+	if (rv->kind == ROAM_ADMIN_REV_SYNCED)
+		n = snprintf(buf, len, "synced\n");
+	else
+		n = snprintf(buf, len, "revoked %s", rv->name);
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	off = (size_t)n;
+	if (rv->kind == ROAM_ADMIN_REV_SYNCED)
+		return (int)off;
+	for (unsigned int i = 0; i < rv->naddrs && i < ROAM_ADMIN_REV_ADDRS; i++) {
+		roam_addr_format(&rv->addrs[i], a, sizeof(a));
+		n = snprintf(buf + off, len - off, " %s", a);
+		if (n < 0 || (size_t)n >= len - off)
+			return -ENOSPC;
+		off += (size_t)n;
+	}
+	if (off + 2 > len || off + 1 > ROAM_ADMIN_LINE_MAX)
+		return -ENOSPC;
+	buf[off++] = '\n';
+	buf[off] = 0;
+	return (int)off;
 }
 
 int roam_admin_call(const char *sock, const char *line, char **reply,

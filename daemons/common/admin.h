@@ -18,6 +18,16 @@
  *                            roamd under attack); the level falls back
  *                            to low when every lease has run out
  *   status                -> ok, then "key value" lines
+ *   watch revocations     -> ok, then records, one a line; the connection
+ *                            stays open (roamd's direct path to its gate):
+ *       revoked NAME [ADDR:PORT...]  a revoked client, with the addresses
+ *                                    authd last saw it at (at most
+ *                                    ROAM_ADMIN_REV_ADDRS)
+ *       synced                       every client revoked so far has been
+ *                                    listed; what follows is new
+ *                            authd drops a watcher that does not read
+ *                            (its buffer is bounded) and refuses more
+ *                            than it allows ("error: too many ...")
  *
  * The functions below are what roamctl (tools/) and authd-admin call;
  * they return 0 or -errno and put a one-line reason in err.
@@ -26,6 +36,9 @@
 #define ROAM_ADMIN_H
 
 #include <stddef.h>
+
+#include "pki.h"
+#include "schedule.h"
 
 #define ROAM_ADMIN_SOCK		"/run/roam/authd.sock"
 #define ROAM_ADMIN_LINE_MAX	2048
@@ -42,6 +55,7 @@ enum roam_admin_cmd {
 	ROAM_ADMIN_THREAT,
 	ROAM_ADMIN_STATUS,
 	ROAM_ADMIN_CLIENT_RENEW,
+	ROAM_ADMIN_WATCH_REVOKED,
 };
 
 struct roam_admin_req {
@@ -55,6 +69,31 @@ struct roam_admin_req {
 /* Server side: parse one request line (no newline). 0 or -EINVAL + why. */
 int roam_admin_parse(const char *line, size_t len, struct roam_admin_req *r,
 		     const char **why);
+
+/* One record of "watch revocations". */
+#define ROAM_ADMIN_REV_ADDRS	16
+
+enum roam_admin_rev_kind {
+	ROAM_ADMIN_REV_REVOKED = 1,
+	ROAM_ADMIN_REV_SYNCED,
+};
+
+struct roam_admin_rev {
+	int kind;
+	char name[ROAM_NAME_MAX + 1];
+	unsigned int naddrs;
+	struct roam_addr addrs[ROAM_ADMIN_REV_ADDRS];
+};
+
+/*
+ * Parse one record (no newline; bytes from authd, so checked like any
+ * input): 0 or -EINVAL + why.  Unknown record words are -ENOENT, for the
+ * caller to skip: newer authds may add records.
+ */
+int roam_admin_rev_parse(const char *line, size_t len, struct roam_admin_rev *rv,
+			 const char **why);
+/* The line, newline included; its length, or -ENOSPC. */
+int roam_admin_rev_format(const struct roam_admin_rev *rv, char *buf, size_t len);
 
 /* Send one request line, read the whole reply (malloc'ed, NUL-terminated). */
 int roam_admin_call(const char *sock, const char *line, char **reply,

@@ -29,8 +29,6 @@
 #define BACKOFF_MAX_MS	8000
 #define TICK_MAX_MS	1000
 
-enum { SRC_SIG = 1, SRC_TIMER, SRC_AUTHD, SRC_GATE, SRC_WORKER };
-
 uint64_t roamd_now_ms(void)
 {
 	struct timespec ts;
@@ -195,6 +193,20 @@ static int first_setup(struct roamd *r)
 	return 0;
 }
 
+void roamd_status(const struct roamd *r)
+{
+	char rev[160] = "";
+
+	if (r->rev_received || r->rev_errors)
+		snprintf(rev, sizeof(rev), "; revocations %" PRIu64 ", gate blocks %" PRIu64
+			 ", errors %" PRIu64, r->rev_received, r->rev_blocked, r->rev_errors);
+	if (r->applied_epoch)
+		sd_notifyf(0, "STATUS=epoch %" PRIu64 ": server %u (%s) active%s",
+			   r->applied_epoch, r->applied_server, r->applied_addr, rev);
+	else
+		sd_notifyf(0, "STATUS=waiting for the schedule from authd%s", rev);
+}
+
 /* The roam: switch the gate, move the service. */
 static void apply(struct roamd *r, const struct roam_epoch *e, uint64_t now)
 {
@@ -214,8 +226,8 @@ static void apply(struct roamd *r, const struct roam_epoch *e, uint64_t now)
 		policy_on_roam(r);
 	r->applied_epoch = e->index;
 	r->applied_server = e->server;
-	sd_notifyf(0, "STATUS=epoch %" PRIu64 ": server %u (%s) active", e->index,
-		   e->server, s);
+	snprintf(r->applied_addr, sizeof(r->applied_addr), "%s", s);
+	roamd_status(r);
 	if (r->self < 0)
 		return;
 	if ((int)e->server == r->self)
@@ -261,10 +273,11 @@ static uint64_t tick(struct roamd *r, uint64_t now)
 	}
 	service_tick(r, now);
 	policy_tick(r, now);
+	revwatch_tick(r, now);
 	{
 		const uint64_t due[] = { r->svc_stop_at, r->svc_kill_at,
 					 r->svc_pid ? 0 : r->svc_restart_at,
-					 policy_next(r), r->reconnect_at };
+					 policy_next(r), r->reconnect_at, revwatch_next(r) };
 
 		for (size_t i = 0; i < sizeof(due) / sizeof(due[0]); i++)
 			if (due[i] > now && due[i] < next)
@@ -359,9 +372,13 @@ static void on_signal(struct roamd *r, uint64_t now)
 			service_reap(r, now);
 			break;
 		case SIGHUP:
-			log_info("epoch %" PRIu64 ", server %u active, service %s, threat raised: %s",
+			log_info("epoch %" PRIu64 ", server %u active, service %s, threat raised: %s, "
+				 "revocations %" PRIu64 " (watching: %s), gate blocks %" PRIu64
+				 ", errors %" PRIu64,
 				 r->applied_epoch, r->applied_server,
-				 r->svc_pid ? "running" : "stopped", r->threat_raised ? "yes" : "no");
+				 r->svc_pid ? "running" : "stopped", r->threat_raised ? "yes" : "no",
+				 r->rev_received, r->rw.synced ? "yes" : "no", r->rev_blocked,
+				 r->rev_errors);
 			break;
 		default:
 			log_info("signal %u: shutting down", si.ssi_signo);
@@ -448,10 +465,14 @@ int roamd_run(struct roamd *r)
 			case SRC_WORKER:
 				worker_results(r, on_job);
 				break;
+			case SRC_REVWATCH:
+				revwatch_event(r, now);
+				break;
 			}
 		}
 	}
 	sd_notify(0, "STOPPING=1");
+	revwatch_stop(r);
 	worker_stop(r);
 	return r->fatal;
 }

@@ -169,6 +169,7 @@ int main(int argc, char **argv)
 		.attack_pps = 1000, .stop_grace_ms = 2000,
 	};
 	r->self = -1;
+	r->rw.fd = -1;
 	if (parse_args(&r->cfg, argc, argv)) {
 		usage(stderr);
 		free(r);

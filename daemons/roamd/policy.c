@@ -5,9 +5,10 @@
  * Contract violations get the paper's second chance: the first makes the
  * client WARNED (the gate keeps dropping what is over its contract); at
  * the next roam it is ALLOWED again, under watch; a violation after that
- * roam BLOCKs it in the gate and revokes it at authd, whose revocation
- * hook then blocks it at every gate.  The service moves between servers,
- * so the record of a client's strikes must too: it lives in a small file
+ * roam BLOCKs it in the gate and revokes it at authd, which tells every
+ * roamd, and each blocks it in its gate (revwatch.c).  The service moves
+ * between servers, so the record of a client's strikes must too: it
+ * lives in a small file
  * (STATE_DIR/strikes, one "ADDR STRIKES EPOCH" line per client, under
  * flock) that every roamd of the pool shares.
  *

@@ -20,6 +20,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "admin.h"
 #include "client.h"
 #include "schedule.h"
 
@@ -50,6 +51,20 @@ struct roamd_config {
 
 struct gate;
 struct worker;
+
+/* What epoll woke us for (loop.c). */
+enum roamd_src { SRC_SIG = 1, SRC_TIMER, SRC_AUTHD, SRC_GATE, SRC_WORKER, SRC_REVWATCH };
+
+/* "watch revocations" at authd's admin socket (revwatch.c). */
+struct revwatch {
+	int fd;				/* -1: not watching */
+	bool got_ok, synced, refused, down_logged;
+	uint64_t retry_at;
+	uint32_t backoff_ms;
+	unsigned int caught_up, caught_blocked;	/* the catch-up list */
+	char buf[ROAM_ADMIN_LINE_MAX + 2];
+	size_t len;
+};
 
 /* Blocking work for the worker thread (worker.c); results in place. */
 enum job_kind { JOB_CONNECT, JOB_THREAT_LEASE, JOB_REVOKE };
@@ -92,6 +107,11 @@ struct roamd {
 	uint64_t last_attack_ms;
 	uint64_t lease_renewed_ms;	/* last "threat high LEASE" sent */
 
+	/* Revocations from authd, blocked in the gate. */
+	struct revwatch rw;
+	uint64_t rev_received, rev_blocked, rev_errors;
+	char applied_addr[64];
+
 	struct gate *gate;
 	int epfd, sigfd, tfd;
 	bool stop;
@@ -102,6 +122,14 @@ uint64_t roamd_now_ms(void);
 
 /* loop.c */
 int roamd_run(struct roamd *r);
+/* sd_notify STATUS: the epoch, the active server, the revocation counters. */
+void roamd_status(const struct roamd *r);
+
+/* revwatch.c: runs in the loop, never blocks. */
+void revwatch_tick(struct roamd *r, uint64_t now);
+uint64_t revwatch_next(const struct roamd *r);
+void revwatch_event(struct roamd *r, uint64_t now);
+void revwatch_stop(struct roamd *r);
 
 /* worker.c: jobs are malloc'ed by the caller, freed by the worker side. */
 int worker_start(struct roamd *r);

@@ -54,7 +54,7 @@ busywait() {
 }
 
 echo "TAP version 13"
-echo "1..13"
+echo "1..17"
 
 ip link set lo up mtu 1500
 tc qdisc add dev lo root tbf rate 1mbit burst 10kb latency 200ms 2>/dev/null ||
@@ -63,6 +63,7 @@ head -c 125000 /dev/urandom >"$T/files/f1"
 head -c 600000 /dev/urandom >"$T/files/f4"
 
 ctl() { "$BIN/roamctl" "$@" socket "$T/adm.sock"; }
+NOTIFY=${NOTIFY_RECV:-$HERE/../selftests/notify_recv}
 PORT=$((20000 + RANDOM % 20000))
 "$BIN/authd" -d "$T/state" -l 127.0.0.1:$PORT -s "$T/adm.sock" --chain-len 10000 \
 	-p 127.0.0.1:8001 -p 127.0.0.2:8002 -p 127.0.0.3:8003 \
@@ -112,11 +113,45 @@ rc2=$?
 check "roamd: bad usage exits 2; a --self outside the pool exits 1 with a reason" \
 	test $rc1 = 2 -a $rc2 = 1 -a -n "$(grep 'not in the pool' "$T/self.err")"
 
+t0=$(date +%s%3N)
 ctl client revoke alice >/dev/null
 fetch -f f1 -t 3000 >/dev/null 2>"$T/rev.err"
 rc=$?
 # Refused for being revoked, not for any other reason.
 check "a revoked client gets no schedule" test $rc = 1 -a -n "$(grep -i revoked "$T/rev.err")"
+
+# The direct path to the gates: every roamd watches revocations on the
+# admin socket (with --no-gate it only counts and logs them).
+heard() { grep -q "client alice revoked at authd" "$T/roamd1.log" "$T/roamd2.log" "$T/roamd3.log" &&
+	[ "$(grep -l "client alice revoked at authd" "$T"/roamd[123].log | wc -l)" = 3 ]; }
+busywait 3000 heard; t1=$(date +%s%3N)
+echo "# the three roamds logged the revocation within $((t1 - t0)) ms of the revoke"
+check "every roamd hears of the revocation (watch revocations)" heard
+
+# A roamd that starts later catches up: the revoked list comes first.
+"$NOTIFY" "$T/late.notify" >"$T/late.status" &
+LN=$!
+busywait 3000 test -S "$T/late.notify"
+NOTIFY_SOCKET=$T/late.notify "$BIN/roamd" --no-gate --ca "$T/ca.crt" --cert "$T/srv1.crt" \
+	--key "$T/srv1.key" -P $PORT -s "$T/adm.sock" --state-dir "$T/run" >"$T/late.log" 2>&1 &
+RL=$!
+caught_up() { grep -q "1 revoked clients before" "$T/late.log" &&
+	grep -q "STATUS=.*revocations 1, gate blocks 0, errors 0" "$T/late.status"; }
+check "a roamd started later catches up; STATUS counts it" busywait 5000 caught_up
+grep -h "revoked clients before" "$T/late.log" | sed 's/^/# /'
+
+# authd takes at most 32 watchers: 4 roamds, 28 more fill it, the next is refused.
+watchers() { [ "$("$BIN/roamctl" -j auth status socket "$T/adm.sock" | sed -n 's/.*"watchers":\([0-9]*\).*/\1/p')" = "$1" ]; }
+for i in $(seq 29); do
+	# Stdin ends at once: a half-close, the watch stays (socat -t).
+	socat -t 30 - UNIX-CONNECT:"$T/adm.sock" <<<"watch revocations" >"$T/w$i.out" 2>&1 &
+	eval "W$i=\$!"
+done
+over() { grep -q "error: too many revocation watchers (32)" "$T"/w*.out; }
+check "watcher 33 refused with a clear error; 32 kept" busywait 5000 eval 'over && watchers 32'
+for i in $(seq 29); do eval "kill \$W$i"; done 2>/dev/null
+check "watchers that hang up are dropped" busywait 5000 watchers 4
+kill $RL $LN 2>/dev/null; wait $RL $LN 2>/dev/null
 
 kill -TERM $R1 $R2 $R3
 wait $R1; a=$?; wait $R2; b=$?; wait $R3; c=$?
@@ -128,7 +163,6 @@ check "no file server outlives its roamd" busywait 3000 bash -c '! pgrep -f "[r]
 # switching on the keys it holds (lookahead 8), each roam within 50 ms
 # of the schedule: the attempts run on its worker thread, not in the
 # loop (before, every attempt stalled the loop for seconds).
-NOTIFY=${NOTIFY_RECV:-$HERE/../selftests/notify_recv}
 BP=$((PORT + 7))
 mkdir -m 700 "$T/bh" "$T/bhrun"
 "$BIN/authd" -q -d "$T/bh/state" -l 127.0.0.1:$BP -s "$T/bh/adm.sock" \
