@@ -190,6 +190,13 @@ static int udp_open(struct mtfd *d, bool bind_port, bool router_alert)
 	}
 	if (router_alert && setsockopt(fd, IPPROTO_IP, IP_OPTIONS, ra, sizeof(ra)) < 0)
 		goto err;
+	if (bind_port) {
+		/* A burst of requests waits in the socket, not on the floor. */
+		int rcvbuf = 4 << 20;
+
+		if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf, sizeof(rcvbuf)) < 0)
+			setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+	}
 	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0)
 		goto err;
 	return fd;
@@ -416,14 +423,19 @@ void mtfd_raw_rx(struct mtfd *d, int fd)
 		off += sizeof(uh);
 		mtfd_addr_set_v4(&from, iph->saddr);
 		d->stats[ST_RX]++;
-		if (!mtfd_peer_allow(d, &from)) {
-			d->stats[ST_RX_LIMITED]++;
-			continue;	/* dropped: a flood of alerts stops here */
-		}
-		if (parse(d, &from, pkt + off, tot - off, &m) &&
+		/* Ours (a pending request's nonce) whatever the sender's rate:
+		 * an off-path flood through its gateway must not starve it. */
+		if (!mtf_ctl_parse(pkt + off, tot - off, &m, &(const char *){ NULL }) &&
 		    gateway_intercept(d, &from, &m))
 			continue;
 pass:
+		/* Forwarding in userspace costs: alerts over a sender's rate
+		 * are dropped here. */
+		mtfd_addr_set_v4(&from, iph->saddr);
+		if (!mtfd_peer_allow(d, &from)) {
+			d->stats[ST_RX_LIMITED]++;
+			continue;
+		}
 		pass_on(d, pkt, (size_t)n);
 	}
 }
