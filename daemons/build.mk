@@ -191,7 +191,15 @@ D_FUZZ_FLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefi
 	-I$(TOP)/daemons/common $(shell pkg-config --cflags openssl 2>/dev/null)
 D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz \
 	$(BUILD)/fuzz/roam-fileproto-fuzz $(BUILD)/fuzz/mtfd-msg-fuzz \
-	$(BUILD)/fuzz/mtfd-topo-fuzz
+	$(BUILD)/fuzz/mtfd-topo-fuzz $(BUILD)/fuzz/mtfd-rapkt-fuzz
+
+# Packets from the forwarding path (router alert), then the message.
+$(BUILD)/fuzz/mtfd-rapkt-fuzz: $(D_DIR)/fuzz/rapkt-fuzz.c $(D_DIR)/mtfd/rapkt.c \
+		$(D_DIR)/mtfd/msg.c $(wildcard $(D_DIR)/mtfd/*.h)
+	$(quiet) FUZZCC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -I$(TOP)/daemons/mtfd -I$(TOP)/kmod/common \
+		-I$(TOP)/include/uapi -o $@ $< $(D_DIR)/mtfd/rapkt.c $(D_DIR)/mtfd/msg.c $(D_LIBS)
 
 $(BUILD)/fuzz/mtfd-msg-fuzz: $(D_DIR)/fuzz/mtfmsg-fuzz.c $(wildcard $(D_DIR)/mtfd/*.[ch])
 	$(quiet) FUZZCC $@

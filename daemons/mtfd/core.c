@@ -27,7 +27,7 @@
 
 #include "daemon.h"
 #include "log.h"
-#include "mtf_pathhdr.h"
+#include "rapkt.h"
 
 const char *const mtfd_stat_names[__ST_MAX] = {
 	[ST_RX] = "rx", [ST_RX_BAD] = "rx_bad", [ST_RX_VERSION] = "rx_version",
@@ -387,51 +387,28 @@ void mtfd_raw_rx(struct mtfd *d, int fd)
 	uint8_t pkt[65536];
 	struct mtf_ctl_addr from;
 	struct mtf_ctl_msg m;
-	struct iphdr *iph;
-	struct udphdr uh;
-	size_t ihl, off, tot;
-	uint8_t proto;
+	struct mtfd_ra ra;
+	const char *why;
 	ssize_t n;
 
 	for (int i = 0; i < 64; i++) {
 		n = recv(fd, pkt, sizeof(pkt), 0);
 		if (n < 0)
 			return;
-		if ((size_t)n < sizeof(*iph))
+		if ((size_t)n < sizeof(struct iphdr))
 			continue;
-		iph = (struct iphdr *)pkt;
-		ihl = iph->ihl * 4u;
-		tot = ntohs(iph->tot_len);
-		if (iph->version != 4 || ihl < sizeof(*iph) || tot > (size_t)n || tot < ihl)
-			continue;
-		off = ihl;
-		proto = iph->protocol;
-		if (proto == MTF_IPPROTO) {
-			struct mtf_ph ph;
-
-			if (mtf_ph_parse(pkt + off, tot - off,
-					 iph->frag_off & htons(IP_MF | IP_OFFMASK), &ph))
-				goto pass;
-			proto = ph.nexthdr;
-			off += ph.len;
-		}
-		if (proto != IPPROTO_UDP || tot - off < sizeof(uh))
-			goto pass;
-		memcpy(&uh, pkt + off, sizeof(uh));
-		if (ntohs(uh.dest) != d->cfg.port)
-			goto pass;
-		off += sizeof(uh);
-		mtfd_addr_set_v4(&from, iph->saddr);
-		d->stats[ST_RX]++;
 		/* Ours (a pending request's nonce) whatever the sender's rate:
 		 * an off-path flood through its gateway must not starve it. */
-		if (!mtf_ctl_parse(pkt + off, tot - off, &m, &(const char *){ NULL }) &&
-		    gateway_intercept(d, &from, &m))
-			continue;
-pass:
+		if (!mtfd_ra_payload(pkt, (size_t)n, d->cfg.port, &ra)) {
+			mtfd_addr_set_v4(&from, ra.saddr);
+			d->stats[ST_RX]++;
+			if (!mtf_ctl_parse(pkt + ra.off, ra.len, &m, &why) &&
+			    gateway_intercept(d, &from, &m))
+				continue;
+		}
 		/* Forwarding in userspace costs: alerts over a sender's rate
 		 * are dropped here. */
-		mtfd_addr_set_v4(&from, iph->saddr);
+		mtfd_addr_set_v4(&from, ((struct iphdr *)pkt)->saddr);
 		if (!mtfd_peer_allow(d, &from)) {
 			d->stats[ST_RX_LIMITED]++;
 			continue;
