@@ -109,6 +109,7 @@ include $(wildcard $(TOP)/daemons/build.mk)
 include $(wildcard $(TOP)/tools/build.mk)
 include $(wildcard $(TOP)/selftests/build.mk)
 include $(wildcard $(TOP)/bench/mtf_filters.mk)
+include $(wildcard $(TOP)/bench/mtfd.mk)
 
 # ---------------------------------------------------------------------------
 # Kernel modules

@@ -285,10 +285,12 @@ test_off_path() {
 	# 5. Wrong version, 6. truncated.
 	cmd $X -d $R1 -t hs_request -D $V -p $R1:$M1 -A block -a 10.4.5.1 -V 2 || return 1
 	cmd $X -d $R1 -t hs_request -D $V -p $R1:$M1 -A block -a 10.4.5.1 -T 20 || return 1
-	# 7. A warning to R4 about V's traffic.
+	# 7. V asking about traffic to another host: not its to ask.
+	cmd ip netns exec "$v" "$MSG" -d $R3 -t filter_req -D 10.9.0.2 -p $R1:$M1 -p $R3:$M3 -A block -i 14 || return 1
+	# 8. A warning to R4 about V's traffic.
 	cmd $X -d $R4 -t warning -D $V -S 10.4.1.0/24 -p $R1:$M1 -u 5000 -i 13 || return 1
 	sleep 1
-	expect_eq "R3 refused the stranger's request" $(( $(dstat r3 gw_refused) - r0 )) 1 || return 1
+	expect_eq "R3 refused the stranger's and V's request for 10.9.0.2" $(( $(dstat r3 gw_refused) - r0 )) 2 || return 1
 	expect_eq "nonces R1 sent" $(( $(dstat r1 ag_nonces_sent) - n0 )) 1 || return 1
 	expect_eq "R3 passed on nonces it did not ask for" $(( $(dstat r3 gw_passed_on) - p0 )) 2 || return 1
 	expect_eq "guessed nonces" $(( $(dstat r1 ag_bad_nonce) - b0 )) 1 || return 1
@@ -321,6 +323,26 @@ test_flood_limited() {
 	expect_eq "handled + limited" $((q + l)) "$r" || return 1
 	[ "$q" -le $((100 + 200 * (t1 - t0) / 1000 + 1)) ] || fail "more requests handled than the peer's bucket allows" || return 1
 	[ "$l" -ge 1 ] || fail "a request flood was not limited"
+}
+
+# R1's mtfd is down: R3 retries with backoff, then has nobody left on the
+# recorded path before itself and keeps the filter for Tlong.
+test_escalation() {
+	local e0 l0 t0 t1 f
+	e0=$(dstat r3 gw_escalated) l0=$(dstat r3 gw_local_filters)
+	t0=$(date +%s%3N)
+	ctl v request block "$P1" src 10.1.1.1/32 || return 1
+	wait_ge 15000 $((l0 + 1)) dstat r3 gw_local_filters || return 1
+	t1=$(date +%s%3N)
+	echo "R3 gave up on R1 after $((t1 - t0)) ms (4 retries from 200 ms, doubling)"
+	expect_eq "escalations at R3" $(( $(dstat r3 gw_escalated) - e0 )) 1 || return 1
+	f=$(q "$r3" -j filter show | jq -c '[.[] | select(.src == "10.1.1.1/32")]')
+	q "$r3" filter show
+	jq -e 'length == 1 and .[0].expires_ms > 20000' <<<"$f" >/dev/null ||
+		fail "R3 does not keep the filter for Tlong: $f" || return 1
+	ctl v request cancel "$P1" src 10.1.1.1/32 || return 1
+	busywait 5000 sh -c "[ \$($MTFCTL -n $r3 -j filter show | jq '[.[] | select(.src == \"10.1.1.1/32\")] | length') = 0 ]" ||
+		fail "the victim's cancel left R3's filter"
 }
 
 # Scenario 1: A floods V over [R1, R3] from 100 sources; V's policy asks.
@@ -361,13 +383,17 @@ test_scenario2() {
 		fail "c2 (behind R4, not warned about) cannot reach V"
 }
 
-ktap_header 9
+ktap_header 10
 run_test "mtfd starts on V, R3, R1, R4, h1, h2" test_start
 run_test "stop request: a compliant host stops itself, R1 lets go" test_stop_compliant
 run_test "stop request: a refusing host is disconnected for Tlong" test_stop_refused
 run_test "AIMD: halved under attack, additive when quiet, cancel" test_aimd
 run_test "off path: no filter from X; forged/expired/bad messages counted" test_off_path
 run_test "request flood from one peer is rate-limited" test_flood_limited
+
+stop_mtfd r1
+run_test "escalation: no answer from R1, R3 keeps the filter; cancel" test_escalation
+start_mtfd r1 "$r1"
 
 # V's policy on (threshold 300 pps), then A's flood from 100 sources.
 stop_mtfd v

@@ -6,13 +6,14 @@
  *   mtfd_msg -d DST -t TYPE [-i ID] [-D FLOWDST] [-S SRC/PLEN]
  *            [-p ADDR:MARK]... [-a ADDR] [-A block|ratelimit] [-R PPS]
  *            [-u MS] [-e EXPIRY_OFFSET_MS] [-k SECRETFILE -K PERIOD_MS]
- *            [-N] [-V VERSION] [-T BYTES] [-c COUNT] [-r]
+ *            [-N] [-V VERSION] [-T BYTES] [-c COUNT] [-I] [-r]
  *
  *   -t  type: filter_req, hs_request, hs_reply, warning, stop_req, ...
  *   -e  EXPIRY_MS = now + offset (negative: already expired)
  *   -k  compute a valid nonce with the secret (as the gateway would, key
  *       period -K); -N: a random nonce instead
  *   -V  version byte; -T truncate to BYTES; -c send COUNT copies
+ *   -I  each copy another flow: slot 0's mark and the id count up
  *   -r  print the encoded bytes as hex instead of sending
  * Exit 0 when sent, 1 on error, 2 on usage.
  */
@@ -61,11 +62,11 @@ int main(int argc, char **argv)
 	uint8_t buf[MTF_CTL_MAX], sec[256];
 	long trunc = -1, count = 1;
 	int c, n, version = -1, fd;
-	bool random_nonce = false, raw = false;
+	bool random_nonce = false, raw = false, vary = false;
 	struct mtfd_prefix p;
 	char *colon;
 
-	while ((c = getopt(argc, argv, "d:t:i:D:S:p:a:A:R:u:e:k:K:NV:T:c:r")) != -1) {
+	while ((c = getopt(argc, argv, "d:t:i:D:S:p:a:A:R:u:e:k:K:NV:T:c:Ir")) != -1) {
 		switch (c) {
 		case 'd':
 			if (mtfd_addr_parse(optarg, &dst) || dst.family != 4)
@@ -144,6 +145,9 @@ int main(int argc, char **argv)
 		case 'r':
 			raw = true;
 			break;
+		case 'I':
+			vary = true;
+			break;
 		default:
 			usage();
 		}
@@ -190,6 +194,11 @@ int main(int argc, char **argv)
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
 	memcpy(&sin.sin_addr, dst.addr, 4);
 	for (long i = 0; i < count; i++) {
+		if (vary && i) {
+			m.id++;
+			m.flow.slots[0].mark++;
+			n = mtf_ctl_encode(&m, buf, sizeof(buf));
+		}
 		if (sendto(fd, buf, (size_t)n, 0, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
 			perror("sendto");
 			return 1;
