@@ -15,7 +15,7 @@
 
 #include "genl.h"
 #include "roamd.h"
-#include "roamctl.h"
+#include "roam_args.h"
 
 /* Pool, service ports, window and attack threshold: once at start. */
 void gatemsg_setup(struct nlmsghdr *nlh, const uint32_t *pool, unsigned int npool,

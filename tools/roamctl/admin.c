@@ -19,8 +19,8 @@
 #include <string.h>
 
 #include "roamctl.h"
-#include "../../daemons/common/admin.h"
-#include "../../daemons/common/schedule.h"
+#include "admin.h"
+#include "schedule.h"
 
 struct admin_args {
 	const char *name;	/* the one positional word, if any */

@@ -12,7 +12,9 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include "roamctl.h"
+#include <linux/roam.h>
+
+#include "roam_args.h"
 #include "util.h"
 
 /* Dotted quad only: no names (no DNS on a firewall's control path). */
