@@ -5,7 +5,7 @@
 # and lib/build.mk the library they link (build/lib/libmtfroam.a).
 #
 #   make unit-tests     build/tests/test-cmdline, test-genl-msg, test-mtf-msg,
-#                       test-roamctl
+#                       test-roamctl, test-lib
 #   make fuzz-build     build/fuzz/{mtf_status,roam_status,genl_family,...}
 #   make fuzz-tools     run each for FUZZ_SECONDS through scripts/fuzz-run
 
@@ -16,7 +16,7 @@
 T_CLI_OBJS := $(filter-out %/main.o,$(MTFCTL_OBJS) $(ROAMCTL_OBJS))
 T_TESTS := $(BUILD)/tests/test-cmdline $(BUILD)/tests/test-genl-msg \
 	$(BUILD)/tests/test-mtf-msg
-T_TESTS += $(BUILD)/tests/test-roamctl
+T_TESTS += $(BUILD)/tests/test-roamctl $(BUILD)/tests/test-lib
 UNIT_TESTS += $(T_TESTS)
 
 .PHONY: tools-tests fuzz-build fuzz-tools
@@ -33,6 +33,8 @@ $(BUILD)/tests/test-mtf-msg: $(OBJ)/tools/tests/test-mtf-msg.o \
 $(BUILD)/tests/test-roamctl: $(OBJ)/tools/tests/test-roamctl.o \
 	$(OBJ)/tools/tests/mock_roam.o \
 	$(filter-out %/main.o,$(ROAMCTL_OBJS)) $(CLILIB_OBJS) $(LIB_A)
+# lib/hex.c and lib/parse.c.
+$(BUILD)/tests/test-lib: $(OBJ)/tools/tests/test-lib.o $(LIB_A)
 $(T_TESTS):
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
