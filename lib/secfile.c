@@ -10,13 +10,99 @@
 #include "chain.h"
 #include "secfile.h"
 
+/* Ownership and mode of a secret; 0 or -EPERM with the fix in err. */
+static int check_secret(const struct stat *st, const char *name, char *err,
+			size_t errlen)
+{
+	if (st->st_mode & 077) {
+		snprintf(err, errlen,
+			 "%s: permissions %04o are too open (group/world access to a secret); run chmod 600 %s",
+			 name, (unsigned int)(st->st_mode & 07777), name);
+		return -EPERM;
+	}
+	if (st->st_uid != geteuid() && st->st_uid != 0) {
+		snprintf(err, errlen, "%s: owned by uid %u, not by us or root",
+			 name, (unsigned int)st->st_uid);
+		return -EPERM;
+	}
+	return 0;
+}
+
+int roam_fd_read(int fd, const char *name, bool secret, char **data,
+		 size_t *len, char *err, size_t errlen)
+{
+	size_t off = 0, cap = 4096;
+	struct stat st;
+	char *buf, *nbuf;
+	ssize_t n;
+	int ret;
+
+	*data = NULL;
+	if (fstat(fd, &st)) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", name, strerror(errno));
+		return ret;
+	}
+	/* A pipe (stdin from a generator) has no mode worth checking. */
+	if (S_ISREG(st.st_mode) && secret) {
+		ret = check_secret(&st, name, err, errlen);
+		if (ret)
+			return ret;
+	}
+	if (S_ISREG(st.st_mode) && st.st_size > ROAM_FILE_MAX) {
+		snprintf(err, errlen, "%s: larger than %d bytes", name, ROAM_FILE_MAX);
+		return -EFBIG;
+	}
+	if (S_ISREG(st.st_mode))
+		cap = (size_t)st.st_size + 2;	/* and the NUL, and room to see EOF */
+	buf = malloc(cap);
+	if (!buf)
+		goto nomem;
+	for (;;) {
+		if (off == cap - 1) {
+			/* Grow by doubling; wipe what we leave behind. */
+			if (cap > ROAM_FILE_MAX) {
+				snprintf(err, errlen, "%s: larger than %d bytes", name,
+					 ROAM_FILE_MAX);
+				roam_file_free(buf, off);
+				return -EFBIG;
+			}
+			nbuf = malloc(2 * cap);
+			if (!nbuf) {
+				roam_file_free(buf, off);
+				goto nomem;
+			}
+			memcpy(nbuf, buf, off);
+			roam_file_free(buf, off);
+			buf = nbuf;
+			cap *= 2;
+		}
+		n = read(fd, buf + off, cap - 1 - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "%s: %s", name, strerror(errno));
+			roam_file_free(buf, off);
+			return ret;
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	buf[off] = 0;
+	*data = buf;
+	*len = off;
+	return 0;
+nomem:
+	snprintf(err, errlen, "%s: out of memory", name);
+	return -ENOMEM;
+}
+
 int roam_file_read(const char *path, bool secret, char **data, size_t *len,
 		   char *err, size_t errlen)
 {
 	struct stat st;
-	char *buf = NULL;
-	size_t off = 0;
-	ssize_t n;
 	int fd, ret;
 
 	*data = NULL;
@@ -29,53 +115,12 @@ int roam_file_read(const char *path, bool secret, char **data, size_t *len,
 	if (fstat(fd, &st)) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		goto out;
-	}
-	ret = -EPERM;
-	if (!S_ISREG(st.st_mode)) {
+	} else if (!S_ISREG(st.st_mode)) {
+		ret = -EPERM;
 		snprintf(err, errlen, "%s: not a regular file", path);
-		goto out;
+	} else {
+		ret = roam_fd_read(fd, path, secret, data, len, err, errlen);
 	}
-	if (secret && (st.st_mode & 077)) {
-		snprintf(err, errlen,
-			 "%s: permissions %04o are too open (group/world access to a secret); run chmod 600 %s",
-			 path, (unsigned int)(st.st_mode & 07777), path);
-		goto out;
-	}
-	if (secret && st.st_uid != geteuid() && st.st_uid != 0) {
-		snprintf(err, errlen, "%s: owned by uid %u, not by us or root",
-			 path, (unsigned int)st.st_uid);
-		goto out;
-	}
-	ret = -EFBIG;
-	if (st.st_size > ROAM_FILE_MAX) {
-		snprintf(err, errlen, "%s: larger than %d bytes", path, ROAM_FILE_MAX);
-		goto out;
-	}
-	ret = -ENOMEM;
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		snprintf(err, errlen, "%s: out of memory", path);
-		goto out;
-	}
-	while (off < (size_t)st.st_size) {
-		n = read(fd, buf + off, (size_t)st.st_size - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			ret = n < 0 ? -errno : -EIO;
-			snprintf(err, errlen, "%s: short read", path);
-			roam_file_free(buf, off);
-			buf = NULL;
-			goto out;
-		}
-		off += (size_t)n;
-	}
-	buf[off] = 0;
-	*data = buf;
-	*len = off;
-	ret = 0;
-out:
 	close(fd);
 	return ret;
 }
