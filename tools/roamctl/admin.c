@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * roamctl client | threat | auth: authd's administration, through its
- * admin socket and the library in daemons/common/admin.h (the same calls
+ * admin socket and the library in lib/admin.h (the same calls
  * authd-admin makes).  No kernel involved:
  *
  *   roamctl client add NAME [dir DIR] [socket PATH]
