@@ -45,22 +45,26 @@ endif
 # Userspace
 # ---------------------------------------------------------------------------
 CC ?= cc
-PKGS := libmnl json-c
+PKGS := libmnl json-c libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS := $(or $(shell pkg-config --libs $(PKGS) 2>/dev/null),-lmnl -ljson-c -lcrypto)
+# Headers of the shared library (lib/) by name: #include "genl.h".
 USER_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE \
-	-I$(TOP)/include/uapi -I$(TOP)/tools/lib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-USER_LDLIBS := $(PKG_LIBS)
+	-I$(TOP)/include/uapi -I$(TOP)/lib $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 
 OBJ := $(BUILD)/obj
 BIN := $(BUILD)/bin
 
-# Shared netlink layer and CLIs (tools/).
-LIBNL_SRCS := $(wildcard tools/lib/*.c)
+# The userspace library of tools, daemons, tests and fuzzers (lib/):
+# defines LIB_A and USER_LDLIBS.
+include $(TOP)/lib/build.mk
+
+# The CLIs (tools/); tools/lib holds what only they share.
+CLILIB_SRCS := $(wildcard tools/lib/*.c)
 MTFCTL_SRCS := $(wildcard tools/mtfctl/*.c)
 ROAMCTL_SRCS := $(wildcard tools/roamctl/*.c)
 
-LIBNL_OBJS := $(LIBNL_SRCS:%.c=$(OBJ)/%.o)
+CLILIB_OBJS := $(CLILIB_SRCS:%.c=$(OBJ)/%.o)
 MTFCTL_OBJS := $(MTFCTL_SRCS:%.c=$(OBJ)/%.o)
 ROAMCTL_OBJS := $(ROAMCTL_SRCS:%.c=$(OBJ)/%.o)
 
@@ -76,20 +80,23 @@ deps:
 
 tools: $(TOOLS)
 
+# CLI-only headers (cli.h, out.h, ...) for the CLIs and their tests.
+$(OBJ)/tools/%.o: USER_CFLAGS += -I$(TOP)/tools/lib
+
 $(OBJ)/%.o: %.c
 	$(quiet) CC $<
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(BIN)/mtfctl: $(MTFCTL_OBJS) $(LIBNL_OBJS)
+$(BIN)/mtfctl: $(MTFCTL_OBJS) $(CLILIB_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(USER_LDLIBS)
 
-$(BIN)/roamctl: $(ROAMCTL_OBJS) $(LIBNL_OBJS)
+$(BIN)/roamctl: $(ROAMCTL_OBJS) $(CLILIB_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(USER_LDLIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(USER_LDLIBS)
 
 # Only the object that prints it, so a new commit rebuilds one file.
 VERSIONED_OBJS := $(OBJ)/tools/lib/cli.o $(OBJ)/tools/tests/test-cmdline.o

@@ -20,7 +20,7 @@ BENCH_VM_ENV ?= VM_TCG_THREAD=single VM_ICOUNT=shift=1,sleep=off
 BENCH_KVER = $(or $(KVER),$(firstword $(shell $(TOP)/scripts/kernels list)))
 bench_vm_env = $(if $(filter 6.1.%,$(1)),VM_TCG_THREAD=multi,$(BENCH_VM_ENV))
 
-$(BENCH_MTF_INSTALL): bench/mtf_filters_install.c include/uapi/linux/mtf.h
+$(BENCH_MTF_INSTALL): bench/mtf_filters_install.c include/uapi/linux/mtf.h $(LIB_A)
 	$(quiet) CC $<
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LDLIBS)

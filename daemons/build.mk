@@ -9,19 +9,19 @@
 #                         FUZZ_SECONDS (default 20)
 
 D_DIR := daemons
-D_CFLAGS := -I$(TOP)/daemons/common -I$(TOP)/daemons/client -I$(TOP)/daemons/mtfd \
-	-I$(TOP)/tools/roamctl \
+# The shared code (admin protocol, schedule, wire formats, netlink layer)
+# is lib/ (lib/build.mk): every binary here links USER_LDLIBS.
+D_CFLAGS := -I$(TOP)/daemons/client -I$(TOP)/daemons/mtfd \
 	$(shell pkg-config --cflags openssl 2>/dev/null)
 D_LIBS := $(or $(shell pkg-config --libs openssl 2>/dev/null),-lssl -lcrypto) \
 	$(or $(shell pkg-config --libs libsystemd 2>/dev/null),-lsystemd) \
 	$(or $(shell pkg-config --libs sqlite3 2>/dev/null),-lsqlite3)
+D_LDLIBS := $(USER_LDLIBS) -Wl,--as-needed $(D_LIBS) -Wl,--no-as-needed
 
-D_COMMON_SRCS := $(wildcard $(D_DIR)/common/*.c)
 D_AUTHD_SRCS := $(filter-out $(D_DIR)/authd/admin-cli.c,$(wildcard $(D_DIR)/authd/*.c))
 D_CLIENT_LIB_SRCS := $(D_DIR)/client/client.c
 D_CLIENT_SRCS := $(D_DIR)/client/main.c
 
-D_COMMON_OBJS := $(D_COMMON_SRCS:%.c=$(OBJ)/%.o)
 D_AUTHD_OBJS := $(D_AUTHD_SRCS:%.c=$(OBJ)/%.o)
 D_CLIENT_LIB_OBJS := $(D_CLIENT_LIB_SRCS:%.c=$(OBJ)/%.o)
 D_CLIENT_OBJS := $(D_CLIENT_SRCS:%.c=$(OBJ)/%.o)
@@ -29,9 +29,6 @@ D_ADMIN_OBJS := $(OBJ)/$(D_DIR)/authd/admin-cli.o
 D_FILESERVER_OBJS := $(OBJ)/$(D_DIR)/demo/fileserver.o
 D_FETCH_OBJS := $(OBJ)/$(D_DIR)/demo/fetch.o
 D_ROAMD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/roamd/*.c))
-# roamd talks to roam.ko through the shared netlink layer of tools/lib.
-D_ROAMD_NL_OBJS := $(OBJ)/tools/lib/genl.o $(OBJ)/tools/lib/nlmsg.o \
-	$(OBJ)/tools/roamctl/args.o
 D_TEST_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/tests/*.c))
 # mtfd (issue 9): its message codec and addresses (D_MTFD_OBJS, what the
 # tests and fuzzers link), the gateway graph (topo*), the daemon.
@@ -49,11 +46,9 @@ $(D_MTFD_TOPO_OBJS) $(OBJ)/$(D_DIR)/tests/topo-test.o: \
 # kernel's path header parser.
 D_MTFD_LIBS := $(or $(shell pkg-config --libs inih 2>/dev/null),-linih) \
 	$(or $(shell pkg-config --libs libnftables 2>/dev/null),-lnftables) \
-	$(or $(shell pkg-config --libs json-c 2>/dev/null),-ljson-c) \
-	$(or $(shell pkg-config --libs libmnl 2>/dev/null),-lmnl)
+	$(or $(shell pkg-config --libs json-c 2>/dev/null),-ljson-c)
 $(D_MTFD_D_OBJS): USER_CFLAGS += -I$(TOP)/tools/mtfctl -I$(TOP)/tools/lib \
 	-I$(TOP)/kmod/common $(D_IGRAPH_CFLAGS)
-D_LIB := $(BUILD)/lib/libroamcommon.a
 
 D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
 	$(BIN)/roam-fileserver $(BIN)/roam-fetch $(BIN)/roamd $(BIN)/mtfd
@@ -65,19 +60,11 @@ D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-admin-test
 UNIT_TESTS += $(D_TESTS)
 
-D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
+D_ALL_OBJS := $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
 	$(D_CLIENT_OBJS) $(D_ADMIN_OBJS) $(D_TEST_OBJS) $(D_FILESERVER_OBJS) \
 	$(D_FETCH_OBJS) $(D_ROAMD_OBJS) $(D_MTFD_OBJS) $(D_MTFD_D_OBJS)
 $(D_ALL_OBJS): USER_CFLAGS += $(D_CFLAGS)
 
-# roamctl's client/threat/auth objects (tools/roamctl/admin.c) call the
-# admin library: every binary linking roamctl's objects (roamctl, its
-# tests and fuzzers) gets libroamcommon.a; OpenSSL only where needed.
-USER_LDLIBS += $(D_LIB) -Wl,--as-needed $(D_LIBS) -Wl,--no-as-needed
-# Order-only: whatever links USER_LDLIBS links tools/lib objects (or, for
-# the fuzzers, roamctl's admin.o), so the archive exists before any link.
-$(OBJ)/tools/roamctl/admin.o $(BUILD)/obj-fuzz/tools/roamctl/admin.o: | $(D_LIB)
-$(LIBNL_OBJS) $(BUILD)/bench/mtf_filters_install: | $(D_LIB)
 
 .PHONY: daemons daemons-tests fuzz-daemons
 all: daemons
@@ -85,40 +72,35 @@ unit-tests: daemons-tests
 daemons: $(D_BINS)
 daemons-tests: $(D_TESTS)
 
-$(D_LIB): $(D_COMMON_OBJS)
-	$(quiet) AR $@
-	$(Q)mkdir -p $(dir $@)
-	$(Q)rm -f $@ && ar rcs $@ $^
-
-$(BIN)/authd: $(D_AUTHD_OBJS) $(D_LIB)
+$(BIN)/authd: $(D_AUTHD_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
-$(BIN)/authd-admin: $(D_ADMIN_OBJS) $(D_LIB)
+$(BIN)/authd-admin: $(D_ADMIN_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
-$(BIN)/roam-client: $(D_CLIENT_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
+$(BIN)/roam-client: $(D_CLIENT_OBJS) $(D_CLIENT_LIB_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
-$(BIN)/roam-fileserver: $(D_FILESERVER_OBJS) $(D_LIB)
+$(BIN)/roam-fileserver: $(D_FILESERVER_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
-$(BIN)/roam-fetch: $(D_FETCH_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
+$(BIN)/roam-fetch: $(D_FETCH_OBJS) $(D_CLIENT_LIB_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
-$(BIN)/roamd: $(D_ROAMD_OBJS) $(D_ROAMD_NL_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
+$(BIN)/roamd: $(D_ROAMD_OBJS) $(D_CLIENT_LIB_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(USER_LDLIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
 # The selftests' UDP attacker (selftests/roam_fig2.sh).
 D_FLOOD := $(BUILD)/selftests/roam-udp-flood
@@ -130,38 +112,38 @@ $(D_FLOOD): $(OBJ)/$(D_DIR)/tests/udp-flood.o
 
 # roamd's objects but main, with the netlink layer; no kernel needed.
 $(BUILD)/tests/roam-roamd-test: $(OBJ)/$(D_DIR)/tests/roamd-test.o \
-	$(filter-out %/main.o,$(D_ROAMD_OBJS)) $(D_ROAMD_NL_OBJS) $(D_CLIENT_LIB_OBJS) $(D_LIB)
+	$(filter-out %/main.o,$(D_ROAMD_OBJS)) $(D_CLIENT_LIB_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(USER_LDLIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
-$(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(D_LIB)
+$(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
 $(BUILD)/tests/roam-store-test: $(OBJ)/$(D_DIR)/tests/store-test.o \
-	$(OBJ)/$(D_DIR)/authd/store.o $(D_LIB)
+	$(OBJ)/$(D_DIR)/authd/store.o $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
 $(BIN)/mtfd: $(D_MTFD_D_OBJS) $(D_MTFD_OBJS) $(D_MTFD_TOPO_OBJS) \
-	$(filter-out %/main.o,$(MTFCTL_OBJS)) $(LIBNL_OBJS) $(D_LIB)
+	$(filter-out %/main.o,$(MTFCTL_OBJS)) $(CLILIB_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(D_MTFD_LIBS) $(D_IGRAPH_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS) $(D_MTFD_LIBS) $(D_IGRAPH_LIBS)
 
 $(BUILD)/tests/mtfd-msg-test: $(OBJ)/$(D_DIR)/tests/mtfmsg-test.o $(D_MTFD_OBJS)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
 $(BUILD)/tests/mtfd-topo-test: $(OBJ)/$(D_DIR)/tests/topo-test.o $(D_MTFD_TOPO_OBJS) \
-	$(D_MTFD_OBJS)
+	$(D_MTFD_OBJS) $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(D_IGRAPH_LIBS)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS) $(D_IGRAPH_LIBS)
 
 # The end-to-end test is a script; it finds the binaries next to itself.
 $(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS) \
@@ -185,39 +167,43 @@ $(BUILD)/tests/roam-roamd-e2e: $(D_DIR)/tests/roamd-e2e.sh $(D_BINS) $(BIN)/roam
 # ---------------------------------------------------------------------------
 # libFuzzer (clang): the message parser and the admin request parser.
 # ---------------------------------------------------------------------------
-FUZZ_CC ?= clang
+# Built like the tools' fuzzers (lib/build.mk): -Werror, the instrumented
+# library archive.
 FUZZ_SECONDS ?= 20
-D_FUZZ_FLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
-	-I$(TOP)/daemons/common $(shell pkg-config --cflags openssl 2>/dev/null)
 D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz \
 	$(BUILD)/fuzz/roam-fileproto-fuzz $(BUILD)/fuzz/mtfd-msg-fuzz \
 	$(BUILD)/fuzz/mtfd-topo-fuzz $(BUILD)/fuzz/mtfd-rapkt-fuzz
+$(FUZZ_OBJ)/$(D_DIR)/%.o: USER_CFLAGS += $(D_CFLAGS)
+$(FUZZ_OBJ)/$(D_DIR)/mtfd/rapkt.o $(FUZZ_OBJ)/$(D_DIR)/fuzz/rapkt-fuzz.o: \
+	USER_CFLAGS += -I$(TOP)/kmod/common
+$(FUZZ_OBJ)/$(D_DIR)/mtfd/topo%.o $(FUZZ_OBJ)/$(D_DIR)/fuzz/topo-fuzz.o: \
+	USER_CFLAGS += $(D_IGRAPH_CFLAGS)
 
 # Packets from the forwarding path (router alert), then the message.
-$(BUILD)/fuzz/mtfd-rapkt-fuzz: $(D_DIR)/fuzz/rapkt-fuzz.c $(D_DIR)/mtfd/rapkt.c \
-		$(D_DIR)/mtfd/msg.c $(wildcard $(D_DIR)/mtfd/*.h)
-	$(quiet) FUZZCC $@
+$(BUILD)/fuzz/mtfd-rapkt-fuzz: $(FUZZ_OBJ)/$(D_DIR)/fuzz/rapkt-fuzz.o \
+	$(FUZZ_OBJ)/$(D_DIR)/mtfd/rapkt.o $(FUZZ_OBJ)/$(D_DIR)/mtfd/msg.o $(LIB_FUZZ_A)
+	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -I$(TOP)/daemons/mtfd -I$(TOP)/kmod/common \
-		-I$(TOP)/include/uapi -o $@ $< $(D_DIR)/mtfd/rapkt.c $(D_DIR)/mtfd/msg.c $(D_LIBS)
-
-$(BUILD)/fuzz/mtfd-msg-fuzz: $(D_DIR)/fuzz/mtfmsg-fuzz.c $(wildcard $(D_DIR)/mtfd/*.[ch])
-	$(quiet) FUZZCC $@
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -I$(TOP)/daemons/mtfd -o $@ $< \
-		$(D_DIR)/mtfd/msg.c $(D_DIR)/mtfd/addr.c $(D_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $(filter %.o,$^) $(FUZZ_LDLIBS) $(D_LIBS)
 
 # The topology file parser, and a query on what it accepted.
-$(BUILD)/fuzz/mtfd-topo-fuzz: $(D_DIR)/fuzz/topo-fuzz.c $(wildcard $(D_DIR)/mtfd/*.[ch])
-	$(quiet) FUZZCC $@
+$(BUILD)/fuzz/mtfd-topo-fuzz: $(FUZZ_OBJ)/$(D_DIR)/fuzz/topo-fuzz.o \
+	$(patsubst %.c,$(FUZZ_OBJ)/%.o,$(wildcard $(D_DIR)/mtfd/topo*.c)) \
+	$(FUZZ_OBJ)/$(D_DIR)/mtfd/addr.o $(LIB_FUZZ_A)
+	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -I$(TOP)/daemons/mtfd $(D_IGRAPH_CFLAGS) -o $@ $< \
-		$(wildcard $(D_DIR)/mtfd/topo*.c) $(D_DIR)/mtfd/addr.c $(D_IGRAPH_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $(filter %.o,$^) $(FUZZ_LDLIBS) $(D_IGRAPH_LIBS)
 
-$(BUILD)/fuzz/roam-%-fuzz: $(D_DIR)/fuzz/%-fuzz.c $(D_COMMON_SRCS) $(wildcard $(D_DIR)/common/*.h)
-	$(quiet) FUZZCC $@
+$(BUILD)/fuzz/mtfd-msg-fuzz: $(FUZZ_OBJ)/$(D_DIR)/fuzz/mtfmsg-fuzz.o \
+	$(FUZZ_OBJ)/$(D_DIR)/mtfd/msg.o $(FUZZ_OBJ)/$(D_DIR)/mtfd/addr.o $(LIB_FUZZ_A)
+	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -o $@ $< $(D_COMMON_SRCS) $(D_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $(filter %.o,$^) $(FUZZ_LDLIBS) $(D_LIBS)
+
+$(BUILD)/fuzz/roam-%-fuzz: $(FUZZ_OBJ)/$(D_DIR)/fuzz/%-fuzz.o $(LIB_FUZZ_A)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -o $@ $(filter %.o,$^) $(FUZZ_LDLIBS) $(D_LIBS)
 
 fuzz: fuzz-daemons
 fuzz-build: $(D_FUZZERS)
@@ -233,10 +219,10 @@ fuzz-daemons: $(D_FUZZERS)
 # ---------------------------------------------------------------------------
 # Subscription-rate benchmark (bench/authd-*; not run by make check).
 # ---------------------------------------------------------------------------
-$(BUILD)/bench/authd-bench: bench/authd-bench.c $(D_CLIENT_LIB_OBJS) $(D_LIB)
+$(BUILD)/bench/authd-bench: bench/authd-bench.c $(D_CLIENT_LIB_OBJS) $(LIB_A)
 	$(quiet) CC $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(USER_CFLAGS) $(D_CFLAGS) -o $@ $^ $(D_LIBS)
+	$(Q)$(CC) $(USER_CFLAGS) $(D_CFLAGS) -o $@ $(filter-out %.a,$^) $(D_LDLIBS)
 
 .PHONY: bench-authd
 bench: bench-authd

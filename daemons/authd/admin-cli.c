@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "admin.h"
+#include "parse.h"
 #include "schedule.h"
 
 /* Asked for (-h): stdout, exit 0; a usage error: stderr, exit 2. */
@@ -65,15 +66,12 @@ int main(int argc, char **argv)
 			return usage(false);
 		ret = roam_admin_threat(sock, level, err, sizeof(err));
 	} else if (argc == 3 && !strcmp(argv[0], "threat") && !strcmp(argv[1], "high")) {
-		char *e;
-		unsigned long v;
+		uint32_t v;
 
-		errno = 0;
-		v = strtoul(argv[2], &e, 10);
-		if (errno || *e || e == argv[2] || argv[2][0] == '-' || v > UINT_MAX)
+		if (parse_u32(argv[2], 0, UINT32_MAX, &v))
 			return usage(false);
 		/* authd judges the range: one place for the limit. */
-		ret = roam_admin_threat_lease(sock, (unsigned int)v, err, sizeof(err));
+		ret = roam_admin_threat_lease(sock, v, err, sizeof(err));
 	} else if (argc == 2 && !strcmp(argv[0], "client") && !strcmp(argv[1], "list")) {
 		ret = roam_admin_client_list(sock, &lines, err, sizeof(err));
 		return show(ret, lines, err);

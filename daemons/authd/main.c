@@ -15,6 +15,7 @@
 #include "admin.h"
 #include "authd.h"
 #include "log.h"
+#include "parse.h"
 
 static void usage(FILE *f)
 {
@@ -78,11 +79,7 @@ static const struct option opts[] = {
 
 static int num(const char *s, uint64_t max, uint64_t *out)
 {
-	char *end;
-
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || *out > max) {
+	if (parse_u64(s, 0, max, out)) {
 		fprintf(stderr, "authd: bad number '%s'\n", s);
 		return -1;
 	}

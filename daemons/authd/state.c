@@ -24,6 +24,9 @@
 #include <openssl/rand.h>
 
 #include "authd.h"
+#include "hex.h"
+#include "jsonl.h"
+#include "parse.h"
 #include "store.h"
 #include "log.h"
 #include "secfile.h"
@@ -251,25 +254,15 @@ static int init_pki(struct authd *a, EVP_PKEY **skey, X509 **scert)
 	return ret ? ret : check_certs(a, skey, scert);
 }
 
-static int hex2bin(const char *hex, uint8_t *out, size_t n)
-{
-	if (strlen(hex) != 2 * n)
-		return -EINVAL;
-	for (size_t i = 0; i < n; i++)
-		if (sscanf(hex + 2 * i, "%2hhx", &out[i]) != 1)
-			return -EINVAL;
-	return 0;
-}
-
 static int write_chain(struct authd *a, const uint8_t seed[ROAM_KEY_LEN])
 {
-	char buf[8192], path[4096], addr[64];
+	char buf[8192], path[4096], addr[64], hex[HEX_LEN(ROAM_KEY_LEN)];
 	size_t off = 0;
 	int ret;
 
-	off += (size_t)snprintf(buf + off, sizeof(buf) - off, "roam-chain 1\nseed ");
-	for (int i = 0; i < ROAM_KEY_LEN; i++)
-		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%02x", seed[i]);
+	hex_encode(seed, ROAM_KEY_LEN, hex, sizeof(hex));
+	off += (size_t)snprintf(buf + off, sizeof(buf) - off, "roam-chain 1\nseed %s", hex);
+	roam_memzero(hex, sizeof(hex));
 	off += (size_t)snprintf(buf + off, sizeof(buf) - off,
 		"\nlength %" PRIu64 "\nstart_ms %" PRIu64 "\nmin_ms %u\nmax_low_ms %u\nmax_high_ms %u\n",
 		a->chain.n ? a->chain.n : a->cfg.chain_len, a->p.start_ms, a->p.min_ms,
@@ -296,7 +289,7 @@ static int parse_chain(struct authd *a, char *data, uint8_t seed[ROAM_KEY_LEN],
 
 	memset(&a->p, 0, sizeof(a->p));
 	for (line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned long long v = 0;
+		uint64_t v = 0;
 
 		if (sscanf(line, "%31s %127s", key, val) != 2)
 			return -EINVAL;
@@ -308,7 +301,7 @@ static int parse_chain(struct authd *a, char *data, uint8_t seed[ROAM_KEY_LEN],
 			continue;
 		}
 		if (!strcmp(key, "seed")) {
-			if (hex2bin(val, seed, ROAM_KEY_LEN))
+			if (hex_decode(val, seed, ROAM_KEY_LEN, 0))
 				return -EINVAL;
 			seen |= 1;
 			continue;
@@ -318,7 +311,7 @@ static int parse_chain(struct authd *a, char *data, uint8_t seed[ROAM_KEY_LEN],
 				return -EINVAL;
 			continue;
 		}
-		if (sscanf(val, "%llu", &v) != 1)
+		if (parse_u64(val, 0, UINT64_MAX, &v))
 			return -EINVAL;
 		if (!strcmp(key, "length"))
 			*len = v, seen |= 2;
@@ -402,8 +395,8 @@ static int init_chain(struct authd *a)
 
 static int load_threat(struct authd *a)
 {
-	char path[4096], err[512], *data, *save = NULL, *line, lv[8], kind[8];
-	unsigned long long from;
+	char path[4096], err[512], *data, *save = NULL, *line, num[24], lv[8], kind[8];
+	uint64_t from;
 	size_t len;
 	int ret;
 
@@ -420,7 +413,8 @@ static int load_threat(struct authd *a)
 		int level;
 
 		kind[0] = '\0';
-		if (sscanf(line, "%llu %7s %7s", &from, lv, kind) < 2 ||
+		if (sscanf(line, "%23s %7s %7s", num, lv, kind) < 2 ||
+		    parse_u64(num, 0, UINT64_MAX, &from) ||
 		    (level = roam_threat_parse(lv)) < 0 ||
 		    (kind[0] && strcmp(kind, "lease")) ||
 		    (a->nchanges && from < a->changes[a->nchanges - 1].from_epoch)) {
@@ -582,7 +576,6 @@ int authd_print_schedule(struct authd *a, uint64_t from, uint64_t count)
 {
 	struct roam_epoch e, n;
 	uint8_t k[ROAM_KEY_LEN];
-	char line[512];
 
 	roam_sched_first(&a->p, a->anchor, &e);
 	while (e.index < from + count && e.index <= a->chain.n) {
@@ -591,8 +584,7 @@ int authd_print_schedule(struct authd *a, uint64_t from, uint64_t count)
 		roam_chain_key(&a->chain, e.index, k);
 		roam_sched_next(&a->p, &e, k, level, &n);
 		if (e.index >= from) {
-			roam_epoch_json(line, sizeof(line), &e, n.start_ms, level, a->pool);
-			puts(line);
+			jsonl_print(stdout, roam_epoch_json(&e, n.start_ms, level, a->pool));
 		}
 		e = n;
 	}

@@ -15,11 +15,23 @@
 #include <time.h>
 
 #include "client.h"
+#include "jsonl.h"
 #include "log.h"
+#include "parse.h"
 #include "proto.h"
 
 static struct roam_client *client;
 static unsigned long epochs_seen;
+
+/* {"event":"KIND"}: the start of every line printed. */
+static struct json_object *event(const char *kind)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (o)
+		json_object_object_add(o, "event", json_object_new_string(kind));
+	return o;
+}
 
 static uint64_t now_ms(void)
 {
@@ -31,12 +43,8 @@ static uint64_t now_ms(void)
 
 static void on_epoch(void *arg, const struct roam_epoch *e, uint64_t end_ms, int level)
 {
-	char line[512];
-
 	(void)arg;
-	roam_epoch_json(line, sizeof(line), e, end_ms, level, roam_client_pool(client));
-	puts(line);
-	fflush(stdout);
+	jsonl_print(stdout, roam_epoch_json(e, end_ms, level, roam_client_pool(client)));
 	epochs_seen++;
 }
 
@@ -83,7 +91,7 @@ int main(int argc, char **argv)
 	};
 	struct roam_client_cfg cfg = { .host = "127.0.0.1", .port = "7443",
 				       .on_epoch = on_epoch };
-	unsigned long want = 0, timeout = 0;
+	uint64_t want = 0, timeout = 0;
 	const char *inj = NULL;
 	bool params_shown = false;
 	struct roam_client *c;
@@ -99,8 +107,13 @@ int main(int argc, char **argv)
 		case 'k': cfg.key_file = optarg; break;
 		case 'H': cfg.host = optarg; break;
 		case 'P': cfg.port = optarg; break;
-		case 'n': want = strtoul(optarg, NULL, 10); break;
-		case 't': timeout = strtoul(optarg, NULL, 10); break;
+		case 'n':
+		case 't':
+			if (parse_u64(optarg, 0, UINT64_MAX, o == 'n' ? &want : &timeout)) {
+				usage(stderr);
+				return 2;
+			}
+			break;
 		case 'i':
 			if (strcmp(optarg, "garbage") && strcmp(optarg, "oversized") &&
 			    strcmp(optarg, "unexpected")) {
@@ -121,8 +134,11 @@ int main(int argc, char **argv)
 	ret = roam_client_open(&c, &cfg, err, sizeof(err));
 	client = c;
 	if (ret) {
+		struct json_object *ev = event("error");
+
 		log_err("%s", err);
-		printf("{\"event\":\"error\",\"text\":\"%s\"}\n", "connect failed");
+		json_object_object_add(ev, "text", json_object_new_string("connect failed"));
+		jsonl_print(stdout, ev);
 		return 1;
 	}
 	while (!ret) {
@@ -135,8 +151,11 @@ int main(int argc, char **argv)
 			break;
 		if (!params_shown && roam_client_ready(c)) {
 			params_shown = true;
-			printf("{\"event\":\"params\",\"servers\":%u}\n",
-			       roam_client_params(c)->nservers);
+			struct json_object *ev = event("params");
+
+			json_object_object_add(ev, "servers",
+					       json_object_new_int64(roam_client_params(c)->nservers));
+			jsonl_print(stdout, ev);
 			if (inj) {
 				ret = inject(c, inj);
 				inj = NULL;
@@ -144,16 +163,20 @@ int main(int argc, char **argv)
 		}
 		now = now_ms();
 		if (roam_client_active_server(c, now, &idx, &a) == 0 && idx != last_active) {
+			struct json_object *ev = event("active");
+
 			roam_addr_format(&a, addr, sizeof(addr));
-			printf("{\"event\":\"active\",\"now_ms\":%" PRIu64 ",\"server\":%u,\"addr\":\"%s\"}\n",
-			       now, idx, addr);
+			json_object_object_add(ev, "now_ms", json_object_new_uint64(now));
+			json_object_object_add(ev, "server", json_object_new_int64(idx));
+			json_object_object_add(ev, "addr", json_object_new_string(addr));
+			jsonl_print(stdout, ev);
 			last_active = idx;
 		}
 		fflush(stdout);
 		if (want && epochs_seen >= want)
 			break;
 		if (timeout && now - start > timeout) {
-			log_err("timed out after %lu ms", timeout);
+			log_err("timed out after %" PRIu64 " ms", timeout);
 			ret = -ETIMEDOUT;
 		}
 	}
@@ -162,7 +185,7 @@ int main(int argc, char **argv)
 
 		if (ret != -ETIMEDOUT)
 			log_err("%s", roam_client_error(c));
-		printf("{\"event\":\"%s\"}\n", kind);
+		jsonl_print(stdout, event(kind));
 	}
 	roam_client_close(c);
 	return ret ? 1 : 0;

@@ -31,7 +31,10 @@
 
 #include "client.h"
 #include "fileproto.h"
+#include "hex.h"
+#include "jsonl.h"
 #include "log.h"
+#include "parse.h"
 
 struct opts {
 	struct roam_client_cfg cfg;
@@ -62,7 +65,7 @@ struct xfer {
 	uint64_t conn_epoch, conn_end, conn_at, last_byte;
 	uint32_t server;
 	unsigned int migrations, reconnects;
-	char servers[256];
+	struct json_object *servers;	/* every address connected to */
 	char error[160];
 };
 
@@ -182,9 +185,7 @@ static int open_conn(const struct opts *o, struct xfer *x)
 	}
 	x->fd = fd;
 	x->last_byte = x->conn_at = now_ms();
-	if (strlen(x->servers) + strlen(as) + 4 < sizeof(x->servers))
-		snprintf(x->servers + strlen(x->servers), sizeof(x->servers) - strlen(x->servers),
-			 "%s\"%s\"", x->servers[0] ? "," : "", as);
+	json_object_array_add(x->servers, json_object_new_string(as));
 	log_debug("connected to %s for %s from byte %" PRIu64, as, x->name, x->got);
 	return 0;
 }
@@ -266,24 +267,40 @@ static int on_data(struct xfer *x)
 
 static void report(struct xfer *x, uint64_t ms, bool ok)
 {
-	char hex[65] = "";
+	struct json_object *o = json_object_new_object();
+	char hex[HEX_LEN(32)] = "";
 	uint8_t got[32];
 
-	/* The error may quote the server's text: keep the JSON line valid. */
-	for (char *p = x->error; *p; p++)
-		if (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20)
-			*p = '\'';
-
+	if (!o)
+		return;
 	if (ok) {
 		EVP_DigestFinal_ex(x->md, got, NULL);
-		rfile_hex(got, 32, hex);
+		hex_encode(got, sizeof(got), hex, sizeof(hex));
 	}
-	printf("{\"event\":\"transfer\",\"file\":\"%s\",\"ok\":%s,\"bytes\":%" PRIu64
-	       ",\"ms\":%" PRIu64 ",\"migrations\":%u,\"reconnects\":%u,"
-	       "\"servers\":[%s],\"sha256\":\"%s\"%s%s%s}\n",
-	       x->name, ok ? "true" : "false", x->got, ms, x->migrations, x->reconnects,
-	       x->servers, hex, ok ? "" : ",\"error\":\"", ok ? "" : x->error, ok ? "" : "\"");
-	fflush(stdout);
+	json_object_object_add(o, "event", json_object_new_string("transfer"));
+	json_object_object_add(o, "file", json_object_new_string(x->name));
+	json_object_object_add(o, "ok", json_object_new_boolean(ok));
+	json_object_object_add(o, "bytes", json_object_new_uint64(x->got));
+	json_object_object_add(o, "ms", json_object_new_uint64(ms));
+	json_object_object_add(o, "migrations", json_object_new_int64(x->migrations));
+	json_object_object_add(o, "reconnects", json_object_new_int64(x->reconnects));
+	json_object_object_add(o, "servers", json_object_get(x->servers));
+	json_object_object_add(o, "sha256", json_object_new_string(hex));
+	if (!ok)
+		json_object_object_add(o, "error", json_object_new_string(x->error));
+	jsonl_print(stdout, o);
+}
+
+/* {"event":"error","error":WHY}: no transfer was tried. */
+static void error_event(const char *why)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return;
+	json_object_object_add(o, "event", json_object_new_string("error"));
+	json_object_object_add(o, "error", json_object_new_string(why));
+	jsonl_print(stdout, o);
 }
 
 static bool finish(const struct opts *o, struct xfer *x)
@@ -373,8 +390,12 @@ static bool transfer(const struct opts *o, const char *name)
 	int ret;
 
 	x.md = EVP_MD_CTX_new();
-	if (!x.md || !EVP_DigestInit_ex(x.md, EVP_sha256(), NULL))
+	x.servers = json_object_new_array();
+	if (!x.md || !x.servers || !EVP_DigestInit_ex(x.md, EVP_sha256(), NULL)) {
+		EVP_MD_CTX_free(x.md);
+		json_object_put(x.servers);
 		return false;
+	}
 	if (o->outdir) {
 		snprintf(path, sizeof(path), "%s/%s", o->outdir, name);
 		x.out = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -395,6 +416,7 @@ static bool transfer(const struct opts *o, const char *name)
 	if (x.out >= 0)
 		close(x.out);
 	EVP_MD_CTX_free(x.md);
+	json_object_put(x.servers);
 	return ok;
 }
 
@@ -416,25 +438,10 @@ static void usage(FILE *f)
 "  -v, --verbose / -q, --quiet\n");
 }
 
-static int parse_u32(const char *s, uint32_t *out)
+/* Decimal, the whole word (lib/parse.c). */
+static int u32_arg(const char *s, uint32_t *out)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > UINT32_MAX)
-		return -1;
-	*out = (uint32_t)v;
-	return 0;
-}
-
-static int parse_hex32(const char *s, uint8_t *out)
-{
-	for (int i = 0; i < 32; i++)
-		if (sscanf(s + 2 * i, "%2hhx", &out[i]) != 1)
-			return -1;
-	return strlen(s) == 64 ? 0 : -1;
+	return parse_u32(s, 0, UINT32_MAX, out);
 }
 
 static int parse_args(int argc, char **argv, struct opts *o)
@@ -476,13 +483,13 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			else
 				o->files[o->nfiles++] = optarg;
 			break;
-		case 'r': bad |= parse_u32(optarg, &v) || !v; o->repeat = v; break;
+		case 'r': bad |= u32_arg(optarg, &v) || !v; o->repeat = v; break;
 		case 'o': o->outdir = optarg; break;
-		case 't': bad |= parse_u32(optarg, &o->timeout_ms); break;
-		case O_SHA: bad |= parse_hex32(optarg, o->want_sha); o->have_want = true; break;
-		case O_STALL: bad |= parse_u32(optarg, &o->stall_ms); break;
-		case O_CONNECT: bad |= parse_u32(optarg, &o->connect_ms) || !o->connect_ms; break;
-		case O_GUARD: bad |= parse_u32(optarg, &o->guard_ms); break;
+		case 't': bad |= u32_arg(optarg, &o->timeout_ms); break;
+		case O_SHA: bad |= hex_decode(optarg, o->want_sha, sizeof(o->want_sha), 0); o->have_want = true; break;
+		case O_STALL: bad |= u32_arg(optarg, &o->stall_ms); break;
+		case O_CONNECT: bad |= u32_arg(optarg, &o->connect_ms) || !o->connect_ms; break;
+		case O_GUARD: bad |= u32_arg(optarg, &o->guard_ms); break;
 		case O_STATIC:
 			bad |= roam_addr_parse(optarg, &o->static_addr) != 0;
 			o->have_static = true;
@@ -520,7 +527,7 @@ int main(int argc, char **argv)
 		ret = roam_client_open(&client, &o.cfg, err, sizeof(err));
 		if (ret) {
 			log_err("%s", err);
-			printf("{\"event\":\"error\",\"error\":\"cannot subscribe\"}\n");
+			error_event("cannot subscribe");
 			return 1;
 		}
 		/* The schedule first: PARAMS and the current key. */
@@ -529,7 +536,7 @@ int main(int argc, char **argv)
 			pump_authd(100);
 		if (!roam_client_ready(client)) {
 			log_err("no schedule from authd: %s", roam_client_error(client));
-			printf("{\"event\":\"error\",\"error\":\"no schedule\"}\n");
+			error_event("no schedule");
 			roam_client_close(client);
 			return 1;
 		}

@@ -32,6 +32,7 @@
 
 #include "fileproto.h"
 #include "log.h"
+#include "parse.h"
 #include "schedule.h"
 
 #define REQ_TIMEOUT_MS	5000
@@ -320,7 +321,6 @@ int main(int argc, char **argv)
 	struct server s = { .epfd = -1, .lfd = -1, .sigfd = -1, .max_conns = 256 };
 	const char *listen_spec = NULL, *dir = NULL;
 	sigset_t mask;
-	char *end;
 	int o, ret;
 
 	roam_log_prog = "roam-fileserver";
@@ -329,8 +329,7 @@ int main(int argc, char **argv)
 		case 'l': listen_spec = optarg; break;
 		case 'd': dir = optarg; break;
 		case 'm':
-			s.max_conns = (unsigned int)strtoul(optarg, &end, 10);
-			if (*end || !s.max_conns || s.max_conns > 65536) {
+			if (parse_u32(optarg, 1, 65536, &s.max_conns)) {
 				usage(stderr);
 				return 2;
 			}

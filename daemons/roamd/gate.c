@@ -3,7 +3,7 @@
  * roamd's kernel boundary: two generic netlink sockets to roam.ko in our
  * network namespace, one for requests (doit with ACK) and one joined to
  * the events multicast group, so an event never interleaves with a reply.
- * Built on the shared netlink layer (tools/lib/genl.h).
+ * Built on the shared netlink layer (lib/genl.h).
  */
 #include <errno.h>
 #include <stdio.h>

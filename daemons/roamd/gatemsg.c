@@ -15,7 +15,7 @@
 
 #include "genl.h"
 #include "roamd.h"
-#include "roamctl.h"
+#include "roam_args.h"
 
 /* Pool, service ports, window and attack threshold: once at start. */
 void gatemsg_setup(struct nlmsghdr *nlh, const uint32_t *pool, unsigned int npool,
@@ -115,7 +115,7 @@ int gatemsg_event_parse(const struct nlmsghdr *nlh, struct gate_event *e)
 	}
 }
 
-/* The gate's service ports, in roamctl's grammar (tools/roamctl/args.c). */
+/* The gate's service ports, in roamctl's grammar (lib/roam_args.c). */
 int gatemsg_ports_parse(const char *s, uint32_t *ports, unsigned int *n)
 {
 	return roam_parse_ports(s, ports, ROAMD_PORTS_MAX, n) ? -EINVAL : 0;

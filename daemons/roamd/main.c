@@ -13,6 +13,7 @@
 
 #include "admin.h"
 #include "log.h"
+#include "parse.h"
 #include "roamd.h"
 
 static void usage(FILE *f)
@@ -45,16 +46,10 @@ enum {
 
 static int u32_arg(const char *s, uint32_t max, uint32_t *out)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > max) {
+	if (parse_u32(s, 0, max, out)) {
 		fprintf(stderr, "roamd: bad number '%s'\n", s);
 		return -1;
 	}
-	*out = (uint32_t)v;
 	return 0;
 }
 

@@ -30,6 +30,7 @@
 
 #include "admin.h"
 #include "log.h"
+#include "parse.h"
 #include "pki.h"
 #include "roamd.h"
 
@@ -63,7 +64,7 @@ enum policy_action policy_decide(unsigned int *strikes, uint64_t *warned_epoch,
 /* NAME,ADDR,PPS[,BPS] */
 int contract_parse(const char *s, struct contract *c)
 {
-	char buf[256], *f[4], *save = NULL, *end;
+	char buf[256], *f[4], *save = NULL;
 	struct in_addr in;
 	int n = 0;
 
@@ -80,15 +81,9 @@ int contract_parse(const char *s, struct contract *c)
 		return -EINVAL;
 	snprintf(c->name, sizeof(c->name), "%s", f[0]);
 	c->addr = in.s_addr;
-	errno = 0;
-	c->pps = strtoull(f[2], &end, 10);
-	if (errno || *end || f[2][0] == '-')
+	if (parse_u64(f[2], 0, UINT64_MAX, &c->pps) ||
+	    (n == 4 && parse_u64(f[3], 0, UINT64_MAX, &c->bps)))
 		return -EINVAL;
-	if (n == 4) {
-		c->bps = strtoull(f[3], &end, 10);
-		if (errno || *end || f[3][0] == '-')
-			return -EINVAL;
-	}
 	return c->pps || c->bps ? 0 : -EINVAL;
 }
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "chain.h"
+#include "hex.h"
 #include "schedule.h"
 #include "tap.h"
 
@@ -40,12 +41,6 @@ static const struct roam_sched_params vec_params = {
 	.max_high_ms = 3000, .nservers = 3,
 };
 
-static void hex(const uint8_t *k, char *out)
-{
-	for (int i = 0; i < ROAM_KEY_LEN; i++)
-		sprintf(out + 2 * i, "%02x", k[i]);
-}
-
 static void seed_vec(uint8_t seed[ROAM_KEY_LEN])
 {
 	for (int i = 0; i < ROAM_KEY_LEN; i++)
@@ -68,7 +63,7 @@ static int test_vector_keys(uint32_t stride)
 			int i = pass == 1 ? 8 - j : j;
 
 			roam_chain_key(&c, (uint64_t)i, k);
-			hex(k, h);
+			hex_encode(k, ROAM_KEY_LEN, h, sizeof(h));
 			ok &= !strcmp(h, vec_keys[i]);
 		}
 	ok &= roam_chain_key(&c, 9, k) == -ERANGE;
@@ -104,8 +99,8 @@ static int test_uniform_vectors(void)
 {
 	uint8_t k1[ROAM_KEY_LEN];
 
-	for (int i = 0; i < ROAM_KEY_LEN; i++)
-		sscanf(vec_keys[1] + 2 * i, "%2hhx", &k1[i]);
+	if (hex_decode(vec_keys[1], k1, sizeof(k1), HEX_LOWER))
+		return 0;
 	return roam_sched_uniform(k1, "interval", 1, 0, 9001) == 4381 &&
 	       roam_sched_uniform(k1, "server", 1, 0, 2) == 1;
 }

@@ -12,7 +12,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/crypto.h>
+
+#include "hex.h"
 #include "mtfctl.h"
+#include "parse.h"
 #include "util.h"
 
 static int hexval(char c)
@@ -74,33 +78,12 @@ int mtf_parse_prefix4(const char *s, uint32_t *be, uint8_t *plen,
 	return 0;
 }
 
-/* Decimal only, no sign, no blanks: strtoul() accepts too much. */
-static int parse_dec(const char **s, uint64_t *v)
-{
-	const char *p = *s;
-	uint64_t x = 0;
-
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	for (; isdigit((unsigned char)*p); p++) {
-		if (x > (UINT64_MAX - (*p - '0')) / 10)
-			return -ERANGE;
-		x = x * 10 + (*p - '0');
-	}
-	*s = p;
-	*v = x;
-	return 0;
-}
-
+/* Decimal only, no sign, no blanks (lib/parse.c). */
 int mtf_parse_u32(const char *s, uint32_t min, uint32_t max, uint32_t *v,
 		  const char *what, struct mtf_perr *e)
 {
-	const char *p = s;
-	uint64_t x;
-
-	if (parse_dec(&p, &x) < 0 || *p || x < min || x > max)
+	if (parse_u32(s, min, max, v))
 		return mtf_perr(e, "invalid %s '%s': want %u-%u", what, s, min, max);
-	*v = x;
 	return 0;
 }
 
@@ -141,7 +124,7 @@ static int parse_scaled(const char *s, const struct unit *units,
 	const char *p = s, *frac = NULL;
 	uint64_t whole, f = 0, div = 1, mult = 0;
 
-	if (parse_dec(&p, &whole) < 0)
+	if (parse_u64_prefix(s, &p, &whole) < 0)
 		return -EINVAL;
 	if (*p == '.') {
 		frac = ++p;
@@ -224,23 +207,25 @@ int mtf_parse_onoff(const char *s, bool *on, const char *what,
  * newline) are allowed. */
 int mtf_parse_key(const char *s, uint8_t *key, struct mtf_perr *e)
 {
-	unsigned int i;
-	int hi, lo;
+	char digits[HEX_LEN(MTF_KEY_LEN)];
+	size_t n;
+	int ret;
 
 	while (isspace((unsigned char)*s))
 		s++;
-	for (i = 0; i < MTF_KEY_LEN; i++, s += 2) {
-		hi = hexval(s[0]);
-		lo = hi < 0 ? -1 : hexval(s[1]);
-		if (lo < 0)
-			break;
-		key[i] = hi << 4 | lo;
+	n = strlen(s);
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	ret = n < sizeof(digits) ? 0 : -EINVAL;
+	if (!ret) {
+		memcpy(digits, s, n);
+		digits[n] = '\0';
+		ret = hex_decode(digits, key, MTF_KEY_LEN, 0);
+		OPENSSL_cleanse(digits, sizeof(digits));
 	}
-	while (isspace((unsigned char)*s))
-		s++;
-	if (i < MTF_KEY_LEN || *s) {
+	if (ret) {
 		/* Do not echo it: it may be most of a secret. */
-		memset(key, 0, MTF_KEY_LEN);
+		OPENSSL_cleanse(key, MTF_KEY_LEN);
 		return mtf_perr(e, "invalid key: want exactly %u hex digits",
 				2 * MTF_KEY_LEN);
 	}

@@ -10,55 +10,30 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mtfctl.h"
+#include "secfile.h"
 
-/* A hex line plus a newline and some slack for blanks. */
-#define KEY_FILE_MAX	128
-
+/*
+ * Through the daemons' secret-file reader (lib/secfile.c): a file must be
+ * ours or root's, mode 600 or tighter, not a symlink, as ssh insists for
+ * private keys; "-" reads standard input (a pipe from a generator).
+ */
 int mtf_key_file(const char *path, uint8_t *key, struct mtf_perr *e)
 {
-	char buf[KEY_FILE_MAX + 1];
-	int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
-	struct stat st;
-	ssize_t n;
-	size_t len = 0;
+	bool in = !strcmp(path, "-");
+	char err[512], *data;
+	size_t len;
 	int ret;
 
-	if (fd < 0)
-		return mtf_perr(e, "cannot open key file '%s': %s", path, strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		ret = mtf_perr(e, "cannot stat key file '%s': %s", path, strerror(errno));
-		goto out;
-	}
-	/* stdin may be a pipe from a generator: only files are checked. */
-	if (S_ISREG(st.st_mode) && (st.st_mode & (S_IRWXG | S_IRWXO))) {
-		ret = mtf_perr(e, "key file '%s' is accessible by group or others (mode %04o): chmod 600 it",
-			       path, (unsigned int)(st.st_mode & 07777));
-		goto out;
-	}
-	while (len < sizeof(buf) - 1) {
-		n = read(fd, buf + len, sizeof(buf) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = mtf_perr(e, "cannot read key file '%s': %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	buf[len] = '\0';
-	ret = mtf_parse_key(buf, key, e);
-out:
-	explicit_bzero(buf, sizeof(buf));
-	if (fd > 0)
-		close(fd);
+	ret = in ? roam_fd_read(0, "stdin", true, &data, &len, err, sizeof(err)) :
+		   roam_file_read(path, true, &data, &len, err, sizeof(err));
+	if (ret)
+		return mtf_perr(e, "key file %s", err);
+	ret = mtf_parse_key(data, key, e);
+	roam_file_free(data, len);
 	return ret;
 }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * roamctl client | threat | auth: authd's administration, through its
- * admin socket and the library in daemons/common/admin.h (the same calls
+ * admin socket and the library in lib/admin.h (the same calls
  * authd-admin makes).  No kernel involved:
  *
  *   roamctl client add NAME [dir DIR] [socket PATH]
@@ -19,8 +19,9 @@
 #include <string.h>
 
 #include "roamctl.h"
-#include "../../daemons/common/admin.h"
-#include "../../daemons/common/schedule.h"
+#include "admin.h"
+#include "parse.h"
+#include "schedule.h"
 
 struct admin_args {
 	const char *name;	/* the one positional word, if any */
@@ -192,8 +193,8 @@ int roamctl_threat(struct cli *cli, int argc, char **argv)
 static int auth_status(struct cli *cli, int argc, char **argv)
 {
 	struct admin_args a;
-	char err[512], *lines, *line, *save = NULL, *val, *end;
-	unsigned long long v;
+	char err[512], *lines, *line, *save = NULL, *val;
+	uint64_t v;
 	int ret = admin_args(cli, argc, argv, false, false, &a);
 
 	if (ret != CLI_OK)
@@ -205,9 +206,7 @@ static int auth_status(struct cli *cli, int argc, char **argv)
 		if (!val)
 			continue;
 		*val++ = 0;
-		errno = 0;
-		v = strtoull(val, &end, 10);
-		if (!errno && end != val && !*end && *val != '-')
+		if (!parse_u64(val, 0, UINT64_MAX, &v))
 			out_u64(&cli->out, line, v);
 		else
 			out_str(&cli->out, line, val);

@@ -8,6 +8,7 @@
 #include <linux/roam.h>
 
 #include "cli.h"
+#include "roam_args.h"
 #include "stats.h"
 #include "status.h"
 
@@ -18,22 +19,6 @@ extern const struct stats_names roam_stat_names;
 /* parses into a struct genl_status */
 int roam_status_parse(const struct nlmsghdr *nlh, void *status);
 int roamctl_status(struct cli *cli, int argc, char **argv);
-
-/* args.c: command-line words to values; 0 or -EINVAL / -ERANGE. */
-int roam_parse_addr(const char *s, uint32_t *be);
-int roam_parse_addr_list(const char *s, uint32_t *addrs, unsigned int max,
-			 unsigned int *n);
-int roam_parse_ports(const char *s, uint32_t *ports, unsigned int max,
-		     unsigned int *n);
-int roam_parse_u64(const char *s, uint64_t max, uint64_t *v);
-int roam_parse_bps(const char *s, uint64_t *bps);
-int roam_parse_state(const char *s, uint8_t *state);
-const char *roam_state_name(uint8_t state);
-void roam_format_addr(uint32_t be, char *buf, size_t len);
-void roam_format_ports(const uint32_t *ports, unsigned int n, char *buf,
-		       size_t len);
-void roam_format_addrs(const uint32_t *addrs, unsigned int n, char *buf,
-		       size_t len);
 
 /* gate.c: ROAM_A_GATE both ways.  has marks what is present. */
 enum {

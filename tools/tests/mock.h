@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A stand-in for tools/lib/genl.c: the CLIs run unchanged against canned
+ * A stand-in for lib/genl.c: the CLIs run unchanged against canned
  * kernel behaviour.  Replies still go through the real genl_process() and
  * parsers, so only the socket is fake.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A recording stand-in for tools/lib/genl.c, for test-roamctl: keeps the
+ * A recording stand-in for lib/genl.c, for test-roamctl: keeps the
  * last request roamctl built and answers with what the test prepared
  * (data messages from a callback, then ACK/DONE or an error with extack).
  */

@@ -20,6 +20,14 @@
 int roam_file_read(const char *path, bool secret, char **data, size_t *len,
 		   char *err, size_t errlen);
 
+/*
+ * The same from an open descriptor (mtfctl's "-" for stdin): a regular
+ * file gets the checks above, a pipe is read to its end; at most
+ * ROAM_FILE_MAX bytes.  name is for the messages.
+ */
+int roam_fd_read(int fd, const char *name, bool secret, char **data,
+		 size_t *len, char *err, size_t errlen);
+
 /* Free (and for secrets wipe) what roam_file_read returned. */
 void roam_file_free(char *data, size_t len);
 

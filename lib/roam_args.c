@@ -4,7 +4,6 @@
  * tested and fuzzed without a kernel.
  */
 #include <arpa/inet.h>
-#include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -12,7 +11,10 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include "roamctl.h"
+#include <linux/roam.h>
+
+#include "parse.h"
+#include "roam_args.h"
 #include "util.h"
 
 /* Dotted quad only: no names (no DNS on a firewall's control path). */
@@ -68,19 +70,7 @@ static const struct {
 
 int roam_parse_u64(const char *s, uint64_t max, uint64_t *v)
 {
-	unsigned long long x;
-	char *end;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (*end)
-		return -EINVAL;
-	if (errno == ERANGE || x > max)
-		return -ERANGE;
-	*v = x;
-	return 0;
+	return parse_u64(s, 0, max, v);
 }
 
 /*
@@ -151,16 +141,14 @@ int roam_parse_bps(const char *s, uint64_t *bps)
 		{ "", 1 }, { "bit", 1 }, { "kbit", 1000 }, { "mbit", 1000000 },
 		{ "gbit", 1000000000 },
 	};
-	unsigned long long x;
+	const char *end;
 	unsigned int i;
-	char *end;
+	uint64_t x;
+	int ret;
 
-	if (!isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno == ERANGE)
-		return -ERANGE;
+	ret = parse_u64_prefix(s, &end, &x);
+	if (ret)
+		return ret;
 	for (i = 0; i < ARRAY_SIZE(units); i++) {
 		if (strcasecmp(end, units[i].suffix))
 			continue;

@@ -6,9 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "parse.h"
 #include "schedule.h"
 
 #define LABEL_PREFIX "roam-v1 "
@@ -132,15 +134,7 @@ int roam_threat_parse(const char *s)
 
 static int parse_port(const char *s, uint16_t *port)
 {
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || end == s || !v || v > 65535 || *s == '-' || *s == '+')
-		return -EINVAL;
-	*port = (uint16_t)v;
-	return 0;
+	return parse_u16(s, 1, UINT16_MAX, port) ? -EINVAL : 0;
 }
 
 int roam_addr_parse(const char *s, struct roam_addr *a)
@@ -191,16 +185,22 @@ void roam_addr_format(const struct roam_addr *a, char *buf, size_t len)
 	}
 }
 
-int roam_epoch_json(char *buf, size_t len, const struct roam_epoch *e,
-		    uint64_t end_ms, int level, const struct roam_addr *pool)
+struct json_object *roam_epoch_json(const struct roam_epoch *e, uint64_t end_ms,
+				    int level, const struct roam_addr *pool)
 {
+	struct json_object *o = json_object_new_object();
 	char addr[64];
 
+	if (!o)
+		return NULL;
 	roam_addr_format(&pool[e->server], addr, sizeof(addr));
-	return snprintf(buf, len,
-			"{\"event\":\"epoch\",\"epoch\":%" PRIu64
-			",\"start_ms\":%" PRIu64 ",\"end_ms\":%" PRIu64
-			",\"server\":%u,\"addr\":\"%s\",\"level\":\"%s\"}",
-			e->index, e->start_ms, end_ms, e->server, addr,
-			roam_threat_name(level));
+	json_object_object_add(o, "event", json_object_new_string("epoch"));
+	json_object_object_add(o, "epoch", json_object_new_uint64(e->index));
+	json_object_object_add(o, "start_ms", json_object_new_uint64(e->start_ms));
+	json_object_object_add(o, "end_ms", json_object_new_uint64(end_ms));
+	json_object_object_add(o, "server", json_object_new_int64(e->server));
+	json_object_object_add(o, "addr", json_object_new_string(addr));
+	json_object_object_add(o, "level",
+			       json_object_new_string(roam_threat_name(level)));
+	return o;
 }

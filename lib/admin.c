@@ -16,6 +16,7 @@
 #include <openssl/pem.h>
 
 #include "admin.h"
+#include "parse.h"
 #include "pki.h"
 #include "schedule.h"
 #include "secfile.h"
@@ -82,17 +83,14 @@ int roam_admin_parse(const char *line, size_t len, struct roam_admin_req *r,
 			return -EINVAL;
 		}
 		if (n == 3) {
-			char *e;
-			unsigned long v;
+			uint32_t v;
 
-			errno = 0;
-			v = strtoul(w[2], &e, 10);
-			if (r->level != ROAM_THREAT_HIGH || errno || *e || e == w[2] ||
-			    w[2][0] == '-' || !v || v > ROAM_ADMIN_LEASE_MAX_MS) {
+			if (r->level != ROAM_THREAT_HIGH ||
+			    parse_u32(w[2], 1, ROAM_ADMIN_LEASE_MAX_MS, &v)) {
 				*why = "a lease is for high, 1..86400000 ms";
 				return -EINVAL;
 			}
-			r->lease_ms = (unsigned int)v;
+			r->lease_ms = v;
 		}
 		r->cmd = ROAM_ADMIN_THREAT;
 	} else if (n == 2 && !strcmp(w[0], "client") && !strcmp(w[1], "list")) {

@@ -22,6 +22,8 @@
 
 #include "chain.h"
 
+struct json_object;
+
 enum roam_threat {
 	ROAM_THREAT_LOW = 0,
 	ROAM_THREAT_HIGH = 1,
@@ -77,10 +79,13 @@ int roam_addr_parse(const char *s, struct roam_addr *a);
 void roam_addr_format(const struct roam_addr *a, char *buf, size_t len);
 
 /*
- * One JSON line describing a fully known epoch (both ends), identical in
- * authd --print-schedule and roam-client, so tests can compare them.
+ * One JSON object describing a fully known epoch (both ends), identical in
+ * authd --print-schedule and roam-client, so tests can compare them:
+ * {"event":"epoch","epoch":N,"start_ms":N,"end_ms":N,"server":N,
+ *  "addr":"A:P","level":"low"}.  NULL without memory; print it with
+ * jsonl_print().
  */
-int roam_epoch_json(char *buf, size_t len, const struct roam_epoch *e,
-		    uint64_t end_ms, int level, const struct roam_addr *pool);
+struct json_object *roam_epoch_json(const struct roam_epoch *e, uint64_t end_ms,
+				    int level, const struct roam_addr *pool);
 
 #endif

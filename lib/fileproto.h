@@ -70,6 +70,4 @@ int rfile_resp_parse(const char *buf, size_t len, struct rfile_resp *r,
 int rfile_req_format(char *buf, size_t cap, const struct rfile_req *r);
 int rfile_resp_format(char *buf, size_t cap, const struct rfile_resp *r);
 
-void rfile_hex(const uint8_t *in, size_t len, char *out);
-
 #endif

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "fileproto.h"
+#include "hex.h"
+#include "parse.h"
 
 #define FIELDS_MAX 4
 
@@ -68,51 +70,10 @@ static int split(const char *buf, size_t len, char f[][RFILE_LINE_MAX], int max,
 	return n;
 }
 
-/* Decimal, no sign, no leading zero, <= max. */
+/* Decimal, no sign, no leading zero (one spelling per value), <= max. */
 static int number(const char *s, uint64_t max, uint64_t *out)
 {
-	uint64_t v = 0;
-
-	if (!*s || (s[0] == '0' && s[1]))
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		if (v > (max - (uint64_t)(*s - '0')) / 10)
-			return -EINVAL;
-		v = v * 10 + (uint64_t)(*s - '0');
-	}
-	*out = v;
-	return 0;
-}
-
-static int unhex(const char *s, uint8_t *out, size_t n)
-{
-	if (strlen(s) != 2 * n)
-		return -EINVAL;
-	for (size_t i = 0; i < 2 * n; i++) {
-		int d = (s[i] >= '0' && s[i] <= '9') ? s[i] - '0' :
-			(s[i] >= 'a' && s[i] <= 'f') ? s[i] - 'a' + 10 : -1;
-
-		if (d < 0)
-			return -EINVAL;	/* lowercase only: one spelling per value */
-		if (i % 2)
-			out[i / 2] |= (uint8_t)d;
-		else
-			out[i / 2] = (uint8_t)(d << 4);
-	}
-	return 0;
-}
-
-void rfile_hex(const uint8_t *in, size_t len, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < len; i++) {
-		out[2 * i] = digits[in[i] >> 4];
-		out[2 * i + 1] = digits[in[i] & 15];
-	}
-	out[2 * len] = 0;
+	return parse_uint(s, PARSE_CANON, 0, max, out) ? -EINVAL : 0;
 }
 
 int rfile_req_parse(const char *buf, size_t len, struct rfile_req *r,
@@ -165,7 +126,7 @@ int rfile_resp_parse(const char *buf, size_t len, struct rfile_resp *r,
 		if (split(buf, n, f, 4, false) != 4 || strcmp(f[0], "OK") ||
 		    number(f[1], RFILE_OFFSET_MAX, &r->size) ||
 		    number(f[2], RFILE_OFFSET_MAX, &r->offset) ||
-		    unhex(f[3], r->sha256, sizeof(r->sha256)))
+		    hex_decode(f[3], r->sha256, sizeof(r->sha256), HEX_LOWER))
 			return -EINVAL;
 		*why = "offset beyond the end of the file";
 		if (r->offset > r->size)
@@ -193,13 +154,13 @@ int rfile_req_format(char *buf, size_t cap, const struct rfile_req *r)
 
 int rfile_resp_format(char *buf, size_t cap, const struct rfile_resp *r)
 {
-	char hex[65];
+	char hex[HEX_LEN(sizeof(r->sha256))];
 	size_t tl = strlen(r->text);
 
 	if (r->ok) {
 		if (r->offset > r->size || r->size > RFILE_OFFSET_MAX)
 			return -EINVAL;
-		rfile_hex(r->sha256, sizeof(r->sha256), hex);
+		hex_encode(r->sha256, sizeof(r->sha256), hex, sizeof(hex));
 		return fit(snprintf(buf, cap, "OK %llu %llu %s\n",
 				    (unsigned long long)r->size,
 				    (unsigned long long)r->offset, hex), cap);
