@@ -35,6 +35,14 @@ D_ROAMD_NL_OBJS := $(OBJ)/tools/lib/genl.o $(OBJ)/tools/lib/nlmsg.o \
 D_TEST_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/tests/*.c))
 # mtfd (issue 9): so far its message codec (Documentation/mtf-control.md).
 D_MTFD_OBJS := $(patsubst %.c,$(OBJ)/%.o,$(wildcard $(D_DIR)/mtfd/*.c))
+# Its gateway graph (topo*.c) is the part that needs igraph: kept apart,
+# so only what links topo.o links igraph.
+D_IGRAPH_CFLAGS := $(shell pkg-config --cflags igraph 2>/dev/null)
+D_IGRAPH_LIBS := $(or $(shell pkg-config --libs igraph 2>/dev/null),-ligraph)
+D_MTFD_TOPO_OBJS := $(filter $(OBJ)/$(D_DIR)/mtfd/topo%,$(D_MTFD_OBJS))
+D_MTFD_OBJS := $(filter-out $(D_MTFD_TOPO_OBJS),$(D_MTFD_OBJS))
+$(D_MTFD_TOPO_OBJS) $(OBJ)/$(D_DIR)/tests/topo-test.o: \
+	USER_CFLAGS += $(D_CFLAGS) $(D_IGRAPH_CFLAGS)
 D_LIB := $(BUILD)/lib/libroamcommon.a
 
 D_BINS := $(BIN)/authd $(BIN)/authd-admin $(BIN)/roam-client \
@@ -43,7 +51,7 @@ D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-fileproto-test $(BUILD)/tests/roam-authd-e2e \
 	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test \
 	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test \
-	$(BUILD)/tests/roam-store-test
+	$(BUILD)/tests/roam-store-test $(BUILD)/tests/mtfd-topo-test
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_COMMON_OBJS) $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
@@ -132,6 +140,12 @@ $(BUILD)/tests/mtfd-msg-test: $(OBJ)/$(D_DIR)/tests/mtfmsg-test.o $(D_MTFD_OBJS)
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $^ $(D_LIBS)
 
+$(BUILD)/tests/mtfd-topo-test: $(OBJ)/$(D_DIR)/tests/topo-test.o $(D_MTFD_TOPO_OBJS) \
+	$(D_MTFD_OBJS)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(D_IGRAPH_LIBS)
+
 # The end-to-end test is a script; it finds the binaries next to itself.
 $(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS) \
 	$(BUILD)/selftests/tcp_hold
@@ -159,13 +173,21 @@ FUZZ_SECONDS ?= 20
 D_FUZZ_FLAGS := -std=gnu11 -g -O1 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 	-I$(TOP)/daemons/common $(shell pkg-config --cflags openssl 2>/dev/null)
 D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz \
-	$(BUILD)/fuzz/roam-fileproto-fuzz $(BUILD)/fuzz/mtfd-msg-fuzz
+	$(BUILD)/fuzz/roam-fileproto-fuzz $(BUILD)/fuzz/mtfd-msg-fuzz \
+	$(BUILD)/fuzz/mtfd-topo-fuzz
 
 $(BUILD)/fuzz/mtfd-msg-fuzz: $(D_DIR)/fuzz/mtfmsg-fuzz.c $(wildcard $(D_DIR)/mtfd/*.[ch])
 	$(quiet) FUZZCC $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -I$(TOP)/daemons/mtfd -o $@ $< \
-		$(wildcard $(D_DIR)/mtfd/*.c) $(D_LIBS)
+		$(filter-out $(D_DIR)/mtfd/topo%,$(wildcard $(D_DIR)/mtfd/*.c)) $(D_LIBS)
+
+# The topology file parser, and a query on what it accepted.
+$(BUILD)/fuzz/mtfd-topo-fuzz: $(D_DIR)/fuzz/topo-fuzz.c $(wildcard $(D_DIR)/mtfd/*.[ch])
+	$(quiet) FUZZCC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(D_FUZZ_FLAGS) -I$(TOP)/daemons/mtfd $(D_IGRAPH_CFLAGS) -o $@ $< \
+		$(wildcard $(D_DIR)/mtfd/topo*.c) $(D_DIR)/mtfd/addr.c $(D_IGRAPH_LIBS)
 
 $(BUILD)/fuzz/roam-%-fuzz: $(D_DIR)/fuzz/%-fuzz.c $(D_COMMON_SRCS) $(wildcard $(D_DIR)/common/*.h)
 	$(quiet) FUZZCC $@
@@ -195,3 +217,19 @@ $(BUILD)/bench/authd-bench: bench/authd-bench.c $(D_CLIENT_LIB_OBJS) $(D_LIB)
 bench: bench-authd
 bench-authd: $(D_BINS) $(BUILD)/bench/authd-bench
 	$(Q)BUILD=$(BUILD) SESSIONS=$(or $(SESSIONS),10000) $(TOP)/bench/authd-bench.sh
+
+# k shortest paths on a 75,000-gateway power-law graph (bench/mtfd_ksp.c;
+# host only, not run by make check; built with the daemons so it stays
+# compilable).
+D_KSP_BENCH := $(BUILD)/bench/mtfd_ksp
+daemons: $(D_KSP_BENCH)
+$(D_KSP_BENCH): bench/mtfd_ksp.c $(D_MTFD_TOPO_OBJS) $(D_MTFD_OBJS)
+	$(quiet) CC $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) $(D_CFLAGS) $(D_IGRAPH_CFLAGS) -o $@ $^ $(D_LIBS) \
+		$(D_IGRAPH_LIBS) -lm
+
+.PHONY: bench-mtfd-ksp
+bench: bench-mtfd-ksp
+bench-mtfd-ksp: $(D_KSP_BENCH)
+	$(Q)$(D_KSP_BENCH) $(BENCH_KSP_ARGS)
