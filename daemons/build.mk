@@ -145,6 +145,12 @@ $(BUILD)/tests/mtfd-topo-test: $(OBJ)/$(D_DIR)/tests/topo-test.o $(D_MTFD_TOPO_O
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS) $(D_IGRAPH_LIBS)
 
+$(BUILD)/tests/mtfd-topo-test: $(OBJ)/$(D_DIR)/tests/topo-test.o $(D_MTFD_TOPO_OBJS) \
+	$(D_MTFD_OBJS)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(D_IGRAPH_LIBS)
+
 # The end-to-end test is a script; it finds the binaries next to itself.
 $(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS) \
 	$(BUILD)/selftests/tcp_hold
@@ -234,11 +240,11 @@ bench-authd: $(D_BINS) $(BUILD)/bench/authd-bench
 # compilable).
 D_KSP_BENCH := $(BUILD)/bench/mtfd_ksp
 daemons: $(D_KSP_BENCH)
-$(D_KSP_BENCH): bench/mtfd_ksp.c $(D_MTFD_TOPO_OBJS) $(D_MTFD_OBJS)
+$(D_KSP_BENCH): bench/mtfd_ksp.c $(D_MTFD_TOPO_OBJS) $(D_MTFD_OBJS) $(LIB_A)
 	$(quiet) CC $@
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) $(USER_CFLAGS) $(D_CFLAGS) $(D_IGRAPH_CFLAGS) -o $@ $^ $(D_LIBS) \
-		$(D_IGRAPH_LIBS) -lm
+	$(Q)$(CC) $(USER_CFLAGS) $(D_CFLAGS) $(D_IGRAPH_CFLAGS) -o $@ $(filter-out %.a,$^) \
+		$(D_LDLIBS) $(D_IGRAPH_LIBS) -lm
 
 .PHONY: bench-mtfd-ksp
 bench: bench-mtfd-ksp

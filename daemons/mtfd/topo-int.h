@@ -70,9 +70,17 @@ struct topo {
 	bool built, dirty;
 	uint64_t gen;			/* bumped by every change */
 
+	/* With the graph: each gateway's links (CSR), for the pruned search. */
+	uint32_t *adj_off, *adj;
+	uint32_t *map;			/* gateway -> subgraph vertex, TOPO_NONE */
+	igraph_matrix_t dfrom;		/* distances from gateway dfrom_id */
+	uint32_t dfrom_id;
+	bool dfrom_ok, unit;		/* unit: every weight 1 (BFS) */
+
 	struct topo_centry *cache;	/* lim.cache_entries, direct-mapped */
 	struct topo_centry scratch;	/* without a cache */
 	uint64_t rebuilds, hits, misses, long_paths;
+	uint64_t pruned, pruned_vertices, pruned_rounds;
 };
 
 uint32_t topo_gw_find(const struct topo *t, const struct mtf_ctl_addr *a);

@@ -200,6 +200,7 @@ void topo_limits_default(struct topo_limits *l)
 	l->max_homes = 2000000;
 	l->cache_entries = 1024;
 	l->max_origin_gws = 64;
+	l->prune_above = 1024;
 }
 
 struct topo *topo_new(const struct topo_limits *l)
@@ -237,6 +238,11 @@ void topo_free(struct topo *t)
 		igraph_destroy(&t->g);
 		igraph_vector_destroy(&t->w);
 	}
+	if (t->dfrom_ok)
+		igraph_matrix_destroy(&t->dfrom);
+	free(t->adj_off);
+	free(t->adj);
+	free(t->map);
 	for (uint32_t i = 0; i < t->ngw; i++)
 		free(t->gw[i].name);
 	free(t->gw);
@@ -415,6 +421,35 @@ int topo_learn_path(struct topo *t, const struct mtf_ctl_addr *r, unsigned int n
 
 /* ------------------------------------------------------------ paths -- */
 
+/* Each gateway's links, for collecting a pruned subgraph. */
+static int build_adj(struct topo *t)
+{
+	free(t->adj_off);
+	free(t->adj);
+	free(t->map);
+	t->adj_off = calloc((size_t)t->ngw + 1, sizeof(*t->adj_off));
+	t->adj = malloc(((size_t)t->nlink * 2 + 1) * sizeof(*t->adj));
+	t->map = malloc(((size_t)t->ngw + 1) * sizeof(*t->map));
+	if (!t->adj_off || !t->adj || !t->map)
+		return -ENOMEM;
+	t->unit = true;
+	for (uint32_t i = 0; i < t->nlink; i++) {
+		t->adj_off[t->link[i].a + 1]++;
+		t->adj_off[t->link[i].b + 1]++;
+		t->unit &= t->link[i].w == 1;
+	}
+	for (uint32_t i = 0; i < t->ngw; i++) {
+		t->adj_off[i + 1] += t->adj_off[i];
+		t->map[i] = t->adj_off[i];	/* a fill cursor, for now */
+	}
+	for (uint32_t i = 0; i < t->nlink; i++) {
+		t->adj[t->map[t->link[i].a]++] = i;
+		t->adj[t->map[t->link[i].b]++] = i;
+	}
+	memset(t->map, 0xff, ((size_t)t->ngw + 1) * sizeof(*t->map));
+	return 0;
+}
+
 static int build_graph(struct topo *t)
 {
 	igraph_vector_int_t edges;
@@ -426,6 +461,10 @@ static int build_graph(struct topo *t)
 		igraph_destroy(&t->g);
 		igraph_vector_destroy(&t->w);
 		t->built = false;
+	}
+	if (t->dfrom_ok) {
+		igraph_matrix_destroy(&t->dfrom);
+		t->dfrom_ok = false;
 	}
 	if (igraph_vector_int_init(&edges, 2 * (igraph_integer_t)t->nlink))
 		return -ENOMEM;
@@ -441,9 +480,11 @@ static int build_graph(struct topo *t)
 		goto out;
 	}
 	t->built = true;
+	err = build_adj(t);
+	if (err)
+		goto out;
 	t->dirty = false;
 	t->rebuilds++;
-	err = 0;
 out:
 	igraph_vector_int_destroy(&edges);
 	return err;
@@ -472,51 +513,223 @@ static int cpath_cmp(const void *x, const void *y)
 	return 0;
 }
 
-/* igraph's edge paths, as gateway ids from @from, into @ce. */
-static int yen(struct topo *t, uint32_t from, uint32_t to, unsigned int k,
-	       struct topo_centry *ce)
+/*
+ * Yen on @g (the whole graph, or a subgraph whose edge i is link
+ * @lids[i]): the edge paths igraph returns, as gateway ids from @from,
+ * into @ce.  *@found: how many igraph found, long ones included, and
+ * *@maxcost the dearest of them.
+ */
+static int yen_on(struct topo *t, const igraph_t *g, const igraph_vector_t *w,
+		  const uint32_t *lids, uint32_t from, igraph_integer_t lfrom,
+		  igraph_integer_t lto, unsigned int k, struct topo_centry *ce,
+		  unsigned int *found, uint64_t *maxcost)
 {
 	igraph_vector_int_list_t ep;
 	int err = 0;
 
 	ce->npaths = 0;
-	if (from == to) {
-		ce->path[0] = (struct topo_cpath){ .cost = 0, .len = 1, .v = { from } };
-		ce->npaths = 1;
-		return 0;
-	}
+	*found = 0;
+	*maxcost = 0;
 	if (igraph_vector_int_list_init(&ep, 0))
 		return -ENOMEM;
-	if (igraph_get_k_shortest_paths(&t->g, &t->w, NULL, &ep, k, from, to, IGRAPH_ALL)) {
+	if (igraph_get_k_shortest_paths(g, w, NULL, &ep, k, lfrom, lto, IGRAPH_ALL)) {
 		err = -ENOMEM;
 		goto out;
 	}
-	for (igraph_integer_t i = 0; i < igraph_vector_int_list_size(&ep); i++) {
+	*found = (unsigned int)igraph_vector_int_list_size(&ep);
+	for (unsigned int i = 0; i < *found; i++) {
 		igraph_vector_int_t *e = igraph_vector_int_list_get_ptr(&ep, i);
 		igraph_integer_t ne = igraph_vector_int_size(e);
 		struct topo_cpath *p = &ce->path[ce->npaths];
 		uint32_t at = from;
 
-		if (ne + 1 > TOPO_PATH_MAX) {
-			t->long_paths++;
-			continue;
-		}
+		bool fits = ne + 1 <= TOPO_PATH_MAX;
+
 		p->cost = 0;
 		p->len = 1;
 		p->v[0] = from;
 		for (igraph_integer_t j = 0; j < ne; j++) {
-			const struct topo_link *l = &t->link[VECTOR(*e)[j]];
+			igraph_integer_t eid = VECTOR(*e)[j];
+			const struct topo_link *l = &t->link[lids ? lids[eid] : (uint32_t)eid];
 
 			at = l->a == at ? l->b : l->a;
-			p->v[p->len++] = at;
+			if (fits)
+				p->v[p->len++] = at;
 			p->cost += l->w;
 		}
-		ce->npaths++;
+		if (p->cost > *maxcost)
+			*maxcost = p->cost;
+		if (fits)
+			ce->npaths++;
+		else
+			t->long_paths++;
 	}
 	qsort(ce->path, ce->npaths, sizeof(ce->path[0]), cpath_cmp);
 out:
 	igraph_vector_int_list_destroy(&ep);
 	return err;
+}
+
+/* Distances from gateway @id to all: BFS when every weight is 1. */
+static int distances(struct topo *t, uint32_t id, igraph_matrix_t *m)
+{
+	igraph_error_t e;
+
+	if (igraph_matrix_init(m, 0, 0))
+		return -ENOMEM;
+	if (t->unit)
+		e = igraph_distances(&t->g, m, igraph_vss_1(id), igraph_vss_all(), IGRAPH_ALL);
+	else
+		e = igraph_distances_dijkstra(&t->g, m, igraph_vss_1(id), igraph_vss_all(),
+					      &t->w, IGRAPH_ALL);
+	if (e) {
+		igraph_matrix_destroy(m);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Distances from @from, kept for the next search from the same gateway. */
+static int distances_from(struct topo *t, uint32_t from)
+{
+	int err;
+
+	if (t->dfrom_ok && t->dfrom_id == from)
+		return 0;
+	if (t->dfrom_ok)
+		igraph_matrix_destroy(&t->dfrom);
+	t->dfrom_ok = false;
+	err = distances(t, from, &t->dfrom);
+	if (err)
+		return err;
+	t->dfrom_ok = true;
+	t->dfrom_id = from;
+	return 0;
+}
+
+/* One round: Yen on the gateways u with ds(u) + dt(u) <= lim. */
+static int yen_within(struct topo *t, const igraph_matrix_t *dt, double lim,
+		      uint32_t from, uint32_t to, unsigned int k,
+		      struct topo_centry *ce, unsigned int *found, uint64_t *maxcost,
+		      uint32_t *nsub)
+{
+	igraph_vector_int_t edges;
+	uint32_t *keep = NULL, *lids = NULL, n = 0, ne = 0, cap = 0;
+	igraph_vector_t w;
+	igraph_t sub;
+	int err = -ENOMEM;
+
+	for (uint32_t u = 0; u < t->ngw; u++) {
+		if (MATRIX(t->dfrom, 0, u) + MATRIX(*dt, 0, u) > lim)
+			continue;
+		if (reserve((void **)&keep, &cap, n + 1, sizeof(*keep)))
+			goto out_keep;
+		t->map[u] = n;
+		keep[n++] = u;
+	}
+	cap = 0;
+	for (uint32_t i = 0; i < n; i++)
+		for (uint32_t j = t->adj_off[keep[i]]; j < t->adj_off[keep[i] + 1]; j++) {
+			const struct topo_link *l = &t->link[t->adj[j]];
+
+			/* Once, from its lower end, if both ends are kept. */
+			if (l->a != keep[i] || t->map[l->b] == TOPO_NONE)
+				continue;
+			if (reserve((void **)&lids, &cap, ne + 1, sizeof(*lids)))
+				goto out_keep;
+			lids[ne++] = t->adj[j];
+		}
+	*nsub = n;
+	if (igraph_vector_int_init(&edges, 2 * (igraph_integer_t)ne))
+		goto out_keep;
+	if (igraph_vector_init(&w, ne))
+		goto out_edges;
+	for (uint32_t i = 0; i < ne; i++) {
+		VECTOR(edges)[2 * i] = t->map[t->link[lids[i]].a];
+		VECTOR(edges)[2 * i + 1] = t->map[t->link[lids[i]].b];
+		VECTOR(w)[i] = t->link[lids[i]].w;
+	}
+	if (!igraph_create(&sub, &edges, n, IGRAPH_UNDIRECTED)) {
+		err = yen_on(t, &sub, &w, lids, from, t->map[from], t->map[to], k, ce,
+			     found, maxcost);
+		igraph_destroy(&sub);
+	}
+	igraph_vector_destroy(&w);
+out_edges:
+	igraph_vector_int_destroy(&edges);
+out_keep:
+	for (uint32_t i = 0; i < n; i++)
+		t->map[keep[i]] = TOPO_NONE;
+	free(keep);
+	free(lids);
+	return err;
+}
+
+/*
+ * Yen on the part of the graph that can hold the k shortest paths: grow
+ * the slack until the k-th path found is within it (exact), or every
+ * gateway connected to both is in.
+ */
+static int yen_pruned(struct topo *t, uint32_t from, uint32_t to, unsigned int k,
+		      struct topo_centry *ce)
+{
+	double d, slack = 0, most = 0;
+	igraph_matrix_t dt;
+	unsigned int found;
+	uint64_t maxcost;
+	uint32_t nsub;
+	int err;
+
+	ce->npaths = 0;
+	err = distances_from(t, from);
+	if (err || (err = distances(t, to, &dt)))
+		return err;
+	d = MATRIX(t->dfrom, 0, to);
+	for (uint32_t u = 0; u < t->ngw; u++) {
+		double x = MATRIX(t->dfrom, 0, u) + MATRIX(dt, 0, u);
+
+		if (x < IGRAPH_INFINITY && x > most)
+			most = x;
+	}
+	t->pruned++;
+	while (d < IGRAPH_INFINITY) {
+		double next = IGRAPH_INFINITY;
+
+		t->pruned_rounds++;
+		err = yen_within(t, &dt, d + slack, from, to, k, ce, &found, &maxcost, &nsub);
+		if (err)
+			break;
+		if ((found == k && maxcost <= d + slack) || d + slack >= most) {
+			t->pruned_vertices += nsub;
+			break;
+		}
+		/* The next slack takes in at least one more gateway. */
+		for (uint32_t u = 0; u < t->ngw; u++) {
+			double x = MATRIX(t->dfrom, 0, u) + MATRIX(dt, 0, u);
+
+			if (x > d + slack && x < next)
+				next = x;
+		}
+		slack = next - d > 2 * slack ? next - d : 2 * slack;
+	}
+	igraph_matrix_destroy(&dt);
+	return err;
+}
+
+static int yen(struct topo *t, uint32_t from, uint32_t to, unsigned int k,
+	       struct topo_centry *ce)
+{
+	unsigned int found;
+	uint64_t maxcost;
+
+	if (from == to) {
+		ce->path[0] = (struct topo_cpath){ .cost = 0, .len = 1, .v = { from } };
+		ce->npaths = 1;
+		return 0;
+	}
+	if (t->ngw > t->lim.prune_above)
+		return yen_pruned(t, from, to, k, ce);
+	return yen_on(t, &t->g, &t->w, NULL, from, from, to, k, ce, &found, &maxcost);
 }
 
 /* The k shortest paths between two gateway ids, from the cache if valid. */
@@ -772,6 +985,10 @@ void topo_get_stats(const struct topo *t, struct topo_stats *s)
 	s->cache_hits = t->hits;
 	s->cache_misses = t->misses;
 	s->long_paths = t->long_paths;
+	s->pruned = t->pruned;
+	s->pruned_vertices = t->pruned_vertices;
+	s->pruned_rounds = t->pruned_rounds;
+	s->cache_bytes = (size_t)t->lim.cache_entries * sizeof(*t->cache);
 	s->mem_bytes = sizeof(*t) +
 		(size_t)t->gw_cap * sizeof(*t->gw) + (size_t)t->link_cap * sizeof(*t->link) +
 		(size_t)t->stub_cap * sizeof(*t->stub) + (size_t)t->home_cap * sizeof(*t->home) +
@@ -785,6 +1002,7 @@ void topo_get_stats(const struct topo *t, struct topo_stats *s)
 	 * igraph_integer_t each; and the weights, one double per link.
 	 */
 	if (t->built)
-		s->mem_bytes += (4 * (size_t)t->nlink + 2 * ((size_t)t->ngw + 1)) *
+		s->mem_bytes += ((size_t)t->ngw * 2 + 2 * (size_t)t->nlink + 2) * sizeof(uint32_t) +
+				(4 * (size_t)t->nlink + 2 * ((size_t)t->ngw + 1)) *
 				sizeof(igraph_integer_t) + (size_t)t->nlink * sizeof(double);
 }

@@ -12,8 +12,9 @@
  * to a stub is a path to one of its gateways plus that attachment.
  * Built from a topology file (Documentation/mtfd-topology.md), from the
  * API, and from recorded paths.  Paths come from igraph's Yen
- * (igraph_get_k_shortest_paths); the igraph graph is rebuilt only after
- * a change, and paths are cached per (from, to, k) until the next change.
+ * (igraph_get_k_shortest_paths), on a pruned graph when it is large
+ * (prune_above); the igraph graph is rebuilt only after a change, and
+ * paths are cached per (from, to, k) until the next change.
  *
  * Functions return 0 or a count, or a negative errno.  Not thread-safe.
  * topo_new() sets igraph's error handler to igraph_error_handler_ignore
@@ -47,6 +48,14 @@ struct topo_limits {
 	unsigned int max_homes;		/* gateway-prefix attachments, 2,000,000 */
 	unsigned int cache_entries;	/* cached path sets, 1024; 0: no cache */
 	unsigned int max_origin_gws;	/* gateways searched per query, 64 (1..64) */
+	/*
+	 * Over this many gateways (1024; 0: always) Yen runs on the part of
+	 * the graph that can hold the k shortest paths, not on all of it:
+	 * the gateways u with d(from, u) + d(u, to) <= d(from, to) + slack,
+	 * the slack grown until the k-th path found costs no more than
+	 * d(from, to) + slack (then no path outside is cheaper: exact).
+	 */
+	unsigned int prune_above;
 };
 
 struct topo_path {
@@ -71,6 +80,10 @@ struct topo_stats {
 	uint64_t rebuilds;		/* igraph graph built */
 	uint64_t cache_hits, cache_misses;
 	uint64_t long_paths;		/* paths dropped: over TOPO_PATH_MAX */
+	uint64_t pruned;		/* searches on a pruned graph, */
+	uint64_t pruned_vertices;	/* the gateways they kept, */
+	uint64_t pruned_rounds;		/* and the slack rounds they took */
+	size_t cache_bytes;
 	size_t mem_bytes;		/* this module's allocations, igraph's estimated */
 };
 

@@ -433,9 +433,77 @@ static void test_limits(void)
 	topo_free(t);
 }
 
+/*
+ * The pruned search (prune_above) against Yen on the whole graph: a
+ * 12 x 12 grid with diagonals, unit and then random weights; the same
+ * path costs for every k and pair tried.
+ */
+static void test_pruned(void)
+{
+	static char text[65536];
+	for (int weighted = 0; weighted < 2; weighted++) {
+		struct topo_limits l;
+		struct topo *full, *pr;
+		uint32_t seed = 12345;
+		size_t len = 0;
+		int same = 0, tried = 0;
+		struct topo_stats s;
+
+		for (int i = 0; i < 144; i++)
+			len += (size_t)snprintf(text + len, sizeof(text) - len,
+						"gateway G%d 10.0.%d.%d\n", i, i / 100, i % 100 + 1);
+		for (int i = 0; i < 144; i++) {
+			int nb[3] = { i % 12 < 11 ? i + 1 : -1, i + 12 < 144 ? i + 12 : -1,
+				      i % 12 < 11 && i + 13 < 144 ? i + 13 : -1 };
+
+			for (int j = 0; j < 3; j++) {
+				if (nb[j] < 0)
+					continue;
+				seed = seed * 1103515245 + 12345;
+				len += (size_t)snprintf(text + len, sizeof(text) - len,
+							"link G%d G%d weight %u\n", i, nb[j],
+							weighted ? (seed >> 16) % 9 + 1 : 1);
+			}
+		}
+		topo_limits_default(&l);
+		l.prune_above = 100000;
+		full = load(text, &l);
+		l.prune_above = 0;
+		pr = load(text, &l);
+		for (int i = 0; i < 40; i++) {
+			char a[32], b[32];
+			unsigned int k = (unsigned int)i % 4 + 1;
+			struct topo_path p1[TOPO_K_MAX], p2[TOPO_K_MAX];
+			int n1, n2, ok;
+
+			seed = seed * 1103515245 + 12345;
+			snprintf(a, sizeof(a), "10.0.%u.%u", (seed >> 8) % 144 / 100,
+				 (seed >> 8) % 144 % 100 + 1);
+			snprintf(b, sizeof(b), "10.0.%u.%u", (seed >> 20) % 144 / 100,
+				 (seed >> 20) % 144 % 100 + 1);
+			n1 = topo_k_paths(full, A(a), A(b), k, p1, TOPO_K_MAX);
+			n2 = topo_k_paths(pr, A(a), A(b), k, p2, TOPO_K_MAX);
+			ok = n1 == n2 && n1 >= 0;
+			for (int j = 0; ok && j < n1; j++)
+				ok = p1[j].cost == p2[j].cost;
+			same += ok;
+			tried++;
+		}
+		topo_get_stats(pr, &s);
+		tap_ok(same == tried && s.pruned > 0,
+		       "pruned search, %s weights: same costs as Yen on the whole graph "
+		       "in %d of %d (%llu searches, %.1f gateways kept on average)",
+		       weighted ? "random" : "unit", same, tried,
+		       (unsigned long long)s.pruned,
+		       s.pruned ? (double)s.pruned_vertices / s.pruned : 0.0);
+		topo_free(full);
+		topo_free(pr);
+	}
+}
+
 int main(void)
 {
-	tap_plan(79);
+	tap_plan(81);
 	test_fig5();
 	test_line();
 	test_diamond();
@@ -444,5 +512,6 @@ int main(void)
 	test_file();
 	test_learn();
 	test_limits();
+	test_pruned();
 	return tap_done();
 }
