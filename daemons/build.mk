@@ -145,12 +145,6 @@ $(BUILD)/tests/mtfd-topo-test: $(OBJ)/$(D_DIR)/tests/topo-test.o $(D_MTFD_TOPO_O
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS) $(D_IGRAPH_LIBS)
 
-$(BUILD)/tests/mtfd-topo-test: $(OBJ)/$(D_DIR)/tests/topo-test.o $(D_MTFD_TOPO_OBJS) \
-	$(D_MTFD_OBJS)
-	$(quiet) LD $@
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(CC) -o $@ $^ $(D_LIBS) $(D_IGRAPH_LIBS)
-
 # The end-to-end test is a script; it finds the binaries next to itself.
 $(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS) \
 	$(BUILD)/selftests/tcp_hold
@@ -182,8 +176,8 @@ D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz \
 $(FUZZ_OBJ)/$(D_DIR)/%.o: USER_CFLAGS += $(D_CFLAGS)
 $(FUZZ_OBJ)/$(D_DIR)/mtfd/rapkt.o $(FUZZ_OBJ)/$(D_DIR)/fuzz/rapkt-fuzz.o: \
 	USER_CFLAGS += -I$(TOP)/kmod/common
-$(FUZZ_OBJ)/$(D_DIR)/mtfd/topo%.o $(FUZZ_OBJ)/$(D_DIR)/fuzz/topo-fuzz.o: \
-	USER_CFLAGS += $(D_IGRAPH_CFLAGS)
+$(patsubst %.c,$(FUZZ_OBJ)/%.o,$(wildcard $(D_DIR)/mtfd/topo*.c)) \
+	$(FUZZ_OBJ)/$(D_DIR)/fuzz/topo-fuzz.o: USER_CFLAGS += $(D_IGRAPH_CFLAGS)
 
 # Packets from the forwarding path (router alert), then the message.
 $(BUILD)/fuzz/mtfd-rapkt-fuzz: $(FUZZ_OBJ)/$(D_DIR)/fuzz/rapkt-fuzz.o \
