@@ -46,5 +46,6 @@ $(ST_PH_TEST): $(OBJ)/tools/tests/mtf_pathhdr_test.o
 	$(Q)$(CC) -o $@ $^
 
 # mtfd_msg crafts control messages with mtfd's own codec.
-$(BUILD)/selftests/mtfd_msg: $(OBJ)/daemons/mtfd/msg.o $(OBJ)/daemons/mtfd/addr.o
-$(BUILD)/selftests/mtfd_msg: ST_LDLIBS := $(or $(shell pkg-config --libs openssl 2>/dev/null),-lcrypto)
+$(BUILD)/selftests/mtfd_msg: $(OBJ)/daemons/mtfd/msg.o $(OBJ)/daemons/mtfd/addr.o $(LIB_A)
+$(BUILD)/selftests/mtfd_msg: ST_LDLIBS := $(LIB_A) \
+	$(or $(shell pkg-config --libs openssl 2>/dev/null),-lcrypto)

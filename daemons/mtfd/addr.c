@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Text form and comparisons of mtfd addresses (addr.h): inet_pton and
- * inet_ntop do the parsing; the prefix length is read with strtoul over
- * a bounded copy.
+ * inet_ntop do the parsing; the prefix length goes through lib/parse.h
+ * over a bounded copy.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "parse.h"
 
 int mtfd_addr_parse(const char *s, struct mtf_ctl_addr *a)
 {
@@ -43,8 +44,8 @@ static bool host_bits_zero(const struct mtf_ctl_addr *a, unsigned int plen)
 
 int mtfd_prefix_parse(const char *s, struct mtfd_prefix *p)
 {
-	char buf[MTFD_PREFIXSTRLEN], *slash, *end;
-	unsigned long plen;
+	char buf[MTFD_PREFIXSTRLEN], *slash;
+	uint8_t plen;
 	size_t n = strlen(s);
 
 	memset(p, 0, sizeof(*p));
@@ -55,9 +56,7 @@ int mtfd_prefix_parse(const char *s, struct mtfd_prefix *p)
 	if (!slash || slash[1] < '0' || slash[1] > '9')
 		return -EINVAL;
 	*slash = '\0';
-	errno = 0;
-	plen = strtoul(slash + 1, &end, 10);
-	if (errno || *end || mtfd_addr_parse(buf, &p->addr))
+	if (parse_u8(slash + 1, 0, 128, &plen) || mtfd_addr_parse(buf, &p->addr))
 		return -EINVAL;
 	if (plen > 8 * mtfd_addr_len(p->addr.family) ||
 	    !host_bits_zero(&p->addr, (unsigned int)plen)) {

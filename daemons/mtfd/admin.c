@@ -22,6 +22,7 @@
 
 #include "daemon.h"
 #include "log.h"
+#include "parse.h"
 
 #define ADMIN_LINE_MAX	4096
 
@@ -214,20 +215,18 @@ static const char *jstr(json_object *req, const char *key)
 /* "ADDR/MARK,ADDR/MARK": the path as mtfctl prints it. */
 static int parse_path(const char *s, struct mtf_ctl_flow *f)
 {
-	char buf[1024], *save = NULL, *tok, *colon, *end;
-	unsigned long mark;
+	char buf[1024], *save = NULL, *tok, *slash;
+	uint64_t mark;
 
 	if (strlen(s) >= sizeof(buf))
 		return -EINVAL;
 	strcpy(buf, s);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		colon = strrchr(tok, '/');
-		if (!colon || f->nslots >= MTF_CTL_SLOTS_MAX)
+		slash = strrchr(tok, '/');
+		if (!slash || f->nslots >= MTF_CTL_SLOTS_MAX)
 			return -EINVAL;
-		*colon = '\0';
-		errno = 0;
-		mark = strtoul(colon + 1, &end, 0);
-		if (errno || end == colon + 1 || *end || mark > 0xffffffffUL ||
+		*slash = '\0';
+		if (parse_uint(slash + 1, PARSE_HEX, 0, UINT32_MAX, &mark) ||
 		    mtfd_addr_parse(tok, &f->slots[f->nslots].addr))
 			return -EINVAL;
 		f->slots[f->nslots++].mark = (uint32_t)mark;

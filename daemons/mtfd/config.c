@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "mtfd.h"
+#include "parse.h"
 
 void mtfd_config_defaults(struct mtfd_config *c)
 {
@@ -56,27 +57,12 @@ static int bad(struct load *l, const char *section, const char *name,
 
 static bool u64_of(const char *v, uint64_t min, uint64_t max, uint64_t *out)
 {
-	char *end;
-	unsigned long long x;
-
-	if (!*v || *v == '-' || *v == '+')
-		return false;
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (errno || *end || x < min || x > max)
-		return false;
-	*out = x;
-	return true;
+	return !parse_u64(v, min, max, out);
 }
 
 static bool u32_of(const char *v, uint32_t min, uint32_t max, uint32_t *out)
 {
-	uint64_t x;
-
-	if (!u64_of(v, min, max, &x))
-		return false;
-	*out = (uint32_t)x;
-	return true;
+	return !parse_u32(v, min, max, out);
 }
 
 static bool bool_of(const char *v, bool *out)
