@@ -42,7 +42,7 @@ TTMP=1000
 
 require_root
 require_modules mtf
-require_cmd ip jq nft
+require_cmd ip jq nft iperf3 tc
 for b in "$MTFCTL" "$SPRAY" "$MSG" "$MTFD"; do
 	[ -x "$b" ] || skip_all "$b not built (make tools daemons)"
 done
@@ -345,6 +345,33 @@ test_escalation() {
 		fail "the victim's cancel left R3's filter"
 }
 
+# Goodput of c2's TCP transfer to V over 4 s (iperf3), bits/s; V's link
+# from R3 is the bottleneck (2 Mbit/s) the attack fills.
+goodput() {
+	ip netns exec "$c2" iperf3 -c $V -t 4 -J 2>/dev/null |
+		jq -er '.end.sum_received.bits_per_second | floor'
+}
+test_goodput_before() {
+	local g
+	g=$(goodput) || fail "iperf3 from c2 failed" || return 1
+	echo "$g" >"$TMP/g_before"
+	echo "goodput before the attack: $((g / 1000)) kbit/s (bottleneck 2000)"
+	[ "$g" -gt 1000000 ] || fail "the transfer is too slow before any attack"
+}
+test_goodput_during() {
+	local g b
+	b=$(cat "$TMP/g_before") g=$(goodput) || g=0
+	echo "$g" >"$TMP/g_during"
+	echo "goodput during the attack: $((g / 1000)) kbit/s, $((100 * g / b)) % of before (paper: 12 %)"
+	[ $((100 * g / b)) -lt 50 ] || fail "the attack did not hurt: the test proves nothing"
+}
+test_goodput_after() {
+	local g b
+	b=$(cat "$TMP/g_before") g=$(goodput) || fail "iperf3 from c2 failed" || return 1
+	echo "goodput after the filters: $((g / 1000)) kbit/s, $((100 * g / b)) % of before (paper: restored by t = 8 s)"
+	[ $((100 * g / b)) -ge 70 ] || fail "goodput not restored"
+}
+
 # Scenario 1: A floods V over [R1, R3] from 100 sources; V's policy asks.
 test_scenario1() {
 	local t_r3 t_r1 p0 p1 hs
@@ -355,7 +382,7 @@ test_scenario1() {
 	t_r1=$(date +%s%3N)
 	ctl r3 request show
 	hs=$(show r3 '[.handshakes[] | select(.kind == "request") | .handshake_ms][0]')
-	echo "attack start -> filter at R3: $((t_r3 - t0)) ms (policy threshold crossing included)"
+	echo "policy on -> filter at R3: $((t_r3 - t0)) ms (mtfd start, the kernel's rate estimate crossing 300 pps)"
 	echo "R3 request -> R1 confirmed: $hs ms (one R3-R1 round trip and a nonce round trip)"
 	# R1 drops it now; R3's temporary filter is gone.
 	p0=$(fhits "$r1" ".dst == \"$V\" and (has(\"src\") | not)")
@@ -364,7 +391,9 @@ test_scenario1() {
 	q "$r1" filter show; q "$r3" filter show
 	expect_eq "attack packets reaching V over [R1, R3] in 1 s" $((p1 - p0)) 0 || return 1
 	expect_eq "filters left at R3 (temporary one removed)" \
-		"$(q "$r3" -j filter show | jq length)" 0
+		"$(q "$r3" -j filter show | jq length)" 0 || return 1
+	expect_eq "filters at R1 for the 1000 sources" \
+		"$(q "$r1" -j filter show | jq "[.[] | select(.dst == \"$V\" and (has(\"src\") | not))] | length")" 1
 }
 
 # Scenario 2: R3 warned R4; the attack moves there and is dropped at R4.
@@ -383,7 +412,7 @@ test_scenario2() {
 		fail "c2 (behind R4, not warned about) cannot reach V"
 }
 
-ktap_header 10
+ktap_header 14
 run_test "mtfd starts on V, R3, R1, R4, h1, h2" test_start
 run_test "stop request: a compliant host stops itself, R1 lets go" test_stop_compliant
 run_test "stop request: a refusing host is disconnected for Tlong" test_stop_refused
@@ -391,20 +420,31 @@ run_test "AIMD: halved under attack, additive when quiet, cancel" test_aimd
 run_test "off path: no filter from X; forged/expired/bad messages counted" test_off_path
 run_test "request flood from one peer is rate-limited" test_flood_limited
 
+ip netns exec "$v" iperf3 -s >/dev/null 2>&1 &
+PID[iperf3]=$!
+tc -n "$r3" qdisc replace dev eth2 root tbf rate 2mbit burst 20kb latency 200ms
+busywait 5000 sh -c "ip netns exec $v ss -ltn | grep -q ':5201 '"
+
 stop_mtfd r1
 run_test "escalation: no answer from R1, R3 keeps the filter; cancel" test_escalation
 start_mtfd r1 "$r1"
 
-# V's policy on (threshold 300 pps), then A's flood from 100 sources.
+# Scenario 1: A floods from 1000 sources (50-byte packets, 3000 pps: with
+# its path header it fills V's 2 Mbit/s link); V's policy is off at
+# first, to see the goodput fall, then on (threshold 300 pps).
+run_test "Scenario 1: goodput before the attack" test_goodput_before
+ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 >/dev/null 2>&1 &
+SPRAY_A=$!
+echo "# + udp_spray in A -s 10.7.0.10 -n 1000 -r 3000 (pid $SPRAY_A)"
+run_test "Scenario 1: goodput during the attack" test_goodput_during
 stop_mtfd v
 printf 'threshold-pps = 300\n' >>"$TMP/v.conf"
-start_mtfd v "$v"
-ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 100 -c 0 -r 1000 >/dev/null 2>&1 &
-SPRAY_A=$!
 date +%s%3N >"$TMP/attack_t0"
-echo "# + udp_spray in A -s 10.7.0.10 -n 100 -r 1000 (pid $SPRAY_A)"
+start_mtfd v "$v"
 run_test "Scenario 1: policy request, R3 at once, R1 after the handshake" test_scenario1
+run_test "Scenario 1: goodput after the filters (1000 sources, 1 filter at R1)" test_goodput_after
 run_test "Scenario 2: warned R4 drops the attack on the second path" test_scenario2
+run_test "Scenario 2: goodput with the attack on the second path" test_goodput_after
 kill $SPRAY_A; wait $SPRAY_A 2>/dev/null
 
 test_alive() {
