@@ -389,20 +389,23 @@ test_origin_replace() {
 # The policy: a cookie of 1..32 bytes; a longer (or empty) one is
 # refused by the netlink core with an extack naming the attribute and
 # the bounds, and a bulk message holding one installs nothing.  The
-# FILTER_FLUSH selector takes the owner only.
+# FILTER_FLUSH selector takes the owner only, and needs it.
 test_origin_limits() {
 	local out want n
 	mtf filter flush
 	cmd mtf filter add $R dst $V permanent || return 1
 	out=$(ip netns exec "$v" python3 "$NLPOLICY" cookie-32 cookie-33 \
-		cookie-0 cookie-33-second flush-by-dst flush-by-owner-cookie) || return 1
+		cookie-0 cookie-33-second flush-by-dst flush-by-owner-cookie \
+		flush-empty-selector dump-empty-selector) || return 1
 	echo "$out"
 	want="cookie-32: ok 
 cookie-33: Numerical result out of range binary attribute size out of range [attr 15 length 1..32]
 cookie-0: Numerical result out of range binary attribute size out of range [attr 15 length 1..32]
 cookie-33-second: Numerical result out of range binary attribute size out of range [attr 15 length 1..32]
 flush-by-dst: Invalid argument Unsupported attribute
-flush-by-owner-cookie: Invalid argument Unsupported attribute"
+flush-by-owner-cookie: Invalid argument Unsupported attribute
+flush-empty-selector: Invalid argument filter selector without MTF_FILTER_A_OWNER
+dump-empty-selector: Invalid argument filter selector without MTF_FILTER_A_OWNER"
 	[ "$out" = "$want" ] || fail "kernel answers differ from: $want" || return 1
 	# Only the filter added first: nothing of the refused requests,
 	# and the refused flushes flushed nothing.

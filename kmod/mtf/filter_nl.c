@@ -309,30 +309,44 @@ int mtf_nl_filter_del(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
- * The owner a FILTER_GET or FILTER_FLUSH request selects: true with
- * *@owner set if its MTF_A_FILTER nest names one, false for "all".
+ * The owner a FILTER_GET or FILTER_FLUSH request selects: 1 with *@owner
+ * set, 0 for every filter (no MTF_A_FILTER).  A selector without an
+ * owner is refused: taking it for "every filter" would be the worst
+ * guess a flush could make.
  */
-static bool select_owner(struct nlattr **attrs, u32 *owner)
+static int select_owner(struct nlattr **attrs, u32 *owner,
+			struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[MTF_FILTER_A_OWNER + 1];
+	int ret;
 
-	/* Validated with the message: this parse cannot fail. */
-	if (!attrs || !attrs[MTF_A_FILTER] ||
-	    nla_parse_nested(tb, MTF_FILTER_A_OWNER, attrs[MTF_A_FILTER],
-			     filter_select_policy, NULL) ||
-	    !tb[MTF_FILTER_A_OWNER])
-		return false;
+	if (!attrs || !attrs[MTF_A_FILTER])
+		return 0;
+	/* Validated with the message already. */
+	ret = nla_parse_nested(tb, MTF_FILTER_A_OWNER, attrs[MTF_A_FILTER],
+			       filter_select_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[MTF_FILTER_A_OWNER]) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[MTF_A_FILTER],
+				    "filter selector without MTF_FILTER_A_OWNER");
+		return -EINVAL;
+	}
 	*owner = nla_get_u32(tb[MTF_FILTER_A_OWNER]);
-	return true;
+	return 1;
 }
 
 int mtf_nl_filter_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mtf_filters *fs = mtf_net(genl_info_net(info))->filters;
 	u32 owner;
+	int ret;
 
+	ret = select_owner(info->attrs, &owner, info->extack);
+	if (ret < 0)
+		return ret;
 	mutex_lock(&fs->lock);
-	if (select_owner(info->attrs, &owner))
+	if (ret)
 		mtf_filter_flush_owner(fs, owner);
 	else
 		mtf_filter_flush(fs);
@@ -431,10 +445,14 @@ static int fill_filter(struct sk_buff *skb, struct netlink_callback *cb,
 /* cb->args[2]: 1 to dump only the filters of owner cb->args[3]. */
 int mtf_nl_filter_dump_start(struct netlink_callback *cb)
 {
-	u32 owner;
+	u32 owner = 0;
+	int ret;
 
-	cb->args[2] = select_owner(compat_genl_dump_attrs(cb), &owner);
-	cb->args[3] = cb->args[2] ? owner : 0;
+	ret = select_owner(compat_genl_dump_attrs(cb), &owner, cb->extack);
+	if (ret < 0)
+		return ret;
+	cb->args[2] = ret;
+	cb->args[3] = owner;
 	return 0;
 }
 

@@ -35,7 +35,9 @@ NLA_F_NESTED = 0x8000
 # include/uapi/linux/mtf.h
 MTF_CMD_FILTER_ADD = 10
 MTF_CMD_FILTER_DEL = 11
+MTF_CMD_FILTER_GET = 12
 MTF_CMD_FILTER_FLUSH = 13
+NLM_F_DUMP = 0x300
 MTF_A_FILTER = 12
 (A_SLOTS, A_SRC4, A_SRC_PLEN, A_DST4, A_ACTION, A_RATE_PPS, A_RATE_BPS,
  A_TIMEOUT_MS, A_EXPIRES_MS, A_HITS, A_BYTES, A_DROPS, A_IIF, A_COOKIE,
@@ -91,6 +93,8 @@ CASES = {
     "flush-by-dst": (MTF_CMD_FILTER_FLUSH, [[DST]]),
     "flush-by-owner-cookie": (MTF_CMD_FILTER_FLUSH,
                               [[u32(A_OWNER, 1), attr(A_COOKIE, b"\1")]]),
+    "flush-empty-selector": (MTF_CMD_FILTER_FLUSH, [[]]),
+    "dump-empty-selector": (MTF_CMD_FILTER_GET, [[]]),
 }
 
 
@@ -163,7 +167,10 @@ def main():
         elif not isinstance(entries[0], list):
             entries = [entries]
         req = b"".join(nest(MTF_A_FILTER, *a) for a in entries)
-        err, msg, _ = talk(s, fid, cmd, req)
+        flags = NLM_F_REQUEST | NLM_F_ACK
+        if cmd == MTF_CMD_FILTER_GET:
+            flags |= NLM_F_DUMP     # expected to fail in .start
+        err, msg, _ = talk(s, fid, cmd, req, flags)
         print("%s: %s %s" % (name, os.strerror(err) if err else "ok", msg))
         if not err and cmd == MTF_CMD_FILTER_ADD:
             talk(s, fid, MTF_CMD_FILTER_DEL, req)

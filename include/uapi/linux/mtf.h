@@ -68,7 +68,9 @@
  *	missing or repeated; dump again.  Both take an optional
  *	MTF_A_FILTER nest holding only MTF_FILTER_A_OWNER: then they dump
  *	(flush) only the filters of that owner, 0 selecting the filters
- *	installed without one.  Without it, all of them.
+ *	installed without one.  Without the nest, all of them; a nest
+ *	without MTF_FILTER_A_OWNER, or with any other attribute, is
+ *	refused (EINVAL).
  *
  * Origin of a filter: MTF_FILTER_A_OWNER and MTF_FILTER_A_COOKIE, given
  * with FILTER_ADD, are kept with the filter and returned by FILTER_GET;
