@@ -309,7 +309,7 @@ test_origin_dump() {
 	# origin exists already.
 	! mtf filter add $G1,$R dst $V permanent owner 2 cookie 02 2>/dev/null ||
 		fail "same key, other origin: accepted" || return 1
-	mtf -j filter show owner 1 | jq -e '[.[].cookie] | sort == ["01", "'$C32'"]' >/dev/null ||
+	mtf -j filter show owner 1 | jq -e '[.[].cookie] | sort == ["'$C32'", "01"]' >/dev/null ||
 		fail "a refused add changed an origin"
 }
 
