@@ -404,9 +404,12 @@ cookie-0: Numerical result out of range binary attribute size out of range [attr
 cookie-33-second: Numerical result out of range binary attribute size out of range [attr 15 length 1..32]
 flush-by-dst: Invalid argument Unsupported attribute
 flush-by-owner-cookie: Invalid argument Unsupported attribute
-flush-empty-selector: Invalid argument filter selector without MTF_FILTER_A_OWNER
-dump-empty-selector: Invalid argument filter selector without MTF_FILTER_A_OWNER"
-	[ "$out" = "$want" ] || fail "kernel answers differ from: $want" || return 1
+flush-empty-selector: Invalid argument filter selector without MTF_FILTER_A_OWNER"
+	[ "$(head -n -1 <<<"$out")" = "$want" ] ||
+		fail "kernel answers differ from: $want" || return 1
+	# 6.1 does not pass on the extack of a dump's .start: the error only.
+	grep -Eqx "dump-empty-selector: Invalid argument( filter selector without MTF_FILTER_A_OWNER)?" \
+		<<<"$(tail -n 1 <<<"$out")" || fail "dump with an empty selector not refused" || return 1
 	# Only the filter added first: nothing of the refused requests,
 	# and the refused flushes flushed nothing.
 	n=$(count) || return 1

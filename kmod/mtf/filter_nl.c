@@ -442,7 +442,11 @@ static int fill_filter(struct sk_buff *skb, struct netlink_callback *cb,
 	return 0;
 }
 
-/* cb->args[2]: 1 to dump only the filters of owner cb->args[3]. */
+/*
+ * cb->args[2]: 1 to dump only the filters of owner cb->args[3].  A
+ * refused selector fails the dump request; 6.12 sends the extack
+ * message with the error, 6.1 the error alone.
+ */
 int mtf_nl_filter_dump_start(struct netlink_callback *cb)
 {
 	u32 owner = 0;
