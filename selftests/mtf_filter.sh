@@ -18,6 +18,7 @@
 . "$(dirname "$0")/lib.sh"
 
 SEND=${SEND:-$TOP/build/selftests/mtf_flood}
+NLPOLICY=$(dirname "$0")/tools/mtf_nlpolicy.py
 R=10.0.3.254/0x22		# the victim gateway's slot
 G1=10.100.0.1/0x11		# attack gateway 1 (g = 0)
 G2=10.100.0.2/0x11		# attack gateway 2 (g = 1)
@@ -26,7 +27,7 @@ V2=10.0.1.3
 
 require_root
 require_modules mtf
-require_cmd ip jq
+require_cmd ip jq python3
 [ -x "$SEND" ] || skip_all "$SEND not built (make tools)"
 [ -x "$MTFCTL" ] || skip_all "$MTFCTL not built (make tools)"
 
@@ -271,6 +272,156 @@ test_full() {
 	[ $((f1 - f0)) -eq 1 ] || fail "filter_full $f0 -> $f1"
 }
 
+# Origins (owner, cookie): what mtfd needs to resync after a restart and
+# to withdraw its own filters.  C32 is the 32 bytes 0x00..0x1f, as the
+# cookie-32 case of mtf_nlpolicy.py.
+C32=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f
+
+# count [owner N]: filters listed (by a dump of that owner's)
+count() { mtf -j filter show "$@" | jq length; }
+
+# origin_setup: two filters of mtfd (owner 1), one of the operator (no
+# owner), one of owner 7.
+origin_setup() {
+	mtf filter flush
+	cmd mtf filter add $G1,$R dst $V permanent owner 1 cookie $C32 || return 1
+	cmd mtf filter add $G2,$R dst $V permanent owner 1 cookie 0x01 || return 1
+	cmd mtf filter add $R src 10.9.0.0/24 dst $V permanent || return 1
+	cmd mtf filter add $R dst $V2 permanent owner 7 cookie ABcdEF || return 1
+}
+
+test_origin_dump() {
+	local f want
+	origin_setup || return 1
+	f=$(mtf -j filter show) || return 1
+	jq -c '.[] | {from: .slots[0].addr, src, dst, owner, cookie}' <<<"$f"
+	# Byte for byte: the hex of what the kernel returned.
+	want='[{"from":"10.0.3.254","dst":"10.0.1.2","owner":null,"cookie":null},'
+	want+='{"from":"10.0.3.254","dst":"10.0.1.3","owner":7,"cookie":"abcdef"},'
+	want+='{"from":"10.100.0.1","dst":"10.0.1.2","owner":1,"cookie":"'$C32'"},'
+	want+='{"from":"10.100.0.2","dst":"10.0.1.2","owner":1,"cookie":"01"}]'
+	f=$(jq -c '[.[] | {from: .slots[0].addr, dst, owner, cookie}] |
+		sort_by(.from, .dst)' <<<"$f")
+	[ "$f" = "$want" ] || fail "dump: $f" || return 1
+	mtf filter show | grep -qF "dst $V drop owner 1 cookie $C32 permanent hits 0" ||
+		fail "text: no 'owner 1 cookie $C32'" || return 1
+	# The origin is not part of the key: the same key with another
+	# origin exists already.
+	! mtf filter add $G1,$R dst $V permanent owner 2 cookie 02 2>/dev/null ||
+		fail "same key, other origin: accepted" || return 1
+	mtf -j filter show owner 1 | jq -e '[.[].cookie] | sort == ["'$C32'", "01"]' >/dev/null ||
+		fail "a refused add changed an origin"
+}
+
+test_origin_select() {
+	local n
+	origin_setup || return 1
+	n=$(count owner 1) || return 1
+	expect "dump owner 1" "$n" 2 || return 1
+	mtf -j filter show owner 1 | jq -e 'all(.owner == 1)' >/dev/null ||
+		fail "dump owner 1 lists another owner's" || return 1
+	n=$(count owner 7) || return 1
+	expect "dump owner 7" "$n" 1 || return 1
+	n=$(count owner 0) || return 1
+	expect "dump owner 0 (no owner)" "$n" 1 || return 1
+	mtf -j filter show owner 0 | jq -e '.[0] | has("owner") == false and .src == "10.9.0.0/24"' \
+		>/dev/null || fail "dump owner 0 is not the operator's filter" || return 1
+	n=$(count owner 2) || return 1
+	expect "dump owner 2 (none)" "$n" 0 || return 1
+	n=$(count) || return 1
+	expect "dump of all" "$n" 4
+}
+
+test_origin_flush() {
+	local n d
+	origin_setup || return 1
+	cmd mtf filter flush owner 1 || return 1
+	n=$(count) || return 1
+	expect "left after flush owner 1" "$n" 2 || return 1
+	n=$(mtf -j config show | jq .filters) || return 1
+	expect "config filters after flush owner 1" "$n" 2 || return 1
+	n=$(count owner 1) || return 1
+	expect "owner 1 left" "$n" 0 || return 1
+	n=$(count owner 7) || return 1
+	expect "owner 7 left" "$n" 1 || return 1
+	# The operator's filter still works: G1's packets, whose own filter
+	# went with owner 1, are now its.
+	d=$(delta filter_dropped send -d $V -s 10.9.0.1 -p $G1,$R -c 10) || return 1
+	expect "operator's filter drops after flush owner 1" "$d" 10 || return 1
+	cmd mtf filter flush owner 99 || return 1
+	n=$(count) || return 1
+	expect "left after flush of an owner without filters" "$n" 2 || return 1
+	cmd mtf filter flush owner 0 || return 1
+	n=$(count) || return 1
+	expect "left after flush owner 0" "$n" 1 || return 1
+	n=$(count owner 7) || return 1
+	expect "owner 7 left after flush owner 0" "$n" 1 || return 1
+	cmd mtf filter flush || return 1
+	n=$(count) || return 1
+	expect "left after flush" "$n" 0
+}
+
+# REPLACE takes the replacing entry's origin whole: without a cookie the
+# cookie is cleared, without an owner the filter has none.
+test_origin_replace() {
+	local f
+	mtf filter flush
+	cmd mtf filter add $G1,$R dst $V permanent owner 1 cookie aa || return 1
+	cmd mtf filter add $G1,$R dst $V permanent owner 1 cookie bbbb replace || return 1
+	f=$(mtf -j filter show) || return 1
+	echo "$f"
+	jq -e 'length == 1 and .[0].owner == 1 and .[0].cookie == "bbbb"' <<<"$f" >/dev/null ||
+		fail "replace with a cookie: not replaced" || return 1
+	cmd mtf filter add $G1,$R dst $V permanent owner 1 replace || return 1
+	f=$(mtf -j filter show) || return 1
+	echo "$f"
+	jq -e 'length == 1 and .[0].owner == 1 and (.[0] | has("cookie") | not)' <<<"$f" >/dev/null ||
+		fail "replace without a cookie: cookie not cleared" || return 1
+	cmd mtf filter add $G1,$R dst $V permanent cookie cc replace || return 1
+	f=$(mtf -j filter show) || return 1
+	echo "$f"
+	jq -e 'length == 1 and .[0].cookie == "cc" and (.[0] | has("owner") | not)' <<<"$f" >/dev/null ||
+		fail "replace without an owner: owner not cleared" || return 1
+	[ "$(count owner 1)" = 0 ] && [ "$(count owner 0)" = 1 ] ||
+		fail "the replaced filter is still owner 1's"
+}
+
+# The policy: a cookie of 1..32 bytes; a longer (or empty) one is
+# refused by the netlink core with an extack naming the attribute and
+# the bounds, and a bulk message holding one installs nothing.  The
+# FILTER_FLUSH selector takes the owner only, and needs it.
+test_origin_limits() {
+	local out want n
+	mtf filter flush
+	cmd mtf filter add $R dst $V permanent || return 1
+	out=$(ip netns exec "$v" python3 "$NLPOLICY" cookie-32 cookie-33 \
+		cookie-0 cookie-33-second flush-by-dst flush-by-owner-cookie \
+		flush-empty-selector dump-empty-selector) || return 1
+	echo "$out"
+	want="cookie-32: ok 
+cookie-33: Numerical result out of range binary attribute size out of range [attr 15 length 1..32]
+cookie-0: Numerical result out of range binary attribute size out of range [attr 15 length 1..32]
+cookie-33-second: Numerical result out of range binary attribute size out of range [attr 15 length 1..32]
+flush-by-dst: Invalid argument Unsupported attribute
+flush-by-owner-cookie: Invalid argument Unsupported attribute
+flush-empty-selector: Invalid argument filter selector without MTF_FILTER_A_OWNER"
+	[ "$(head -n -1 <<<"$out")" = "$want" ] ||
+		fail "kernel answers differ from: $want" || return 1
+	# 6.1 does not pass on the extack of a dump's .start: the error only.
+	grep -Eqx "dump-empty-selector: Invalid argument ?(filter selector without MTF_FILTER_A_OWNER)?" \
+		<<<"$(tail -n 1 <<<"$out")" || fail "dump with an empty selector not refused" || return 1
+	# Only the filter added first: nothing of the refused requests,
+	# and the refused flushes flushed nothing.
+	n=$(count) || return 1
+	expect "filters after the refused requests" "$n" 1 || return 1
+	# mtfctl refuses a long cookie itself, and takes 32 bytes.
+	! mtf filter add $G1,$R dst $V cookie ${C32}20 2>&1 ||
+		fail "mtfctl sent a 33-byte cookie" || return 1
+	cmd mtf filter add $G1,$R dst $V permanent cookie $C32 || return 1
+	mtf -j filter show | jq -e '[.[] | select(.cookie == "'$C32'")] | length == 1' >/dev/null ||
+		fail "32-byte cookie not listed"
+}
+
 # 100k filters installed while matching traffic flows: the filter that
 # is hit stays effective throughout, nothing is delivered.
 test_install_under_traffic() {
@@ -322,7 +473,7 @@ test_unload_with_filters() {
 	cmd ip netns exec "$v" ip link show eth0 >/dev/null || fail "namespace broken after the unload"
 }
 
-ktap_header 13
+ktap_header 18
 run_test "a filter drops exactly what it matches, not its neighbours" test_exact_match
 run_test "src * with a one-slot suffix drops every source behind a gateway" test_src_any_and_suffix1
 run_test "a repeated flow sees every change of the filters at once" test_repeat_follows_changes
@@ -333,6 +484,11 @@ run_test "aggregation: 100 path-suffix filters block 1000 flows" test_aggregatio
 run_test "bulk add stops at the first bad entry, extack says why" test_bulk_errors
 run_test "MTF_A_REPLACE replaces a filter" test_replace
 run_test "filter_max: clear error and filter_full when full" test_full
+run_test "origin: owner and cookie dumped byte for byte" test_origin_dump
+run_test "origin: a dump by owner lists only that owner's filters" test_origin_select
+run_test "origin: a flush by owner leaves the other filters" test_origin_flush
+run_test "origin: REPLACE takes the new entry's origin, none clears it" test_origin_replace
+run_test "origin: cookie of 32 bytes taken, 33 refused with extack, nothing installed" test_origin_limits
 run_test "100k filters installed while traffic flows" test_install_under_traffic
 run_test "namespace deleted with 50k filters present" test_netns_delete
 run_test "module unloaded with 100k filters installed" test_unload_with_filters

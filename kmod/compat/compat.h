@@ -32,6 +32,18 @@ static inline u64 compat_net_cookie(const struct net *net)
 }
 
 /*
+ * The attributes of a dump request, parsed and validated by the genetlink
+ * core against the op's policy, for the op's .start: 6.6 ("genetlink: use
+ * struct genl_info for dumps") moved them from genl_dumpit_info.attrs
+ * into a struct genl_info.  Macros: <net/genetlink.h> is the user's.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define compat_genl_dump_attrs(cb)	(genl_info_dump(cb)->attrs)
+#else
+#define compat_genl_dump_attrs(cb)	(genl_dumpit_info(cb)->attrs)
+#endif
+
+/*
  * A cache of its own, never merged with others of the same size (its
  * figures in /proc/slabinfo are then its own): SLAB_NO_MERGE from 6.5,
  * before that only a constructor keeps a cache out of merging.

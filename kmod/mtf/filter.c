@@ -30,13 +30,15 @@
  * insert ever fails for lack of a resize, and a bulk add of 10^6 filters
  * costs about 20 resizes' worth of relinking (2 * 10^6 list operations).
  *
- * Memory per filter: the object (96 bytes + 8 per slot, from a 120-byte
- * cache for suffixes of up to 3 slots, from a 216-byte cache beyond) plus
+ * Memory per filter: the object (96 bytes + 8 per slot + 40 of origin,
+ * from a 160-byte cache for suffixes of up to 3 slots, from a 256-byte
+ * cache beyond; the origin, owner and cookie, was added at 40 bytes a
+ * filter rather than as an allocation of its own) plus
  * 8 to 16 bytes of bucket array (load factor 0.5 to 1), plus 40 bytes of
  * token buckets for RATELIMIT filters, plus 32 bytes of counters per
  * possible CPU (per-CPU, so that a flood spread over many CPUs does not
  * bounce one counter line between them).  A million 2-slot drop filters
- * on a 4-CPU machine use about 260 MB, charged to the memory cgroup of
+ * on a 4-CPU machine use about 300 MB, charged to the memory cgroup of
  * the writer.
  *
  * Lifetimes: no timer per filter.  An expired filter stops matching at
@@ -554,6 +556,8 @@ static struct mtf_filter *filter_alloc(const struct mtf_filter_spec *s, u32 h)
 	f->dst = s->dst;
 	f->src = s->src;
 	memcpy(f->slots, s->slots, s->k * sizeof(s->slots[0]));
+	/* The tail after the slots: room for it is in every cache's size. */
+	memcpy(f->slots + s->k, &s->origin, sizeof(s->origin));
 	return f;
 }
 
@@ -662,6 +666,34 @@ void mtf_filter_flush(struct mtf_filters *fs)
 	free_table(t);
 }
 
+/*
+ * Unlink the filters of one owner (0: those without one), one by one:
+ * the others stay, so the table cannot be swapped whole.  Returns how
+ * many went.
+ */
+unsigned int mtf_filter_flush_owner(struct mtf_filters *fs, u32 owner)
+{
+	struct mtf_ftable *t = table_locked(fs);
+	struct hlist_node *n, *next;
+	unsigned int i, done = 0;
+	struct mtf_filter *f;
+
+	for (i = 0; i <= t->mask; i++) {
+		for (n = t->buckets[i].first; n; n = next) {
+			next = n->next;
+			f = mtf_filter_of(n, t->gen);
+			if (mtf_filter_origin(f)->owner == owner) {
+				unlink_filter(fs, t, f);
+				done++;
+			}
+		}
+		if ((i & 4095) == 4095)
+			cond_resched();
+	}
+	mtf_filter_shrink(fs);
+	return done;
+}
+
 /* ---------------------------------------------------------------------- */
 /* Key rotation                                                            */
 /* ---------------------------------------------------------------------- */
@@ -703,6 +735,7 @@ static bool rekey_spec(struct mtf_filters *fs, const struct mtf_filter *f,
 	s->pps = f->rl ? f->rl->pps : 0;
 	s->bps = f->rl ? f->rl->bps : 0;
 	s->timeout_ms = 0;
+	s->origin = *mtf_filter_origin(f);
 	return true;
 }
 
@@ -911,18 +944,24 @@ void mtf_filter_net_exit(struct net *net)
 	kfree(fs);
 }
 
+/* An object with room for @k slots and the origin after them. */
+static unsigned int filter_size(unsigned int k)
+{
+	/* The origin starts where the slots end: no padding in between. */
+	BUILD_BUG_ON(__alignof__(struct mtf_filter_origin) >
+		     __alignof__(struct mtf_slot4));
+	return sizeof(struct mtf_filter) + k * sizeof(struct mtf_slot4) +
+	       sizeof(struct mtf_filter_origin);
+}
+
 int __init mtf_filter_init(void)
 {
 	filter_cache_short = kmem_cache_create("mtf_filter_short",
-		sizeof(struct mtf_filter) +
-		MTF_SHORT_SLOTS * sizeof(struct mtf_slot4),
-		0, SLAB_ACCOUNT, NULL);
+		filter_size(MTF_SHORT_SLOTS), 0, SLAB_ACCOUNT, NULL);
 	if (!filter_cache_short)
 		return -ENOMEM;
 	filter_cache_long = kmem_cache_create("mtf_filter",
-		sizeof(struct mtf_filter) +
-		MTF_MAX_SLOTS * sizeof(struct mtf_slot4),
-		0, SLAB_ACCOUNT, NULL);
+		filter_size(MTF_MAX_SLOTS), 0, SLAB_ACCOUNT, NULL);
 	if (!filter_cache_long) {
 		kmem_cache_destroy(filter_cache_short);
 		return -ENOMEM;

@@ -69,9 +69,11 @@ static inline bool mtf_filter_drop_unmarked(struct mtf_net *mn, u32 iif,
 /* Generic netlink handlers and policies (netlink.c wires them in). */
 extern const struct nla_policy mtf_filter_set_policy[MTF_A_MAX + 1];
 extern const struct nla_policy mtf_filter_none_policy[MTF_A_MAX + 1];
+extern const struct nla_policy mtf_filter_select_policy[MTF_A_MAX + 1];
 int mtf_nl_filter_add(struct sk_buff *skb, struct genl_info *info);
 int mtf_nl_filter_del(struct sk_buff *skb, struct genl_info *info);
 int mtf_nl_filter_flush(struct sk_buff *skb, struct genl_info *info);
+int mtf_nl_filter_dump_start(struct netlink_callback *cb);
 int mtf_nl_filter_dump(struct sk_buff *skb, struct netlink_callback *cb);
 u32 mtf_filter_count(struct net *net);
 

@@ -41,8 +41,23 @@ struct mtf_filter_cnt {
 };
 
 /*
+ * Who installed a filter, for the control plane alone (MTF_FILTER_A_OWNER
+ * and MTF_FILTER_A_COOKIE): the packet path never reads it.  It lives in
+ * the filter object's tail, right after the k slots (mtf_filter_origin()),
+ * so the fields the lookup reads stay packed as they were, and it costs
+ * no allocation of its own: 40 bytes in every object, see the caches in
+ * filter.c.
+ */
+struct mtf_filter_origin {
+	u32 owner;			/* 0: none */
+	u8 cookie_len;			/* 0: no cookie */
+	u8 cookie[MTF_FILTER_COOKIE_MAX];
+};
+
+/*
  * One filter.  The slot suffix is a flexible array so that the common
- * short suffixes take a small object (see the caches in filter.c).
+ * short suffixes take a small object (see the caches in filter.c); the
+ * origin follows the slots.
  * Two list nodes: while the table is resized, readers still walk the old
  * table through one of them while the new table is built with the other.
  */
@@ -60,8 +75,15 @@ struct mtf_filter {
 	u8 action;			/* enum mtf_filter_action */
 	__be32 dst;
 	__be32 src;			/* masked to plen */
-	struct mtf_slot4 slots[];	/* k of them, oldest first */
+	struct mtf_slot4 slots[];	/* k of them, oldest first, then
+					 * a struct mtf_filter_origin */
 };
+
+static inline const struct mtf_filter_origin *
+mtf_filter_origin(const struct mtf_filter *f)
+{
+	return (const struct mtf_filter_origin *)(f->slots + f->k);
+}
 
 /* A parsed filter request (netlink -> table). */
 struct mtf_filter_spec {
@@ -75,6 +97,7 @@ struct mtf_filter_spec {
 	u64 pps;
 	u64 bps;
 	u32 timeout_ms;
+	struct mtf_filter_origin origin;
 };
 
 /* Hash table; @gen selects the filters' list node this table links. */
@@ -144,6 +167,7 @@ int mtf_filter_insert(struct mtf_filters *fs, const struct mtf_filter_spec *s,
 		      bool replace);
 int mtf_filter_remove(struct mtf_filters *fs, const struct mtf_filter_spec *s);
 void mtf_filter_flush(struct mtf_filters *fs);
+unsigned int mtf_filter_flush_owner(struct mtf_filters *fs, u32 owner);
 void mtf_filter_shrink(struct mtf_filters *fs);
 void mtf_filter_gc_kick(struct mtf_filters *fs);
 u64 mtf_filter_expires_ms(const struct mtf_filter *f);

@@ -37,7 +37,7 @@ static struct netlink_range_validation timeout_range = {
 
 #define REPLY_ONLY { .type = NLA_REJECT, .reject_message = "reply-only attribute" }
 
-#define FILTER_REQ_MAX	MTF_FILTER_A_IIF
+#define FILTER_REQ_MAX	MTF_FILTER_A_OWNER
 static const struct nla_policy filter_policy[FILTER_REQ_MAX + 1] = {
 	[MTF_FILTER_A_SLOTS] = NLA_POLICY_NESTED(slots_policy),
 	[MTF_FILTER_A_SRC4] = { .type = NLA_BE32 },
@@ -54,6 +54,14 @@ static const struct nla_policy filter_policy[FILTER_REQ_MAX + 1] = {
 	[MTF_FILTER_A_BYTES] = REPLY_ONLY,
 	[MTF_FILTER_A_DROPS] = REPLY_ONLY,
 	[MTF_FILTER_A_IIF] = NLA_POLICY_MIN(NLA_U32, 1),
+	/*
+	 * A length range on a binary attribute: 6.1 and 6.12 both have it
+	 * (NLA_POLICY_EXACT_LEN is made of it), unlike NLA_POLICY_MAX_LEN.
+	 * The extack names the attribute and carries the bounds.
+	 */
+	[MTF_FILTER_A_COOKIE] = NLA_POLICY_RANGE(NLA_BINARY, 1,
+						 MTF_FILTER_COOKIE_MAX),
+	[MTF_FILTER_A_OWNER] = { .type = NLA_U32 },
 };
 
 /* FILTER_ADD and FILTER_DEL; DEL looks only at the key attributes. */
@@ -62,8 +70,18 @@ const struct nla_policy mtf_filter_set_policy[MTF_A_MAX + 1] = {
 	[MTF_A_REPLACE] = { .type = NLA_FLAG },
 };
 
-/* FILTER_GET, FILTER_FLUSH (and the path commands): no attributes. */
+/* The path commands: no attributes. */
 const struct nla_policy mtf_filter_none_policy[MTF_A_MAX + 1] = {
+};
+
+/* What FILTER_GET and FILTER_FLUSH select by: the owner, nothing else. */
+static const struct nla_policy filter_select_policy[MTF_FILTER_A_OWNER + 1] = {
+	[MTF_FILTER_A_OWNER] = { .type = NLA_U32 },
+};
+
+/* FILTER_GET, FILTER_FLUSH: an optional MTF_A_FILTER nest of the above. */
+const struct nla_policy mtf_filter_select_policy[MTF_A_MAX + 1] = {
+	[MTF_A_FILTER] = NLA_POLICY_NESTED(filter_select_policy),
 };
 
 static int parse_slots(const struct nlattr *nest, struct mtf_filter_spec *s,
@@ -209,6 +227,14 @@ static int parse_filter(struct net *net, const struct nlattr *attr,
 	ret = parse_source(tb, s, extack);
 	if (ret || key_only)
 		return ret;
+	/* The policy bounds the cookie's length. */
+	if (tb[MTF_FILTER_A_COOKIE]) {
+		s->origin.cookie_len = nla_len(tb[MTF_FILTER_A_COOKIE]);
+		nla_memcpy(s->origin.cookie, tb[MTF_FILTER_A_COOKIE],
+			   sizeof(s->origin.cookie));
+	}
+	if (tb[MTF_FILTER_A_OWNER])
+		s->origin.owner = nla_get_u32(tb[MTF_FILTER_A_OWNER]);
 	return parse_action(net, tb, s, extack);
 }
 
@@ -282,12 +308,48 @@ int mtf_nl_filter_del(struct sk_buff *skb, struct genl_info *info)
 	return filter_bulk(info, false);
 }
 
+/*
+ * The owner a FILTER_GET or FILTER_FLUSH request selects: 1 with *@owner
+ * set, 0 for every filter (no MTF_A_FILTER).  A selector without an
+ * owner is refused: taking it for "every filter" would be the worst
+ * guess a flush could make.
+ */
+static int select_owner(struct nlattr **attrs, u32 *owner,
+			struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[MTF_FILTER_A_OWNER + 1];
+	int ret;
+
+	if (!attrs || !attrs[MTF_A_FILTER])
+		return 0;
+	/* Validated with the message already. */
+	ret = nla_parse_nested(tb, MTF_FILTER_A_OWNER, attrs[MTF_A_FILTER],
+			       filter_select_policy, extack);
+	if (ret)
+		return ret;
+	if (!tb[MTF_FILTER_A_OWNER]) {
+		NL_SET_ERR_MSG_ATTR(extack, attrs[MTF_A_FILTER],
+				    "filter selector without MTF_FILTER_A_OWNER");
+		return -EINVAL;
+	}
+	*owner = nla_get_u32(tb[MTF_FILTER_A_OWNER]);
+	return 1;
+}
+
 int mtf_nl_filter_flush(struct sk_buff *skb, struct genl_info *info)
 {
 	struct mtf_filters *fs = mtf_net(genl_info_net(info))->filters;
+	u32 owner;
+	int ret;
 
+	ret = select_owner(info->attrs, &owner, info->extack);
+	if (ret < 0)
+		return ret;
 	mutex_lock(&fs->lock);
-	mtf_filter_flush(fs);
+	if (ret)
+		mtf_filter_flush_owner(fs, owner);
+	else
+		mtf_filter_flush(fs);
 	mutex_unlock(&fs->lock);
 	return 0;
 }
@@ -320,6 +382,17 @@ static int put_u64(struct sk_buff *skb, int type, u64 v)
 	return nla_put_u64_64bit(skb, type, v, MTF_FILTER_A_PAD);
 }
 
+/* Only what was given: a filter without an origin dumps as before. */
+static int put_origin(struct sk_buff *skb, const struct mtf_filter_origin *o)
+{
+	if (o->owner && nla_put_u32(skb, MTF_FILTER_A_OWNER, o->owner))
+		return -EMSGSIZE;
+	if (o->cookie_len &&
+	    nla_put(skb, MTF_FILTER_A_COOKIE, o->cookie_len, o->cookie))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int put_filter(struct sk_buff *skb, const struct mtf_filter *f)
 {
 	const struct mtf_filter_rl *rl = f->rl;
@@ -336,6 +409,8 @@ static int put_filter(struct sk_buff *skb, const struct mtf_filter *f)
 		return -EMSGSIZE;
 	if (rl && ((rl->pps && put_u64(skb, MTF_FILTER_A_RATE_PPS, rl->pps)) ||
 		   (rl->bps && put_u64(skb, MTF_FILTER_A_RATE_BPS, rl->bps))))
+		return -EMSGSIZE;
+	if (put_origin(skb, mtf_filter_origin(f)))
 		return -EMSGSIZE;
 	mtf_filter_counters(f, &hits, &bytes, &drops);
 	if (put_u64(skb, MTF_FILTER_A_EXPIRES_MS, mtf_filter_expires_ms(f)) ||
@@ -364,6 +439,24 @@ static int fill_filter(struct sk_buff *skb, struct netlink_callback *cb,
 	}
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/*
+ * cb->args[2]: 1 to dump only the filters of owner cb->args[3].  A
+ * refused selector fails the dump request; 6.12 sends the extack
+ * message with the error, 6.1 the error alone.
+ */
+int mtf_nl_filter_dump_start(struct netlink_callback *cb)
+{
+	u32 owner = 0;
+	int ret;
+
+	ret = select_owner(compat_genl_dump_attrs(cb), &owner, cb->extack);
+	if (ret < 0)
+		return ret;
+	cb->args[2] = ret;
+	cb->args[3] = owner;
 	return 0;
 }
 
@@ -397,7 +490,9 @@ int mtf_nl_filter_dump(struct sk_buff *skb, struct netlink_callback *cb)
 			if (idx++ < skip)
 				continue;
 			f = mtf_filter_of(n, t->gen);
-			if (mtf_filter_expired(f))
+			if (mtf_filter_expired(f) ||
+			    (cb->args[2] &&
+			     mtf_filter_origin(f)->owner != cb->args[3]))
 				continue;
 			if (fill_filter(skb, cb, f)) {
 				skip = idx - 1;

@@ -132,15 +132,16 @@ static const struct genl_ops genl_ops[] = {
 	},
 	{
 		.cmd = MTF_CMD_FILTER_GET,
+		.start = mtf_nl_filter_dump_start,
 		.dumpit = mtf_nl_filter_dump,
-		.policy = mtf_filter_none_policy,
+		.policy = mtf_filter_select_policy,
 		.maxattr = MTF_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = MTF_CMD_FILTER_FLUSH,
 		.doit = mtf_nl_filter_flush,
-		.policy = mtf_filter_none_policy,
+		.policy = mtf_filter_select_policy,
 		.maxattr = MTF_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

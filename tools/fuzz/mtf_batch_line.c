@@ -39,8 +39,14 @@ static void roundtrip(const struct mtf_filter_ent *in, bool del)
 	    memcmp(back.slots.s, f->slots.s, f->slots.n * sizeof(f->slots.s[0])) ||
 	    back.dst != f->dst || back.src != f->src || back.action != f->action ||
 	    back.rate_pps != f->rate_pps || back.rate_bps != f->rate_bps ||
-	    back.timeout_ms != f->timeout_ms ||
+	    back.timeout_ms != f->timeout_ms || back.owner != f->owner ||
+	    back.cookie_len != f->cookie_len ||
+	    memcmp(back.cookie, f->cookie, f->cookie_len) ||
 	    (MTF_HAS(f, MTF_FILTER_A_SRC4) && back.src_plen != f->src_plen))
+		__builtin_trap();
+	/* The cookie's policy: 1..MTF_FILTER_COOKIE_MAX bytes. */
+	if (MTF_HAS(f, MTF_FILTER_A_COOKIE) &&
+	    (!f->cookie_len || f->cookie_len > MTF_FILTER_COOKIE_MAX))
 		__builtin_trap();
 	/* What the kernel's policy takes: the uapi limits, and a rate for
 	 * rate-limit. */

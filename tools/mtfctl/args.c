@@ -232,6 +232,45 @@ int mtf_parse_key(const char *s, uint8_t *key, struct mtf_perr *e)
 	return 0;
 }
 
+/* A filter's cookie: 1 to MTF_FILTER_COOKIE_MAX bytes in hex, 0x optional. */
+int mtf_parse_cookie(const char *s, uint8_t *cookie, uint8_t *len,
+		     struct mtf_perr *e)
+{
+	const char *p = s;
+	size_t n;
+	int hi, lo;
+
+	if (p[0] == '0' && (p[1] | 0x20) == 'x')
+		p += 2;
+	n = strlen(p);
+	if (!n || n % 2)
+		return mtf_perr(e, "invalid cookie '%s': want an even number of hex digits", s);
+	if (n / 2 > MTF_FILTER_COOKIE_MAX)
+		return mtf_perr(e, "invalid cookie: %zu bytes, at most %u", n / 2,
+				MTF_FILTER_COOKIE_MAX);
+	for (*len = 0; *p; p += 2) {
+		hi = hexval(p[0]);
+		lo = hexval(p[1]);
+		if (hi < 0 || lo < 0)
+			return mtf_perr(e, "invalid cookie '%s': want hex digits", s);
+		cookie[(*len)++] = hi << 4 | lo;
+	}
+	return 0;
+}
+
+const char *mtf_fmt_cookie(const uint8_t *cookie, unsigned int len, char *buf)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned int i;
+
+	for (i = 0; i < len && i < MTF_FILTER_COOKIE_MAX; i++) {
+		buf[2 * i] = hex[cookie[i] >> 4];
+		buf[2 * i + 1] = hex[cookie[i] & 15];
+	}
+	buf[2 * i] = '\0';
+	return buf;
+}
+
 const char *mtf_fmt_ip4(uint32_t be, char *buf)
 {
 	return inet_ntop(AF_INET, &be, buf, INET_ADDRSTRLEN);

@@ -2,11 +2,11 @@
 /*
  * mtfctl filter add SPEC | add -f FILE: MTF_CMD_FILTER_ADD
  * mtfctl filter del KEY  | del -f FILE: MTF_CMD_FILTER_DEL
- * mtfctl filter [show]: MTF_CMD_FILTER_GET (dump)
- * mtfctl filter flush: MTF_CMD_FILTER_FLUSH
+ * mtfctl filter [show] [owner N]: MTF_CMD_FILTER_GET (dump)
+ * mtfctl filter flush [owner N]: MTF_CMD_FILTER_FLUSH
  *
  * SPEC := FROM [src PREFIX|*] dst ADDR [drop | rate-limit [pps N] [bps R]]
- *         [timeout T | permanent] [replace]
+ *         [timeout T | permanent] [owner N] [cookie HEX] [replace]
  * KEY  := FROM [src PREFIX|*] dst ADDR
  * FROM := PATH | unmarked dev IFNAME | unmarked ifindex N
  * PATH := ADDR/MARK[,ADDR/MARK...], oldest router first, MARK in hex
@@ -42,7 +42,8 @@ static int filter_word(int argc, char **argv, bool del,
 
 	if (!strcmp(w, "dst") || !strcmp(w, "src") || !strcmp(w, "dev") ||
 	    !strcmp(w, "ifindex") || (!del && (!strcmp(w, "pps") || !strcmp(w, "bps") ||
-		      !strcmp(w, "timeout"))))
+		      !strcmp(w, "timeout") || !strcmp(w, "owner") ||
+		      !strcmp(w, "cookie"))))
 		if (argc < 2)
 			return mtf_perr(e, "'%s' needs a value", w);
 	if (!strcmp(w, "dst"))
@@ -106,6 +107,14 @@ static int filter_word(int argc, char **argv, bool del,
 			return mtf_perr(e, "invalid timeout '%s': at most one day (24h)", argv[1]);
 		return 2;
 	}
+	if (!strcmp(w, "owner"))
+		return dup_word(f, MTF_FILTER_A_OWNER, w, e) ? -EINVAL :
+		       mtf_parse_u32(argv[1], 0, UINT32_MAX, &f->owner, "owner",
+				     e) ? -EINVAL : 2;
+	if (!strcmp(w, "cookie"))
+		return dup_word(f, MTF_FILTER_A_COOKIE, w, e) ? -EINVAL :
+		       mtf_parse_cookie(argv[1], f->cookie, &f->cookie_len,
+					e) ? -EINVAL : 2;
 	if (!strcmp(w, "replace")) {
 		if (f->replace)
 			return mtf_perr(e, "'replace' given twice");
@@ -188,6 +197,11 @@ int mtf_filter_put(struct nlmsghdr *nlh, size_t size,
 	if (ok && (f->has & HAS(MTF_FILTER_A_TIMEOUT_MS)))
 		ok = mnl_attr_put_u32_check(nlh, size, MTF_FILTER_A_TIMEOUT_MS,
 					    f->timeout_ms);
+	if (ok && (f->has & HAS(MTF_FILTER_A_OWNER)))
+		ok = mnl_attr_put_u32_check(nlh, size, MTF_FILTER_A_OWNER, f->owner);
+	if (ok && (f->has & HAS(MTF_FILTER_A_COOKIE)))
+		ok = mnl_attr_put_check(nlh, size, MTF_FILTER_A_COOKIE,
+					f->cookie_len, f->cookie);
 	if (!ok) {
 		mnl_attr_nest_cancel(nlh, nest);
 		return -EMSGSIZE;
@@ -212,6 +226,8 @@ int mtf_filter_parse_nest(const struct nlattr *nest, struct mtf_filter_ent *f)
 		[MTF_FILTER_A_BYTES]		= MNL_TYPE_U64,
 		[MTF_FILTER_A_DROPS]		= MNL_TYPE_U64,
 		[MTF_FILTER_A_IIF]		= MNL_TYPE_U32,
+		[MTF_FILTER_A_COOKIE]		= MNL_TYPE_BINARY,
+		[MTF_FILTER_A_OWNER]		= MNL_TYPE_U32,
 	};
 	const struct nlattr *tb[MTF_FILTER_A_MAX + 1];
 	unsigned int i;
@@ -259,6 +275,15 @@ int mtf_filter_parse_nest(const struct nlattr *nest, struct mtf_filter_ent *f)
 		f->bytes = mnl_attr_get_u64(tb[MTF_FILTER_A_BYTES]);
 	if (tb[MTF_FILTER_A_DROPS])
 		f->drops = mnl_attr_get_u64(tb[MTF_FILTER_A_DROPS]);
+	if (tb[MTF_FILTER_A_OWNER])
+		f->owner = mnl_attr_get_u32(tb[MTF_FILTER_A_OWNER]);
+	if (tb[MTF_FILTER_A_COOKIE]) {
+		f->cookie_len = mnl_attr_get_payload_len(tb[MTF_FILTER_A_COOKIE]);
+		if (!f->cookie_len || f->cookie_len > MTF_FILTER_COOKIE_MAX)
+			return -EBADMSG;
+		memcpy(f->cookie, mnl_attr_get_payload(tb[MTF_FILTER_A_COOKIE]),
+		       f->cookie_len);
+	}
 	return 0;
 }
 
@@ -289,11 +314,12 @@ static const char *action_name(uint8_t action)
 /*
  * The key and action in the syntax of filter add, then the state:
  *   10.0.1.254/0x1a2b3c4d,10.0.3.254/0x51aa300d src * dst 10.0.9.1
- *     rate-limit pps 100 bps 1mbit expires 850ms hits 12 bytes 960 drops 2
+ *     rate-limit pps 100 bps 1mbit owner 1 cookie 0a0b
+ *     expires 850ms hits 12 bytes 960 drops 2
  */
 void mtf_filter_print(FILE *fp, const struct mtf_filter_ent *f)
 {
-	char a[INET_ADDRSTRLEN], b[32];
+	char a[INET_ADDRSTRLEN], b[MTF_COOKIE_HEX];
 	const char *act = action_name(f->action);
 
 	if (MTF_HAS(f, MTF_FILTER_A_IIF))
@@ -314,6 +340,10 @@ void mtf_filter_print(FILE *fp, const struct mtf_filter_ent *f)
 		fprintf(fp, " pps %s", mtf_fmt_rate(f->rate_pps, "", true, b, sizeof(b)));
 	if (MTF_HAS(f, MTF_FILTER_A_RATE_BPS) && f->rate_bps)
 		fprintf(fp, " bps %s", mtf_fmt_rate(f->rate_bps, "bit", true, b, sizeof(b)));
+	if (MTF_HAS(f, MTF_FILTER_A_OWNER))
+		fprintf(fp, " owner %u", f->owner);
+	if (MTF_HAS(f, MTF_FILTER_A_COOKIE))
+		fprintf(fp, " cookie %s", mtf_fmt_cookie(f->cookie, f->cookie_len, b));
 	/* The lifetime asked for (requests), then what is left of it. */
 	if (MTF_HAS(f, MTF_FILTER_A_TIMEOUT_MS) && f->timeout_ms)
 		fprintf(fp, " timeout %u", f->timeout_ms);
@@ -345,7 +375,7 @@ void mtf_filter_out(struct out *o, const struct mtf_filter_ent *f)
 		{ MTF_FILTER_A_BYTES, "bytes", offsetof(struct mtf_filter_ent, bytes) },
 		{ MTF_FILTER_A_DROPS, "drops", offsetof(struct mtf_filter_ent, drops) },
 	};
-	char a[INET_ADDRSTRLEN], b[INET_ADDRSTRLEN + IF_NAMESIZE];
+	char a[INET_ADDRSTRLEN], b[MTF_COOKIE_HEX];
 	const char *act = action_name(f->action);
 	unsigned int i;
 
@@ -375,6 +405,11 @@ void mtf_filter_out(struct out *o, const struct mtf_filter_ent *f)
 		if (MTF_HAS(f, u64s[i].attr))
 			out_u64(o, u64s[i].key,
 				*(const uint64_t *)((const char *)f + u64s[i].off));
+	/* Last: the keys before them keep their order of old. */
+	if (MTF_HAS(f, MTF_FILTER_A_OWNER))
+		out_u64(o, "owner", f->owner);
+	if (MTF_HAS(f, MTF_FILTER_A_COOKIE))
+		out_str(o, "cookie", mtf_fmt_cookie(f->cookie, f->cookie_len, b));
 }
 
 static int filter_one(void *arg, const struct mtf_filter_ent *f)
@@ -389,18 +424,60 @@ static int filter_one(void *arg, const struct mtf_filter_ent *f)
 	return out_list_elem(o);
 }
 
+/*
+ * [owner N] of show and flush: *has is false without it.  Returns CLI_OK
+ * or a usage error.
+ */
+static int owner_arg(struct cli *cli, int argc, char **argv, bool *has,
+		     uint32_t *owner)
+{
+	struct mtf_perr e;
+
+	*has = false;
+	if (argc == 0)
+		return CLI_OK;
+	if (strcmp(argv[0], "owner"))
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	if (argc < 2)
+		return cli_usage_error(cli, "'owner' needs a value");
+	if (mtf_parse_u32(argv[1], 0, UINT32_MAX, owner, "owner", &e))
+		return mtfctl_usage(cli, &e);
+	if (argc > 2)
+		return cli_usage_error(cli, "unexpected argument '%s'", argv[2]);
+	*has = true;
+	return CLI_OK;
+}
+
+/* A GET or FLUSH request, selecting one owner's filters if has. */
+static struct nlmsghdr *select_req(struct cli *cli, uint8_t cmd, bool has,
+				   uint32_t owner)
+{
+	struct nlmsghdr *nlh = cli_req(cli, cmd);
+	struct nlattr *nest;
+
+	if (has) {
+		nest = mnl_attr_nest_start(nlh, MTF_A_FILTER);
+		mnl_attr_put_u32(nlh, MTF_FILTER_A_OWNER, owner);
+		mnl_attr_nest_end(nlh, nest);
+	}
+	return nlh;
+}
+
 static int filter_show(struct cli *cli, int argc, char **argv)
 {
 	struct mtf_dump dump = { .filter = filter_one, .arg = &cli->out };
+	uint32_t owner;
+	bool has;
 	int ret;
 
-	if (argc > 0)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	ret = owner_arg(cli, argc, argv, &has, &owner);
+	if (ret != CLI_OK)
+		return ret;
 	ret = cli_connect(cli);
 	if (ret != CLI_OK)
 		return ret;
 	out_list_begin(&cli->out);
-	ret = genl_dump(&cli->gs, cli_req(cli, MTF_CMD_FILTER_GET),
+	ret = genl_dump(&cli->gs, select_req(cli, MTF_CMD_FILTER_GET, has, owner),
 			mtf_dump_parse, &dump);
 	if (ret < 0) {
 		out_list_end(&cli->out, true);
@@ -414,14 +491,18 @@ static int filter_show(struct cli *cli, int argc, char **argv)
 
 static int filter_flush(struct cli *cli, int argc, char **argv)
 {
+	uint32_t owner;
+	bool has;
 	int ret;
 
-	if (argc > 0)
-		return cli_usage_error(cli, "unexpected argument '%s'", argv[0]);
+	ret = owner_arg(cli, argc, argv, &has, &owner);
+	if (ret != CLI_OK)
+		return ret;
 	ret = cli_connect(cli);
 	if (ret != CLI_OK)
 		return ret;
-	ret = genl_doit(&cli->gs, cli_req(cli, MTF_CMD_FILTER_FLUSH), NULL, NULL);
+	ret = genl_doit(&cli->gs, select_req(cli, MTF_CMD_FILTER_FLUSH, has, owner),
+			NULL, NULL);
 	if (ret < 0)
 		return cli_error(cli, ret, "cannot flush the filters");
 	return CLI_OK;
@@ -461,12 +542,12 @@ static int filter_del(struct cli *cli, int argc, char **argv)
 }
 
 static const struct cli_cmd filter_cmds[] = {
-	{ "show", filter_show, "list the filters with their counters" },
+	{ "show", filter_show, "[owner N]: list the filters (of one owner) with their counters" },
 	{ "add", filter_add, "FROM [src PREFIX|*] dst ADDR [drop | rate-limit [pps N] [bps RATE]]\n"
-	  "             [timeout T | permanent] [replace]   |   add -f FILE\n"
+	  "             [timeout T | permanent] [owner N] [cookie HEX] [replace]   |   add -f FILE\n"
 	  "             FROM := PATH | unmarked dev IFNAME" },
 	{ "del", filter_del, "FROM [src PREFIX|*] dst ADDR   |   del -f FILE" },
-	{ "flush", filter_flush, "remove every filter" },
+	{ "flush", filter_flush, "[owner N]: remove every filter (of one owner)" },
 	{ NULL, NULL, NULL }
 };
 

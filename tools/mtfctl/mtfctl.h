@@ -44,6 +44,11 @@ int mtf_parse_rate(const char *s, bool bits, uint64_t *v, struct mtf_perr *e);
 int mtf_parse_onoff(const char *s, bool *on, const char *what,
 		    struct mtf_perr *e);
 int mtf_parse_key(const char *s, uint8_t *key, struct mtf_perr *e);
+int mtf_parse_cookie(const char *s, uint8_t *cookie, uint8_t *len,
+		     struct mtf_perr *e);
+/* buf: at least MTF_COOKIE_HEX bytes */
+#define MTF_COOKIE_HEX	(2 * MTF_FILTER_COOKIE_MAX + 1)
+const char *mtf_fmt_cookie(const uint8_t *cookie, unsigned int len, char *buf);
 const char *mtf_fmt_ip4(uint32_t be, char *buf);
 const char *mtf_fmt_rate(uint64_t v, const char *unit, bool exact,
 			 char *buf, size_t len);
@@ -159,6 +164,10 @@ struct mtf_filter_ent {
 	 * or by a name resolved when the entry is sent. */
 	uint32_t iif;
 	char ifname[IF_NAMESIZE];
+	/* Origin: MTF_FILTER_A_OWNER, MTF_FILTER_A_COOKIE (1..32 bytes). */
+	uint32_t owner;
+	uint8_t cookie_len;
+	uint8_t cookie[MTF_FILTER_COOKIE_MAX];
 };
 
 int mtf_filter_args(int argc, char **argv, bool del, struct mtf_filter_ent *f,

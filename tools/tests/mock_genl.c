@@ -144,7 +144,10 @@ static void put_path(struct nlmsghdr *nlh, bool suffix)
 	mnl_attr_nest_end(nlh, nest);
 }
 
-/* 0: drop, 1: rate-limit, 2: unmarked (ifindex 1, "lo") drop. */
+/*
+ * 0: drop, 1: rate-limit of owner 1 with a cookie, 2: unmarked
+ * (ifindex 1, "lo") drop.
+ */
 static void put_filter(struct nlmsghdr *nlh, int kind)
 {
 	struct nlattr *nest = mnl_attr_nest_start(nlh, MTF_A_FILTER);
@@ -169,6 +172,10 @@ static void put_filter(struct nlmsghdr *nlh, int kind)
 	mnl_attr_put_u64(nlh, MTF_FILTER_A_HITS, 12);
 	mnl_attr_put_u64(nlh, MTF_FILTER_A_BYTES, 960);
 	mnl_attr_put_u64(nlh, MTF_FILTER_A_DROPS, 2);
+	if (ratelimit) {
+		mnl_attr_put_u32(nlh, MTF_FILTER_A_OWNER, MTF_OWNER_MTFD);
+		mnl_attr_put(nlh, MTF_FILTER_A_COOKIE, 4, "\x0a\x0b\x0c\x0d");
+	}
 	mnl_attr_nest_end(nlh, nest);
 }
 
@@ -242,6 +249,10 @@ static int filter_ranges(const struct nlmsghdr *req, int32_t *offs)
 				break;
 			case MTF_FILTER_A_IIF:
 				bad = mnl_attr_get_u32(b) < 1;
+				break;
+			case MTF_FILTER_A_COOKIE:
+				bad = !mnl_attr_get_payload_len(b) ||
+				      mnl_attr_get_payload_len(b) > MTF_FILTER_COOKIE_MAX;
 				break;
 			default:
 				bad = false;

@@ -57,6 +57,7 @@ struct tcase {
 
 #define P2 "10.0.1.254/0x1a2b3c4d,10.0.3.254/0x51aa300d"
 #define K1 "00112233445566778899aabbccddeeff"
+#define C32 K1 K1
 
 #define NOT_LOADED_MTF \
 	"mtfctl: the mtf kernel module is not loaded (modprobe mtf / insmod mtf.ko)\n"
@@ -232,7 +233,7 @@ static const struct tcase cases[] = {
 
 	/* filter */
 	{ 0, 0, { "mtfctl", "filter" }, P2 " src * dst 10.0.9.1 drop permanent hits 12 bytes 960 drops 2\n"
-	  P2 " src 192.0.2.0/24 dst 10.0.9.1 rate-limit pps 100 bps 1500kbit expires 850ms hits 12 bytes 960 drops 2\n"
+	  P2 " src 192.0.2.0/24 dst 10.0.9.1 rate-limit pps 100 bps 1500kbit owner 1 cookie 0a0b0c0d expires 850ms hits 12 bytes 960 drops 2\n"
 	  "unmarked dev lo src * dst 10.0.9.1 drop permanent hits 12 bytes 960 drops 2\n",
 	  NULL, NULL, "filter_get\n" },
 	{ 0, 0, { "mtfctl", "-j", "filter", "show" }, "{\"unmarked\":true,\"iif\":1,\"dev\":\"lo\",\"dst\":\"10.0.9.1\",\"action\":\"drop\"," },
@@ -252,7 +253,8 @@ static const struct tcase cases[] = {
 	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dev", "lo", "dst", "10.0.9.1" }, NULL, "'dev' goes with unmarked, not with a PATH" },
 	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "timeout", "86400001" }, NULL, "at most one day" },
 	{ 0, 0, { "mtfctl", "-j", "filter", "show" }, "\"src\":\"192.0.2.0/24\",\"dst\":\"10.0.9.1\",\"action\":\"rate-limit\","
-	  "\"rate_pps\":100,\"rate_bps\":1500000,\"expires_ms\":850,\"hits\":12,\"bytes\":960,\"drops\":2}," },
+	  "\"rate_pps\":100,\"rate_bps\":1500000,\"expires_ms\":850,\"hits\":12,\"bytes\":960,\"drops\":2,"
+	  "\"owner\":1,\"cookie\":\"0a0b0c0d\"}," },
 	{ 0, 0, { "mtfctl", "filter", "add", "10.0.1.254/0x1a2b3c4d,10.0.3.254/51aa300d", "dst", "10.0.9.1" }, "", NULL, NULL,
 	  "filter_add {" P2 " src * dst 10.0.9.1 drop}\n" },
 	{ 0, 0, { "mtfctl", "filter", "add", "10.0.1.254/0x1a2b3c4d", "src", "192.0.2.0/24", "dst", "10.0.9.1",
@@ -312,6 +314,34 @@ static const struct tcase cases[] = {
 	{ 2, NOKERN, { "mtfctl", "filter", "del", P2, "dst", "10.0.9.1", "timeout", "5" }, NULL, "unexpected argument 'timeout'" },
 	{ 2, NOKERN, { "mtfctl", "filter", "show", "x" }, NULL, "unexpected argument 'x'" },
 	{ 2, NOKERN, { "mtfctl", "filter", "flush", "x" }, NULL, "unexpected argument 'x'" },
+	/* origin: owner and cookie */
+	{ 0, 0, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "owner", "1", "cookie", "0A0b" }, "", NULL, NULL,
+	  "filter_add {" P2 " src * dst 10.0.9.1 drop owner 1 cookie 0a0b}\n" },
+	{ 0, 0, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "cookie", "0x" C32, "permanent", "replace" }, "", NULL, NULL,
+	  "filter_add replace {" P2 " src * dst 10.0.9.1 drop cookie " C32 " permanent}\n" },
+	{ 0, 0, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "owner", "4294967295" }, "", NULL, NULL,
+	  "{" P2 " src * dst 10.0.9.1 drop owner 4294967295}\n" },
+	{ 0, 0, { "mtfctl", "filter", "show", "owner", "1" }, "owner 1 cookie 0a0b0c0d", NULL, NULL, "filter_get owner=1\n" },
+	{ 0, 0, { "mtfctl", "-j", "filter", "show", "owner", "0" }, "\"owner\":1,\"cookie\":\"0a0b0c0d\"}", NULL, NULL,
+	  "filter_get owner=0\n" },
+	{ 0, 0, { "mtfctl", "filter", "flush", "owner", "1" }, NULL, NULL, NULL, "filter_flush owner=1\n" },
+	{ 0, 0, { "mtfctl", "filter", "flush", "owner", "0" }, NULL, NULL, NULL, "filter_flush owner=0\n" },
+	{ 2, NOKERN, { "mtfctl", "filter", "show", "owner" }, NULL, "'owner' needs a value" },
+	{ 2, NOKERN, { "mtfctl", "filter", "flush", "owner", "x" }, NULL, "invalid owner 'x': want 0-4294967295" },
+	{ 2, NOKERN, { "mtfctl", "filter", "flush", "owner", "1", "x" }, NULL, "unexpected argument 'x'" },
+	{ 2, NOKERN, { "mtfctl", "filter", "show", "owner", "4294967296" }, NULL, "invalid owner '4294967296'" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "owner", "1", "owner", "2" }, NULL, "'owner' given twice" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "owner" }, NULL, "'owner' needs a value" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "owner", "-1" }, NULL, "invalid owner '-1'" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "cookie" }, NULL, "'cookie' needs a value" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "cookie", "abc" }, NULL,
+	  "invalid cookie 'abc': want an even number of hex digits" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "cookie", "zz" }, NULL, "invalid cookie 'zz': want hex digits" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "cookie", C32 "00" }, NULL,
+	  "invalid cookie: 33 bytes, at most 32" },
+	{ 2, NOKERN, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1", "cookie", "00", "cookie", "01" }, NULL, "'cookie' given twice" },
+	{ 2, NOKERN, { "mtfctl", "filter", "del", P2, "dst", "10.0.9.1", "owner", "1" }, NULL, "unexpected argument 'owner'" },
+	{ 2, NOKERN, { "mtfctl", "filter", "del", P2, "dst", "10.0.9.1", "cookie", "00" }, NULL, "unexpected argument 'cookie'" },
 	{ 2, NOKERN, { "mtfctl", "filter", "add", "-f" }, NULL, "-f needs a FILE" },
 	{ 2, NOKERN, { "mtfctl", "filter", "add", "-f", "a", "b" }, NULL, "unexpected argument 'b' after -f FILE" },
 	{ 1, EPERM_ | EXACT, { "mtfctl", "filter", "add", P2, "dst", "10.0.9.1" }, NULL,
@@ -468,7 +498,7 @@ static const char *const cmd_names[] = {
 static void describe(FILE *f, const struct nlmsghdr *nlh)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
+	const struct nlattr *a, *b;
 	struct mtf_filter_ent fe;
 	struct mtf_cfg cfg;
 	struct mtf_dev dev;
@@ -518,6 +548,16 @@ static void describe(FILE *f, const struct nlmsghdr *nlh)
 			fputs(" replace", f);
 			break;
 		case MTF_A_FILTER:
+			if (g->cmd == MTF_CMD_FILTER_GET || g->cmd == MTF_CMD_FILTER_FLUSH) {
+				/* The selector: only OWNER, no filter. */
+				mnl_attr_for_each_nested(b, a) {
+					if (mnl_attr_get_type(b) == MTF_FILTER_A_OWNER)
+						fprintf(f, " owner=%u", mnl_attr_get_u32(b));
+					else
+						fprintf(f, " attr%u", mnl_attr_get_type(b));
+				}
+				break;
+			}
 			if (mtf_filter_parse_nest(a, &fe) < 0)
 				break;
 			fputs(" {", f);

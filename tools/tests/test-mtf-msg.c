@@ -22,6 +22,7 @@
 #define SEQ	77
 #define PORTID	1234
 #define FAM_ID	0x1b
+#define C32	"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
 
 static struct genl_sock gs;
 static char buf[65536] __attribute__((aligned(8)));
@@ -52,6 +53,40 @@ static int words(const char *spec, char *line, size_t len, char **argv)
 }
 
 /* ---- argument parsers and formatters ------------------------------ */
+
+/* Hex of at most MTF_FILTER_COOKIE_MAX bytes, and back. */
+static void t_cookies(void)
+{
+	static const struct {
+		const char *s;
+		int len;	/* -1: refused */
+		const char *back;
+	} cookies[] = {
+		{ "00", 1, "00" }, { "0xff", 1, "ff" }, { "0XaB", 1, "ab" },
+		{ "DEADbeef", 4, "deadbeef" }, { C32, 32, C32 },
+		{ C32 "00", -1, NULL }, { "", -1, NULL }, { "0x", -1, NULL },
+		{ "abc", -1, NULL }, { "zz", -1, NULL }, { "0g", -1, NULL },
+		{ "-1", -1, NULL }, { "0x0x00", -1, NULL }, { "00 ", -1, NULL },
+	};
+	uint8_t c[MTF_FILTER_COOKIE_MAX];
+	char hex[MTF_COOKIE_HEX];
+	unsigned int i, bad = 0;
+	struct mtf_perr e;
+	uint8_t len = 0;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(cookies); i++) {
+		ret = mtf_parse_cookie(cookies[i].s, c, &len, &e);
+		if (cookies[i].len < 0 ? !ret :
+		    ret || len != cookies[i].len ||
+		    strcmp(mtf_fmt_cookie(c, len, hex), cookies[i].back)) {
+			printf("# cookie '%s': ret %d len %u\n", cookies[i].s, ret, len);
+			bad++;
+		}
+	}
+	tap_ok(!bad, "cookies: %zu hex strings, 1..%u bytes, formatted back",
+	       ARRAY_SIZE(cookies), MTF_FILTER_COOKIE_MAX);
+}
 
 static void t_values(void)
 {
@@ -107,6 +142,7 @@ static void t_values(void)
 		}
 	}
 	tap_ok(!bad, "times: %zu values in ms, s, m, h", ARRAY_SIZE(times));
+	t_cookies();
 }
 
 static void t_formats(void)
@@ -208,7 +244,9 @@ static bool filter_eq(const struct mtf_filter_ent *a,
 	       a->src == b->src && a->dst == b->dst &&
 	       (!(a->has & (1u << MTF_FILTER_A_SRC4)) || a->src_plen == b->src_plen) &&
 	       a->action == b->action && a->rate_pps == b->rate_pps &&
-	       a->rate_bps == b->rate_bps && a->timeout_ms == b->timeout_ms;
+	       a->rate_bps == b->rate_bps && a->timeout_ms == b->timeout_ms &&
+	       a->owner == b->owner && a->cookie_len == b->cookie_len &&
+	       !memcmp(a->cookie, b->cookie, a->cookie_len);
 }
 
 static void t_filter_roundtrip(void)
@@ -220,17 +258,22 @@ static void t_filter_roundtrip(void)
 		"1.1.1.9/9,1.1.1.10/a,1.1.1.11/b,1.1.1.12/c,1.1.1.13/d,1.1.1.14/e,255.255.255.255/ffffffff"
 		" src 0.0.0.0/0 dst 0.0.0.0 permanent",
 		"10.0.1.254/0 src 192.0.2.7 dst 10.0.9.1 rate-limit bps 18446744073709551615",
+		"10.0.1.254/1 dst 10.0.9.1 owner 1 cookie 0x00",
+		"10.0.1.254/1 dst 10.0.9.1 cookie %s owner 4294967295" /* 32 bytes */,
+		"10.0.1.254/1 dst 10.0.9.1 owner 0",
 	};
+	char spec[256];
 	char line[512], *argv[CLI_MAX_WORDS];
 	struct mtf_filter_ent in, out;
-	const struct nlattr *a;
+	const struct nlattr *a, *b;
 	struct nlmsghdr *nlh;
 	struct mtf_perr e;
 	unsigned int i, n;
 	int argc, ret;
 
 	for (i = 0; i < ARRAY_SIZE(specs); i++) {
-		argc = words(specs[i], line, sizeof(line), argv);
+		snprintf(spec, sizeof(spec), specs[i], C32);
+		argc = words(spec, line, sizeof(line), argv);
 		ret = mtf_filter_args(argc, argv, false, &in, &e);
 		nlh = genl_msg_start(buf, FAM_ID, 0, MTF_CMD_FILTER_ADD, 1);
 		ret = ret ?: mtf_filter_put(nlh, sizeof(buf), &in);
@@ -258,6 +301,25 @@ static void t_filter_roundtrip(void)
 	       mnl_attr_get_payload_len(a) == 4 + 20 + 8 + 8 + 12 &&
 	       out.action != 0,
 	       "rate-limit pps 7, any source: SLOTS, DST4, ACTION, RATE_PPS and nothing else");
+
+	/* The origin: OWNER u32 and the cookie's bytes, nothing padded in. */
+	argc = words("10.0.1.254/1 dst 10.0.9.1 owner 1 cookie 0A0b0C", line,
+		     sizeof(line), argv);
+	ret = mtf_filter_args(argc, argv, false, &in, &e);
+	nlh = genl_msg_start(buf, FAM_ID, 0, MTF_CMD_FILTER_ADD, 1);
+	ret = ret ?: mtf_filter_put(nlh, sizeof(buf), &in);
+	n = 0;
+	mnl_attr_for_each_nested(b, mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN)) {
+		if (mnl_attr_get_type(b) == MTF_FILTER_A_COOKIE &&
+		    mnl_attr_get_payload_len(b) == 3 &&
+		    !memcmp(mnl_attr_get_payload(b), "\x0a\x0b\x0c", 3))
+			n |= 1;
+		if (mnl_attr_get_type(b) == MTF_FILTER_A_OWNER &&
+		    mnl_attr_get_payload_len(b) == 4 && mnl_attr_get_u32(b) == 1)
+			n |= 2;
+	}
+	tap_ok(!ret && n == 3 && MTF_FILTER_A_OWNER == 16 && MTF_FILTER_A_COOKIE == 15,
+	       "owner 1 cookie 0A0b0C: OWNER (16) u32 1, COOKIE (15) of the 3 bytes");
 
 	/* del sends the key only. */
 	argc = words("10.0.1.254/1 src 192.0.2.0/24 dst 10.0.9.1", line, sizeof(line), argv);
@@ -659,9 +721,17 @@ static void t_filter_reply(void)
 	put_u64_pad(nlh, MTF_FILTER_A_HITS, 12, MTF_FILTER_A_PAD);
 	put_u64_pad(nlh, MTF_FILTER_A_BYTES, 960, MTF_FILTER_A_PAD);
 	put_u64_pad(nlh, MTF_FILTER_A_DROPS, 2, MTF_FILTER_A_PAD);
+	mnl_attr_put_u32(nlh, MTF_FILTER_A_OWNER, MTF_OWNER_MTFD);
+	mnl_attr_put(nlh, MTF_FILTER_A_COOKIE, MTF_FILTER_COOKIE_MAX, C32);
 	mnl_attr_put_u64(nlh, MTF_FILTER_A_MAX + 1, 5);
 	mnl_attr_nest_end(nlh, nest);
 	ret = run_dump(nlh->nlmsg_len);
+	tap_ok(ret == 1 && got.filters == 1 && got.filter.owner == MTF_OWNER_MTFD &&
+	       got.filter.cookie_len == MTF_FILTER_COOKIE_MAX &&
+	       !memcmp(got.filter.cookie, C32, MTF_FILTER_COOKIE_MAX) &&
+	       MTF_HAS(&got.filter, MTF_FILTER_A_OWNER) &&
+	       MTF_HAS(&got.filter, MTF_FILTER_A_COOKIE),
+	       "filter entry: OWNER and a 32-byte COOKIE, byte for byte");
 	tap_ok(ret == 1 && got.filters == 1 && got.filter.slots.n == 3 &&
 	       got.filter.src == htonl(0xc0000200) && got.filter.src_plen == 24 &&
 	       got.filter.dst == htonl(0x0a000901) &&
@@ -692,6 +762,30 @@ static void t_filter_reply(void)
 	mnl_attr_nest_end(nlh, nest);
 	ret = run_dump(nlh->nlmsg_len);
 	tap_ok(ret == -EBADMSG, "filter rejected: HITS of 2 bytes");
+
+	nlh = msg_start(buf, MTF_CMD_FILTER_GET, NLM_F_MULTI);
+	nest = mnl_attr_nest_start(nlh, MTF_A_FILTER);
+	put_slots(nlh, MTF_FILTER_A_SLOTS, 1, false);
+	mnl_attr_put(nlh, MTF_FILTER_A_COOKIE, MTF_FILTER_COOKIE_MAX + 1, C32 "x");
+	mnl_attr_nest_end(nlh, nest);
+	ret = run_dump(nlh->nlmsg_len);
+	tap_ok(ret == -EBADMSG && !got.filters, "filter rejected: COOKIE of 33 bytes");
+
+	nlh = msg_start(buf, MTF_CMD_FILTER_GET, NLM_F_MULTI);
+	nest = mnl_attr_nest_start(nlh, MTF_A_FILTER);
+	put_slots(nlh, MTF_FILTER_A_SLOTS, 1, false);
+	mnl_attr_put(nlh, MTF_FILTER_A_COOKIE, 0, NULL);
+	mnl_attr_nest_end(nlh, nest);
+	ret = run_dump(nlh->nlmsg_len);
+	tap_ok(ret == -EBADMSG && !got.filters, "filter rejected: empty COOKIE");
+
+	nlh = msg_start(buf, MTF_CMD_FILTER_GET, NLM_F_MULTI);
+	nest = mnl_attr_nest_start(nlh, MTF_A_FILTER);
+	put_slots(nlh, MTF_FILTER_A_SLOTS, 1, false);
+	mnl_attr_put_u16(nlh, MTF_FILTER_A_OWNER, 1);
+	mnl_attr_nest_end(nlh, nest);
+	ret = run_dump(nlh->nlmsg_len);
+	tap_ok(ret == -EBADMSG && !got.filters, "filter rejected: OWNER of 2 bytes");
 }
 
 static void t_config(void)
@@ -841,7 +935,7 @@ static void t_out_list(void)
 
 int main(void)
 {
-	tap_plan(49);
+	tap_plan(58);
 	t_values();
 	t_formats();
 	t_tokenize();

@@ -61,10 +61,29 @@
  *	big for the header, traffic from non-MTF neighbours), by the
  *	ingress interface (MTF_FILTER_A_IIF, an "unmarked" filter); then
  *	source prefix and destination.
+ *	FILTER_DEL looks only at the key attributes.
  * MTF_CMD_FILTER_GET (dump) / MTF_CMD_FILTER_FLUSH (doit, admin)
  *	A dump that spans a change of the filter set (add, delete,
  *	expiry, resize) is flagged NLM_F_DUMP_INTR: entries may be
- *	missing or repeated; dump again.
+ *	missing or repeated; dump again.  Both take an optional
+ *	MTF_A_FILTER nest holding only MTF_FILTER_A_OWNER: then they dump
+ *	(flush) only the filters of that owner, 0 selecting the filters
+ *	installed without one.  Without the nest, all of them; a nest
+ *	without MTF_FILTER_A_OWNER, or with any other attribute, is
+ *	refused (EINVAL).
+ *
+ * Origin of a filter: MTF_FILTER_A_OWNER and MTF_FILTER_A_COOKIE, given
+ * with FILTER_ADD, are kept with the filter and returned by FILTER_GET;
+ * the kernel never interprets them (as tc actions' cookie or nftables'
+ * userdata).  An owner is who installed it (MTF_OWNER_MTFD for mtfd,
+ * 0 = none, the operator's filters), so that a daemon can resync with
+ * a dump of its own filters, and withdraw them with a flush of its own
+ * without touching anyone else's; the cookie is whatever that owner
+ * needs to know the filter by (which request, which peer).  A filter
+ * replaced (FILTER_ADD with MTF_A_REPLACE) takes the origin of the
+ * replacing entry, whole: one without MTF_FILTER_A_COOKIE clears the
+ * cookie, one without MTF_FILTER_A_OWNER leaves the filter with no owner
+ * (owner 0).  A key rotation that re-keys a filter keeps its origin.
  *
  * MTF_CMD_EVENT_PATH_RATE (multicast on MTF_GENL_MCGRP_EVENTS)
  *	An MTF_A_PATH nest for a path whose rate crossed the configured
@@ -275,6 +294,12 @@ enum mtf_filter_action {
  */
 #define MTF_FILTER_RATE_PPS_MAX		1000000000ULL
 #define MTF_FILTER_TIMEOUT_MS_MAX	86400000U
+/* MTF_FILTER_A_COOKIE: 1 to this many bytes. */
+#define MTF_FILTER_COOKIE_MAX		32
+
+/* Well-known MTF_FILTER_A_OWNER values; others are free for other agents. */
+#define MTF_OWNER_NONE		0	/* the operator's (mtfctl) filters */
+#define MTF_OWNER_MTFD		1	/* installed by mtfd */
 
 enum mtf_filter_attr {
 	MTF_FILTER_A_UNSPEC,
@@ -302,6 +327,12 @@ enum mtf_filter_attr {
 				 * router forwards without a path header
 				 * that arrived on this interface.  Goes
 				 * instead of MTF_FILTER_A_SLOTS. */
+	MTF_FILTER_A_COOKIE,	/* binary, 1..MTF_FILTER_COOKIE_MAX bytes:
+				 * opaque to the kernel, returned as given;
+				 * absent: none */
+	MTF_FILTER_A_OWNER,	/* u32: who installed the filter,
+				 * MTF_OWNER_*; absent or 0: none.  Also
+				 * the selector of FILTER_GET/FLUSH. */
 
 	__MTF_FILTER_A_MAX
 };
