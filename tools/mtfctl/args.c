@@ -238,7 +238,6 @@ int mtf_parse_cookie(const char *s, uint8_t *cookie, uint8_t *len,
 {
 	const char *p = s;
 	size_t n;
-	int hi, lo;
 
 	if (p[0] == '0' && (p[1] | 0x20) == 'x')
 		p += 2;
@@ -248,26 +247,18 @@ int mtf_parse_cookie(const char *s, uint8_t *cookie, uint8_t *len,
 	if (n / 2 > MTF_FILTER_COOKIE_MAX)
 		return mtf_perr(e, "invalid cookie: %zu bytes, at most %u", n / 2,
 				MTF_FILTER_COOKIE_MAX);
-	for (*len = 0; *p; p += 2) {
-		hi = hexval(p[0]);
-		lo = hexval(p[1]);
-		if (hi < 0 || lo < 0)
-			return mtf_perr(e, "invalid cookie '%s': want hex digits", s);
-		cookie[(*len)++] = hi << 4 | lo;
-	}
+	if (hex_decode(p, cookie, n / 2, 0))
+		return mtf_perr(e, "invalid cookie '%s': want hex digits", s);
+	*len = (uint8_t)(n / 2);
 	return 0;
 }
 
 const char *mtf_fmt_cookie(const uint8_t *cookie, unsigned int len, char *buf)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned int i;
-
-	for (i = 0; i < len && i < MTF_FILTER_COOKIE_MAX; i++) {
-		buf[2 * i] = hex[cookie[i] >> 4];
-		buf[2 * i + 1] = hex[cookie[i] & 15];
-	}
-	buf[2 * i] = '\0';
+	if (len > MTF_FILTER_COOKIE_MAX)
+		len = MTF_FILTER_COOKIE_MAX;
+	if (hex_encode(cookie, len, buf, MTF_COOKIE_HEX))
+		buf[0] = '\0';
 	return buf;
 }
 
