@@ -121,30 +121,36 @@ int mtfd_send(struct mtfd *d, const struct mtf_ctl_addr *to,
 
 /* ------------------------------------------------------------ peers -- */
 
+#define PEER_PROBE	8
+
+/*
+ * Open addressing over a power-of-two table, probing PEER_PROBE slots:
+ * O(1) per message.  A full window gives its least recently heard peer's
+ * slot to the newcomer (a spoofed flood evicts itself, mostly).
+ */
 static struct peer *peer_get(struct mtfd *d, const struct mtf_ctl_addr *a,
 			     uint64_t now)
 {
-	unsigned int i, oldest = 0, free_slot = d->n_peers;
+	unsigned int mask = d->n_peers - 1, h = (unsigned int)mtfd_addr_hash(a);
+	struct peer *p, *victim = NULL;
 
-	for (i = 0; i < d->n_peers; i++) {
-		if (!d->peers[i].used) {
-			if (free_slot == d->n_peers)
-				free_slot = i;
-			continue;
+	for (unsigned int k = 0; k < PEER_PROBE; k++) {
+		p = &d->peers[(h + k) & mask];
+		if (p->used && mtfd_addr_eq(&p->addr, a))
+			return p;
+		if (!p->used) {
+			if (!victim || victim->used)
+				victim = p;
+		} else if (!victim || (victim->used && p->last_ms < victim->last_ms)) {
+			victim = p;
 		}
-		if (mtfd_addr_eq(&d->peers[i].addr, a))
-			return &d->peers[i];
-		if (d->peers[i].last_ms < d->peers[oldest].last_ms)
-			oldest = i;
 	}
-	/* Full: the peer heard from least recently makes room. */
-	i = free_slot < d->n_peers ? free_slot : oldest;
-	memset(&d->peers[i], 0, sizeof(d->peers[i]));
-	d->peers[i].used = true;
-	d->peers[i].addr = *a;
-	d->peers[i].tokens = d->cfg.peer_burst;
-	d->peers[i].last_ms = now;
-	return &d->peers[i];
+	memset(victim, 0, sizeof(*victim));
+	victim->used = true;
+	victim->addr = *a;
+	victim->tokens = d->cfg.peer_burst;
+	victim->last_ms = now;
+	return victim;
 }
 
 /* A token bucket per peer: a flood of requests costs a table lookup. */

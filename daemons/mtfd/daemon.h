@@ -64,6 +64,8 @@ struct greq {
 	uint64_t created_ms, sent_ms, confirmed_ms, next_ms, expires_ms;
 	uint32_t hs_ms;			/* request to confirmation */
 	int32_t next_id, next_flow;	/* hash chains */
+	uint32_t tgen;			/* timer generation (stale heap nodes) */
+	uint64_t sched_at;		/* deadline in the heap */
 };
 
 /* R1/R4: filters installed after a valid handshake. */
@@ -79,6 +81,20 @@ struct areq {
 	bool stop_sent, stop_acked;
 	uint64_t created_ms, check_ms, expires_ms, last_update_ms;
 	int32_t next_flow;
+	uint32_t tgen;
+	uint64_t sched_at;
+};
+
+/*
+ * Deadlines of the gateway's entries in one binary heap: a node is stale
+ * when its entry was rescheduled or freed since (generation).
+ */
+enum { T_GREQ = 1, T_AREQ };
+
+struct mtfd_timer {
+	uint64_t at;
+	uint32_t idx, gen;
+	uint8_t kind;
 };
 
 struct peer {
@@ -110,6 +126,9 @@ struct mtfd {
 
 	struct peer *peers;
 	unsigned int n_peers;
+
+	struct mtfd_timer *heap;
+	unsigned int heap_n, heap_cap;
 
 	struct topo *topo;
 	struct nft_ctx *nft;

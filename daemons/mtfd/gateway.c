@@ -27,6 +27,104 @@ static unsigned int hsize(unsigned int n)
 	return s;
 }
 
+/* ----------------------------------------------------------- timers -- */
+
+static bool tless(const struct mtfd_timer *a, const struct mtfd_timer *b)
+{
+	return a->at < b->at;
+}
+
+static void heap_up(struct mtfd_timer *h, unsigned int i)
+{
+	struct mtfd_timer t = h[i];
+
+	while (i && tless(&t, &h[(i - 1) / 2])) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = t;
+}
+
+static void heap_down(struct mtfd_timer *h, unsigned int n, unsigned int i)
+{
+	struct mtfd_timer t = h[i];
+	unsigned int c;
+
+	while ((c = 2 * i + 1) < n) {
+		if (c + 1 < n && tless(&h[c + 1], &h[c]))
+			c++;
+		if (!tless(&h[c], &t))
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = t;
+}
+
+static uint64_t greq_deadline(const struct greq *g)
+{
+	return g->state == G_PENDING ? g->next_ms : g->expires_ms;
+}
+
+static uint64_t areq_deadline(const struct areq *a)
+{
+	return a->check_ms && a->check_ms < a->expires_ms ? a->check_ms : a->expires_ms;
+}
+
+static void heap_rebuild(struct mtfd *d);
+
+static void push(struct mtfd *d, uint8_t kind, uint32_t idx, uint32_t gen, uint64_t at)
+{
+	if (d->heap_n == d->heap_cap)
+		heap_rebuild(d);	/* drops the stale nodes */
+	d->heap[d->heap_n] = (struct mtfd_timer){ at, idx, gen, kind };
+	heap_up(d->heap, d->heap_n++);
+}
+
+/* After any change of an entry's state or deadlines. */
+static void gsched(struct mtfd *d, struct greq *g)
+{
+	uint64_t at = greq_deadline(g);
+
+	if (g->sched_at == at)
+		return;
+	g->sched_at = at;
+	push(d, T_GREQ, (uint32_t)(g - d->greqs), ++g->tgen, at);
+}
+
+static void asched(struct mtfd *d, struct areq *a)
+{
+	uint64_t at = areq_deadline(a);
+
+	if (a->sched_at == at)
+		return;
+	a->sched_at = at;
+	push(d, T_AREQ, (uint32_t)(a - d->areqs), ++a->tgen, at);
+}
+
+static void heap_rebuild(struct mtfd *d)
+{
+	d->heap_n = 0;
+	for (unsigned int i = 0; i < d->cfg.max_pending; i++) {
+		struct greq *g = &d->greqs[i];
+
+		if (!g->used)
+			continue;
+		g->sched_at = greq_deadline(g);
+		d->heap[d->heap_n++] = (struct mtfd_timer){ g->sched_at, i, ++g->tgen, T_GREQ };
+	}
+	for (unsigned int i = 0; i < d->cfg.max_active; i++) {
+		struct areq *a = &d->areqs[i];
+
+		if (!a->used)
+			continue;
+		a->sched_at = areq_deadline(a);
+		d->heap[d->heap_n++] = (struct mtfd_timer){ a->sched_at, i, ++a->tgen, T_AREQ };
+	}
+	for (unsigned int i = d->heap_n / 2; i-- > 0;)
+		heap_down(d->heap, d->heap_n, i);
+}
+
 /* ------------------------------------------------------- R3 tables -- */
 
 static unsigned int gsz(const struct mtfd *d)
@@ -79,7 +177,12 @@ static struct greq *greq_new(struct mtfd *d, const struct mtf_ctl_flow *f,
 	}
 	if (!g)
 		return NULL;
-	memset(g, 0, sizeof(*g));
+	{
+		uint32_t tgen = g->tgen;	/* stale heap nodes stay stale */
+
+		memset(g, 0, sizeof(*g));
+		g->tgen = tgen;
+	}
 	g->used = true;
 	do
 		g->id = mtfd_random_id();
@@ -150,7 +253,12 @@ static struct areq *areq_new(struct mtfd *d, const struct mtf_ctl_flow *f)
 	if (idx == NONE)
 		return NULL;
 	a = &d->areqs[idx];
-	memset(a, 0, sizeof(*a));
+	{
+		uint32_t tgen = a->tgen;
+
+		memset(a, 0, sizeof(*a));
+		a->tgen = tgen;
+	}
 	a->used = true;
 	a->flow = *f;
 	a->created_ms = mtfd_now_ms();
@@ -278,6 +386,7 @@ static void hs_send(struct mtfd *d, struct greq *g, bool retry)
 	g->tries++;
 	g->next_ms = g->sent_ms + ((uint64_t)d->cfg.retry_ms << (g->tries - 1 < 4 ? g->tries - 1 : 4));
 	d->stats[g->warning ? ST_GW_WARNINGS_SENT : ST_GW_HS_SENT]++;
+	gsched(d, g);
 	mtfd_send(d, &g->target, &m, false);
 }
 
@@ -292,6 +401,7 @@ static void keep_local(struct mtfd *d, struct greq *g)
 	g->temp = false;
 	g->expires_ms = mtfd_now_ms() + d->cfg.tlong_ms;
 	d->stats[ST_GW_LOCAL]++;
+	gsched(d, g);
 }
 
 /* AITF's escalation: ask the next gateway of the recorded path. */
@@ -303,6 +413,7 @@ static void escalate(struct mtfd *d, struct greq *g)
 	if (g->warning) {
 		g->state = G_FAILED;
 		g->expires_ms = mtfd_now_ms() + d->cfg.ttmp_ms;
+		gsched(d, g);
 		return;
 	}
 	d->stats[ST_GW_ESCALATED]++;
@@ -519,6 +630,7 @@ static void hs_confirm(struct mtfd *d, const struct mtf_ctl_addr *from,
 	g->hs_ms = (uint32_t)(now - g->created_ms);
 	g->expires_ms = now + (g->warning ? d->cfg.tblock_ms : d->cfg.tlong_ms);
 	d->stats[ST_GW_CONFIRMED]++;
+	gsched(d, g);
 	log_info("request %08x: %s confirmed after %u ms", g->id,
 		 g->warning ? "warning" : "filter", g->hs_ms);
 	if (g->warning)
@@ -556,6 +668,7 @@ static void victim_followup(struct mtfd *d, const struct mtf_ctl_addr *from,
 		}
 		g->state = G_CANCELLED;
 		g->expires_ms = mtfd_now_ms();
+		gsched(d, g);
 		return;
 	}
 	if (g->state != G_CONFIRMED || g->action != MTF_CTL_RATELIMIT)
@@ -713,6 +826,7 @@ static void hs_reply(struct mtfd *d, const struct mtf_ctl_addr *from,
 			install(d, &f, MTF_CTL_BLOCK, 0, d->cfg.tlong_ms);
 		}
 	}
+	asched(d, a);
 	reply_status(d, from, MTF_CTL_HS_CONFIRM, m->id, &m->flow, MTF_CTL_OK);
 }
 
@@ -760,6 +874,7 @@ static void rl_update(struct mtfd *d, const struct mtf_ctl_addr *from,
 			a->kind = A_DISCONNECT;
 			a->expires_ms = now + d->cfg.tlong_ms;
 			install(d, &a->flow, MTF_CTL_BLOCK, 0, d->cfg.tlong_ms);
+			asched(d, a);
 			return;
 		}
 		a->rate_pps = a->rate_pps / 2 > d->cfg.aimd_min_pps ? a->rate_pps / 2
@@ -775,6 +890,7 @@ static void rl_update(struct mtfd *d, const struct mtf_ctl_addr *from,
 	}
 	a->expires_ms = now + d->cfg.tlong_ms;
 	install(d, &a->flow, MTF_CTL_RATELIMIT, a->rate_pps, d->cfg.tlong_ms);
+	asched(d, a);
 	return;
 unexpected:
 	d->stats[ST_RX_UNEXPECTED]++;
@@ -825,6 +941,7 @@ static void areq_tick(struct mtfd *d, struct areq *a, uint64_t now)
 		if (!a->hits_at_stop) {
 			a->hits_at_stop = kf.hits + 1;	/* +1: 0 means unread */
 			a->check_ms = now + d->cfg.ttmp_ms / 2;
+			asched(d, a);
 			return;
 		}
 		a->check_ms = 0;
@@ -845,37 +962,60 @@ static void areq_tick(struct mtfd *d, struct areq *a, uint64_t now)
 	}
 	if (now >= a->expires_ms)
 		areq_free(d, a);
+	else
+		asched(d, a);
 }
 
-void gateway_tick(struct mtfd *d, uint64_t now)
+static void greq_tick(struct mtfd *d, struct greq *g, uint64_t now)
 {
 	struct mtf_ctl_flow temp;
 
-	for (unsigned int i = 0; d->n_greqs && i < d->cfg.max_pending; i++) {
-		struct greq *g = &d->greqs[i];
+	if (g->state == G_PENDING && now >= g->next_ms) {
+		if (g->tries > d->cfg.retries) {
+			log_info("request %08x: no answer from the %s", g->id,
+				 g->warning ? "warned gateway" : "attack gateway");
+			escalate(d, g);
+			return;
+		}
+		/* Keep the victim relieved while the handshake runs. */
+		if (g->temp) {
+			flow_upto(&g->flow, our_slot(d, &g->flow), &temp);
+			install(d, &temp, g->action, g->rate_pps, d->cfg.ttmp_ms);
+		}
+		hs_send(d, g, true);
+	} else if (g->state != G_PENDING && now >= g->expires_ms) {
+		greq_free(d, g);
+	} else {
+		gsched(d, g);
+	}
+}
 
-		if (!g->used)
-			continue;
-		if (g->state == G_PENDING && now >= g->next_ms) {
-			if (g->tries > d->cfg.retries) {
-				log_info("request %08x: no answer from the %s", g->id,
-					 g->warning ? "warned gateway" : "attack gateway");
-				escalate(d, g);
-				continue;
+/* What is due, from the heap: the cost is the work, not the table size. */
+void gateway_tick(struct mtfd *d, uint64_t now)
+{
+	struct mtfd_timer t;
+
+	while (d->heap_n && d->heap[0].at <= now) {
+		t = d->heap[0];
+		d->heap[0] = d->heap[--d->heap_n];
+		if (d->heap_n)
+			heap_down(d->heap, d->heap_n, 0);
+		if (t.kind == T_GREQ) {
+			struct greq *g = &d->greqs[t.idx];
+
+			if (g->used && g->tgen == t.gen) {
+				g->sched_at = 0;
+				greq_tick(d, g, now);
 			}
-			/* Keep the victim relieved while the handshake runs. */
-			if (g->temp) {
-				flow_upto(&g->flow, our_slot(d, &g->flow), &temp);
-				install(d, &temp, g->action, g->rate_pps, d->cfg.ttmp_ms);
+		} else {
+			struct areq *a = &d->areqs[t.idx];
+
+			if (a->used && a->tgen == t.gen) {
+				a->sched_at = 0;
+				areq_tick(d, a, now);
 			}
-			hs_send(d, g, true);
-		} else if (g->state != G_PENDING && now >= g->expires_ms) {
-			greq_free(d, g);
 		}
 	}
-	for (unsigned int i = 0; d->n_areqs && i < d->cfg.max_active; i++)
-		if (d->areqs[i].used)
-			areq_tick(d, &d->areqs[i], now);
 }
 
 int gateway_init(struct mtfd *d)
@@ -887,7 +1027,10 @@ int gateway_init(struct mtfd *d)
 	d->gflow_hash = malloc(gsz(d) * sizeof(int32_t));
 	d->areqs = calloc(d->cfg.max_active, sizeof(*d->areqs));
 	d->aflow_hash = malloc(asz(d) * sizeof(int32_t));
-	if (!d->greqs || !d->gid_hash || !d->gflow_hash || !d->areqs || !d->aflow_hash)
+	d->heap_cap = 4 * (d->cfg.max_pending + d->cfg.max_active);
+	d->heap = calloc(d->heap_cap, sizeof(*d->heap));
+	if (!d->greqs || !d->gid_hash || !d->gflow_hash || !d->areqs || !d->aflow_hash ||
+	    !d->heap)
 		return -ENOMEM;
 	memset(d->gid_hash, 0xff, gsz(d) * sizeof(int32_t));
 	memset(d->gflow_hash, 0xff, gsz(d) * sizeof(int32_t));
@@ -927,4 +1070,5 @@ void gateway_fini(struct mtfd *d)
 	free(d->gflow_hash);
 	free(d->areqs);
 	free(d->aflow_hash);
+	free(d->heap);
 }

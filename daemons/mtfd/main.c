@@ -203,8 +203,11 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 
 	ret = -ENOMEM;
-	d.peers = calloc(d.cfg.max_peers, sizeof(*d.peers));
-	d.n_peers = d.cfg.max_peers;
+	/* A power of two at least max-peers (core.c's open addressing). */
+	d.n_peers = 16;
+	while (d.n_peers < d.cfg.max_peers)
+		d.n_peers <<= 1;
+	d.peers = calloc(d.n_peers, sizeof(*d.peers));
 	if (!d.peers)
 		goto out;
 	if (d.cfg.roles & (MTFD_ROLE_VICTIM | MTFD_ROLE_GATEWAY)) {
