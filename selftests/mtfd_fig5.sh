@@ -120,7 +120,7 @@ conf() {	# NAME ROLES ADDRESS [extra lines]
 		printf '[mtfd]\nroles = %s\naddress = %s\nadmin-socket = %s\n' \
 			"$roles" "$addr" "$TMP/$n.sock"
 		printf 'secret-file = %s\nlog-level = debug\n' "$TMP/$n.secret"
-		printf '[timers]\nttmp-ms = %s\ntlong-ms = 30000\nretry-ms = 200\n' $TTMP
+		printf '[timers]\nttmp-ms = %s\ntlong-ms = 60000\nretry-ms = 200\n' $TTMP
 		printf '%s\n' "$@"
 	} >"$TMP/$n.conf"
 	head -c 32 /dev/urandom >"$TMP/$n.secret" && chmod 600 "$TMP/$n.secret"
@@ -188,6 +188,7 @@ conf r1 gateway $R1 '[gateway]' "router-addr = $R1" 'hosts = 10.1.0.0/16' \
 	'aimd-step-pps = 100' 'aimd-min-pps = 25' 'peer-rate = 200' 'peer-burst = 100'
 sed -i 's/^\[timers\]$/[timers]\nquiet-ms = 1500/' "$TMP/r1.conf"
 conf r4 gateway $R4 '[gateway]' "router-addr = $R4" 'hosts = 10.4.0.0/16'
+sed -i 's/^\[mtfd\]$/[mtfd]\nwithdraw-on-exit = yes/' "$TMP/r4.conf"
 # Tblock (= Ttmp in the paper) long enough to see the attack move.
 sed -i 's/^\[timers\]$/[timers]\ntblock-ms = 20000/' "$TMP/r3.conf" "$TMP/r4.conf"
 conf h1 host 10.1.3.1 '[host]' "gateway = $R1"
@@ -412,7 +413,7 @@ test_scenario2() {
 		fail "c2 (behind R4, not warned about) cannot reach V"
 }
 
-ktap_header 14
+ktap_header 16
 run_test "mtfd starts on V, R3, R1, R4, h1, h2" test_start
 run_test "stop request: a compliant host stops itself, R1 lets go" test_stop_compliant
 run_test "stop request: a refusing host is disconnected for Tlong" test_stop_refused
@@ -445,6 +446,43 @@ run_test "Scenario 1: policy request, R3 at once, R1 after the handshake" test_s
 run_test "Scenario 1: goodput after the filters (1000 sources, 1 filter at R1)" test_goodput_after
 run_test "Scenario 2: warned R4 drops the attack on the second path" test_scenario2
 run_test "Scenario 2: goodput with the attack on the second path" test_goodput_after
+
+# R1's mtfd restarted mid-attack: its filter stays in mtf.ko and comes
+# back into its tables from the cookie, once; the victim's cancel, relayed
+# by R3, still reaches it.
+r1_filters() { q "$r1" -j filter show | jq -c '[.[] | {slots, src, dst, action, owner, cookie}] | sort'; }
+test_restart_r1() {
+	local before after
+	before=$(cat "$TMP/r1_before")
+	echo "before the restart: $before"
+	expect_eq "the blocked flow after the restart, at R1" \
+		"$(show r1 "[.filters[] | select(.flow.src == null and .peer == \"$R3\")] | length")" 1 || return 1
+	after=$(r1_filters)
+	expect_eq "R1's filters in mtf.ko (neither lost nor duplicated)" "$after" "$before" || return 1
+	expect_eq "filters resynced" "$(dstat r1 resynced_filters)" "$(jq length <<<"$before")" || return 1
+	# The flood (now via R4) is not on this path; c1's pings are.
+	ctl v request cancel "$P1" || return 1
+	busywait 5000 sh -c "[ \$($MTFCTL -n $r1 -j filter show | jq '[.[] | select(.dst == \"$V\" and (has(\"src\") | not))] | length') = 0 ]" ||
+		fail "the victim's cancel did not reach the restarted R1" || return 1
+	cmd ip netns exec "$c1" ping -q -c 2 -i 0.2 -W 2 $V >/dev/null ||
+		fail "c1 still blocked after the cancel"
+}
+
+# withdraw-on-exit at R4: its own filters go, the operator's stay.
+test_withdraw() {
+	local n
+	mtf "$r4" filter add "$R4/0x00000001" src '*' dst $V drop timeout 60s || return 1
+	n=$(q "$r4" -j filter show | jq length)
+	echo "R4 has $n filters, one the operator's"
+	stop_mtfd r4 || return 1
+	q "$r4" filter show
+	expect_eq "filters left at R4" "$(q "$r4" -j filter show | jq -c '[.[] | .owner]')" '[0]'
+}
+
+r1_filters >"$TMP/r1_before"
+stop_mtfd r1
+start_mtfd r1 "$r1"
+run_test "restart of R1's mtfd mid-attack: filters resynced, cancel reaches it" test_restart_r1
 kill $SPRAY_A; wait $SPRAY_A 2>/dev/null
 
 test_alive() {
@@ -456,4 +494,5 @@ test_alive() {
 	return $rc
 }
 run_test "every mtfd still running" test_alive
+run_test "withdraw-on-exit: R4's mtfd removes its filters, not the operator's" test_withdraw
 ktap_finish

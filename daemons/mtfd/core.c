@@ -49,7 +49,7 @@ const char *const mtfd_stat_names[__ST_MAX] = {
 	[ST_AG_RL_DECREASE] = "ag_rl_decrease", [ST_AG_RL_INCREASE] = "ag_rl_increase",
 	[ST_AG_CANCELLED] = "ag_cancelled", [ST_AG_BUSY] = "ag_busy",
 	[ST_HOST_STOPS] = "host_stops", [ST_HOST_REFUSED] = "host_refused",
-	[ST_KERN_ERR] = "kernel_errors",
+	[ST_KERN_ERR] = "kernel_errors", [ST_RESYNCED] = "resynced_filters",
 };
 
 uint32_t mtfd_random_id(void)

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/mtf.h>
+
 #include "daemon.h"
 #include "log.h"
 #include "topo.h"
@@ -302,14 +304,60 @@ static void flow_upto(const struct mtf_ctl_flow *f, int i, struct mtf_ctl_flow *
 	memset(&out->slots[i + 1], 0, sizeof(out->slots[0]) * (MTF_CTL_SLOTS_MAX - (unsigned int)i - 1));
 }
 
+/*
+ * A filter's origin in mtf.ko (owner MTF_OWNER_MTFD and this cookie):
+ * what a restarted mtfd rebuilds its tables from.  25 bytes:
+ * version, kind, 2 reserved, request id (be32), the peer (the victim for
+ * R3's filters, the requester for R1/R4's): family and 16 bytes.
+ */
+#define COOKIE_VERSION	1
+#define COOKIE_LEN	25
+enum { C_R3_TEMP = 1, C_R3_LOCAL = 2, C_AREQ = 0x10 /* + enum areq_kind */ };
+
+static void cookie_put(struct kern_filter *kf, uint8_t kind, uint32_t id,
+		       const struct mtf_ctl_addr *peer)
+{
+	uint8_t *c = kf->cookie;
+
+	memset(c, 0, COOKIE_LEN);
+	c[0] = COOKIE_VERSION;
+	c[1] = kind;
+	c[4] = (uint8_t)(id >> 24);
+	c[5] = (uint8_t)(id >> 16);
+	c[6] = (uint8_t)(id >> 8);
+	c[7] = (uint8_t)id;
+	c[8] = peer->family;
+	memcpy(c + 9, peer->addr, 16);
+	kf->cookie_len = COOKIE_LEN;
+	kf->owner = MTF_OWNER_MTFD;
+}
+
+static bool cookie_get(const struct kern_filter *kf, uint8_t *kind, uint32_t *id,
+		       struct mtf_ctl_addr *peer)
+{
+	const uint8_t *c = kf->cookie;
+
+	if (kf->cookie_len != COOKIE_LEN || c[0] != COOKIE_VERSION ||
+	    (c[8] != 4 && c[8] != 6))
+		return false;
+	*kind = c[1];
+	*id = (uint32_t)c[4] << 24 | (uint32_t)c[5] << 16 | (uint32_t)c[6] << 8 | c[7];
+	memset(peer, 0, sizeof(*peer));
+	peer->family = c[8];
+	memcpy(peer->addr, c + 9, mtfd_addr_len(c[8]));
+	return true;
+}
+
 static int install(struct mtfd *d, const struct mtf_ctl_flow *f, uint8_t action,
-		   uint64_t rate, uint32_t timeout_ms)
+		   uint64_t rate, uint32_t timeout_ms, uint8_t kind, uint32_t id,
+		   const struct mtf_ctl_addr *peer)
 {
 	struct kern_filter kf = { .flow = *f, .action = action, .rate_pps = rate,
 				  .timeout_ms = timeout_ms };
 	char b[512];
 	int ret;
 
+	cookie_put(&kf, kind, id, peer);
 	ret = kern_filter_add(d->kern, &kf, true);
 	if (ret) {
 		d->stats[ST_KERN_ERR]++;
@@ -319,6 +367,19 @@ static int install(struct mtfd *d, const struct mtf_ctl_flow *f, uint8_t action,
 	log_info("filter %s %s for %u ms", action == MTF_CTL_RATELIMIT ? "rate-limit" : "block",
 		 mtfd_flow_str(f, b, sizeof(b)), timeout_ms);
 	return 0;
+}
+
+/* R3's filters: the victim is the peer; R1/R4's: the requester. */
+static int ginstall(struct mtfd *d, struct greq *g, const struct mtf_ctl_flow *f,
+		    uint32_t timeout_ms, uint8_t kind)
+{
+	return install(d, f, g->action, g->rate_pps, timeout_ms, kind, g->id, &g->victim);
+}
+
+static int ainstall(struct mtfd *d, struct areq *a, uint8_t action, uint32_t timeout_ms)
+{
+	return install(d, &a->flow, action, a->rate_pps, timeout_ms,
+		       (uint8_t)(C_AREQ + a->kind), 0, &a->requester);
 }
 
 static void uninstall(struct mtfd *d, const struct mtf_ctl_flow *f)
@@ -396,7 +457,7 @@ static void keep_local(struct mtfd *d, struct greq *g)
 	struct mtf_ctl_flow f;
 
 	flow_upto(&g->flow, our_slot(d, &g->flow), &f);
-	install(d, &f, g->action, g->rate_pps, d->cfg.tlong_ms);
+	ginstall(d, g, &f, d->cfg.tlong_ms, C_R3_LOCAL);
 	g->state = G_LOCAL;
 	g->temp = false;
 	g->expires_ms = mtfd_now_ms() + d->cfg.tlong_ms;
@@ -480,7 +541,7 @@ static void filter_req(struct mtfd *d, const struct mtf_ctl_addr *from,
 	g->state = G_PENDING;
 	/* The victim is relieved at once (the paper's one-way delay). */
 	flow_upto(&m->flow, me, &temp);
-	if (!install(d, &temp, g->action, g->rate_pps, d->cfg.ttmp_ms)) {
+	if (!ginstall(d, g, &temp, d->cfg.ttmp_ms, C_R3_TEMP)) {
 		g->temp = true;
 		d->stats[ST_GW_TEMP_FILTERS]++;
 	}
@@ -804,26 +865,26 @@ static void hs_reply(struct mtfd *d, const struct mtf_ctl_addr *from,
 		if (warned) {
 			a->kind = A_WARNED;
 			a->expires_ms = now + m->duration_ms;
-			install(d, &f, MTF_CTL_BLOCK, 0, m->duration_ms);
+			ainstall(d, a, MTF_CTL_BLOCK, m->duration_ms);
 		} else if (m->action == MTF_CTL_RATELIMIT) {
 			a->kind = A_RATELIMIT;
 			a->rate_pps = m->rate_pps;
 			a->last_update_ms = now;
 			a->expires_ms = now + d->cfg.tlong_ms;
-			install(d, &f, MTF_CTL_RATELIMIT, a->rate_pps, d->cfg.tlong_ms);
+			ainstall(d, a, MTF_CTL_RATELIMIT, d->cfg.tlong_ms);
 		} else if (f.has_src && f.src_plen == (f.src.family == 6 ? 128 : 32) &&
 			   mtfd_prefixes_have(d->cfg.hosts, d->cfg.n_hosts, &f.src)) {
 			/* One of our hosts: it is asked to stop; we check at Ttmp. */
 			a->kind = A_BLOCK;
 			a->check_ms = now + d->cfg.ttmp_ms;
 			a->expires_ms = now + 2ull * d->cfg.ttmp_ms;
-			install(d, &f, MTF_CTL_BLOCK, 0, 2 * d->cfg.ttmp_ms);
+			ainstall(d, a, MTF_CTL_BLOCK, 2 * d->cfg.ttmp_ms);
 			stop_request(d, a);
 		} else {
 			/* Nobody to ask (a prefix, or spoofed): we keep it. */
 			a->kind = A_DISCONNECT;
 			a->expires_ms = now + d->cfg.tlong_ms;
-			install(d, &f, MTF_CTL_BLOCK, 0, d->cfg.tlong_ms);
+			ainstall(d, a, MTF_CTL_BLOCK, d->cfg.tlong_ms);
 		}
 	}
 	asched(d, a);
@@ -873,7 +934,7 @@ static void rl_update(struct mtfd *d, const struct mtf_ctl_addr *from,
 			/* Halved to the floor and still an attack: block. */
 			a->kind = A_DISCONNECT;
 			a->expires_ms = now + d->cfg.tlong_ms;
-			install(d, &a->flow, MTF_CTL_BLOCK, 0, d->cfg.tlong_ms);
+			ainstall(d, a, MTF_CTL_BLOCK, d->cfg.tlong_ms);
 			asched(d, a);
 			return;
 		}
@@ -889,7 +950,7 @@ static void rl_update(struct mtfd *d, const struct mtf_ctl_addr *from,
 		d->stats[ST_AG_RL_INCREASE]++;
 	}
 	a->expires_ms = now + d->cfg.tlong_ms;
-	install(d, &a->flow, MTF_CTL_RATELIMIT, a->rate_pps, d->cfg.tlong_ms);
+	ainstall(d, a, MTF_CTL_RATELIMIT, d->cfg.tlong_ms);
 	asched(d, a);
 	return;
 unexpected:
@@ -952,7 +1013,7 @@ static void areq_tick(struct mtfd *d, struct areq *a, uint64_t now)
 				 mtfd_flow_str(&a->flow, b, sizeof(b)));
 			a->kind = A_DISCONNECT;
 			a->expires_ms = now + d->cfg.tlong_ms;
-			install(d, &a->flow, MTF_CTL_BLOCK, 0, d->cfg.tlong_ms);
+			ainstall(d, a, MTF_CTL_BLOCK, d->cfg.tlong_ms);
 			d->stats[ST_AG_DISCONNECTED]++;
 		} else {
 			/* It complied: its own filter holds for Tlong. */
@@ -980,7 +1041,7 @@ static void greq_tick(struct mtfd *d, struct greq *g, uint64_t now)
 		/* Keep the victim relieved while the handshake runs. */
 		if (g->temp) {
 			flow_upto(&g->flow, our_slot(d, &g->flow), &temp);
-			install(d, &temp, g->action, g->rate_pps, d->cfg.ttmp_ms);
+			ginstall(d, g, &temp, d->cfg.ttmp_ms, C_R3_TEMP);
 		}
 		hs_send(d, g, true);
 	} else if (g->state != G_PENDING && now >= g->expires_ms) {
@@ -1018,6 +1079,105 @@ void gateway_tick(struct mtfd *d, uint64_t now)
 	}
 }
 
+/*
+ * A restarted mtfd: the kernel kept our filters (owner MTF_OWNER_MTFD),
+ * their cookies say what each was.  R1/R4's filters come back as they
+ * were (the stop check of one being watched starts again); R3's local
+ * filters too; a temporary one means a handshake was running: it starts
+ * again, the filter kept in place meanwhile.  Nothing is installed twice.
+ */
+struct resync {
+	struct mtfd *d;
+	unsigned int n, skipped;
+};
+
+static int resync_one(const struct kern_filter *kf, void *arg)
+{
+	struct resync *r = arg;
+	struct mtfd *d = r->d;
+	uint64_t now = mtfd_now_ms();
+	struct mtf_ctl_addr peer;
+	uint8_t kind;
+	uint32_t id;
+	int me;
+
+	if (!cookie_get(kf, &kind, &id, &peer)) {
+		r->skipped++;
+		return 0;
+	}
+	if (kind > C_AREQ && kind <= C_AREQ + A_WARNED) {
+		struct areq *a = areq_by_flow(d, &kf->flow);
+
+		if (a || !(a = areq_new(d, &kf->flow))) {
+			r->skipped++;
+			return 0;
+		}
+		a->kind = (uint8_t)(kind - C_AREQ);
+		a->requester = peer;
+		a->rate_pps = kf->rate_pps;
+		a->last_update_ms = now;
+		a->expires_ms = kf->expires_ms ? now + kf->expires_ms : now + d->cfg.tlong_ms;
+		if (a->kind == A_BLOCK) {
+			a->stop_sent = true;
+			a->check_ms = now;	/* watch again: Ttmp/2 from now */
+		}
+		asched(d, a);
+		r->n++;
+		return 0;
+	}
+	me = our_slot(d, &kf->flow);
+	if ((kind == C_R3_TEMP || kind == C_R3_LOCAL) && me >= 0) {
+		struct greq *g = greq_by_flow(d, &kf->flow, false);
+
+		if (g || !(g = greq_new(d, &kf->flow, false))) {
+			r->skipped++;
+			return 0;
+		}
+		g->victim = peer;
+		g->action = kf->action;
+		g->rate_pps = kf->rate_pps;
+		if (kind == C_R3_LOCAL) {
+			g->state = G_LOCAL;
+			g->expires_ms = kf->expires_ms ? now + kf->expires_ms
+						       : now + d->cfg.tlong_ms;
+			gsched(d, g);
+		} else {
+			g->state = G_PENDING;
+			g->temp = true;
+			while (g->target_slot < me &&
+			       mtfd_is_router_addr(d, &kf->flow.slots[g->target_slot].addr))
+				g->target_slot++;
+			if (g->target_slot >= me) {
+				keep_local(d, g);
+			} else {
+				g->target = kf->flow.slots[g->target_slot].addr;
+				hs_send(d, g, false);
+			}
+		}
+		r->n++;
+		return 0;
+	}
+	r->skipped++;
+	return 0;
+}
+
+int gateway_resync(struct mtfd *d)
+{
+	struct resync r = { d, 0, 0 };
+	int ret;
+
+	ret = kern_filter_walk(d->kern, true, MTF_OWNER_MTFD, resync_one, &r);
+	if (ret) {
+		log_err("resync: %s", kern_error(d->kern));
+		return ret;
+	}
+	d->stats[ST_RESYNCED] += r.n;
+	if (r.n || r.skipped)
+		log_info("resync: %u filters of ours taken back from mtf.ko%s", r.n,
+			 r.skipped ? " (some not understood, left alone)" : "");
+	return 0;
+}
+
 int gateway_init(struct mtfd *d)
 {
 	char err[512];
@@ -1044,26 +1204,15 @@ int gateway_init(struct mtfd *d)
 			return -EINVAL;
 		}
 	}
-	return 0;
+	return gateway_resync(d);
 }
 
 void gateway_fini(struct mtfd *d)
 {
-	struct mtf_ctl_flow f;
-
-	if (d->cfg.withdraw_on_exit) {
-		for (unsigned int i = 0; d->greqs && i < d->cfg.max_pending; i++) {
-			struct greq *g = &d->greqs[i];
-
-			if (g->used && (g->temp || g->state == G_LOCAL)) {
-				flow_upto(&g->flow, our_slot(d, &g->flow), &f);
-				uninstall(d, &f);
-			}
-		}
-		for (unsigned int i = 0; d->areqs && i < d->cfg.max_active; i++)
-			if (d->areqs[i].used)
-				uninstall(d, &d->areqs[i].flow);
-	}
+	/* Ours only: the operator's filters (owner 0) stay. */
+	if (d->cfg.withdraw_on_exit && d->kern &&
+	    kern_filter_flush_owner(d->kern, MTF_OWNER_MTFD))
+		log_err("withdraw: %s", kern_error(d->kern));
 	topo_free(d->topo);
 	free(d->greqs);
 	free(d->gid_hash);

@@ -160,6 +160,9 @@ static void from_ent(const struct mtf_filter_ent *e, struct kern_filter *f)
 	f->expires_ms = e->expires_ms;
 	f->hits = e->hits;
 	f->drops = e->drops;
+	f->owner = e->owner;
+	f->cookie_len = e->cookie_len <= sizeof(f->cookie) ? e->cookie_len : 0;
+	memcpy(f->cookie, e->cookie, f->cookie_len);
 }
 
 int kern_filter_add(struct kern *k, const struct kern_filter *f, bool replace)
@@ -178,6 +181,15 @@ int kern_filter_add(struct kern *k, const struct kern_filter *f, bool replace)
 	if (f->action == MTF_CTL_RATELIMIT) {
 		e.rate_pps = f->rate_pps;
 		e.has |= 1u << MTF_FILTER_A_RATE_PPS;
+	}
+	if (f->owner) {
+		e.owner = f->owner;
+		e.has |= 1u << MTF_FILTER_A_OWNER;
+	}
+	if (f->cookie_len) {
+		e.cookie_len = f->cookie_len;
+		memcpy(e.cookie, f->cookie, f->cookie_len);
+		e.has |= 1u << MTF_FILTER_A_COOKIE;
 	}
 	if (replace)
 		mnl_attr_put(nlh, MTF_A_REPLACE, 0, NULL);
@@ -230,7 +242,16 @@ static int filter_msg(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-int kern_filter_walk(struct kern *k,
+/* The owner selector of FILTER_GET and FILTER_FLUSH. */
+static void put_owner(struct nlmsghdr *nlh, uint32_t owner)
+{
+	struct nlattr *nest = mnl_attr_nest_start(nlh, MTF_A_FILTER);
+
+	mnl_attr_put_u32(nlh, MTF_FILTER_A_OWNER, owner);
+	mnl_attr_nest_end(nlh, nest);
+}
+
+int kern_filter_walk(struct kern *k, bool by_owner, uint32_t owner,
 		     int (*cb)(const struct kern_filter *f, void *arg), void *arg)
 {
 	struct walk w = { cb, arg, 0 };
@@ -238,6 +259,8 @@ int kern_filter_walk(struct kern *k,
 	int ret;
 
 	nlh->nlmsg_flags |= NLM_F_DUMP;
+	if (by_owner)
+		put_owner(nlh, owner);
 	ret = genl_dump(&k->req, nlh, filter_msg, &w);
 	return ret < 0 ? fail(k, ret, "filter dump") : 0;
 }
@@ -265,6 +288,16 @@ int kern_filter_get(struct kern *k, struct kern_filter *f)
 	if (ret < 0)
 		return fail(k, ret, "filter dump");
 	return w.stop ? 0 : -ENOENT;
+}
+
+int kern_filter_flush_owner(struct kern *k, uint32_t owner)
+{
+	struct nlmsghdr *nlh = req(k, MTF_CMD_FILTER_FLUSH);
+	int ret;
+
+	put_owner(nlh, owner);
+	ret = genl_doit(&k->req, nlh, NULL, NULL);
+	return ret ? fail(k, ret, "filter flush") : 0;
 }
 
 int kern_set_policy(struct kern *k, uint32_t thresh_pps, uint8_t suffix_len)

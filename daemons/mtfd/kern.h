@@ -18,6 +18,10 @@ struct kern_filter {
 	uint8_t action;			/* MTF_CTL_BLOCK / MTF_CTL_RATELIMIT */
 	uint64_t rate_pps;
 	uint32_t timeout_ms;		/* 0: permanent */
+	/* origin: who installed it (MTF_OWNER_*) and its cookie */
+	uint32_t owner;
+	uint8_t cookie_len;
+	uint8_t cookie[32];
 	/* read back */
 	uint64_t expires_ms, hits, drops;
 };
@@ -41,9 +45,11 @@ int kern_filter_add(struct kern *k, const struct kern_filter *f, bool replace);
 int kern_filter_del(struct kern *k, const struct mtf_ctl_flow *flow);
 /* Fills hits/drops/expires of @f's flow: 0, -ENOENT, or an error. */
 int kern_filter_get(struct kern *k, struct kern_filter *f);
-/* Every filter, through @cb (return nonzero to stop). */
-int kern_filter_walk(struct kern *k,
+/* Every filter (of @owner if @by_owner), through @cb (nonzero stops). */
+int kern_filter_walk(struct kern *k, bool by_owner, uint32_t owner,
 		     int (*cb)(const struct kern_filter *f, void *arg), void *arg);
+/* Remove every filter of @owner. */
+int kern_filter_flush_owner(struct kern *k, uint32_t owner);
 /* The kernel's path-rate events threshold and suffix length (0: leave). */
 int kern_set_policy(struct kern *k, uint32_t thresh_pps, uint8_t suffix_len);
 /* Reads pending events: @cb per path event.  Returns 0 or an error. */
