@@ -342,7 +342,7 @@ void mtfd_udp_rx(struct mtfd *d)
 		sl = sizeof(sin);
 		n = recvfrom(d->udp, buf, sizeof(buf), 0, (struct sockaddr *)&sin, &sl);
 		if (n < 0)
-			return;
+			break;
 		d->stats[ST_RX]++;
 		mtfd_addr_from_sin(&from, &sin);
 		if (!mtfd_peer_allow(d, &from)) {
@@ -352,6 +352,8 @@ void mtfd_udp_rx(struct mtfd *d)
 		if (parse(d, &from, buf, (size_t)n, &m))
 			dispatch(d, &from, &m);
 	}
+	if (d->cfg.roles & MTFD_ROLE_GATEWAY)
+		gateway_flush(d);
 }
 
 static uint16_t ip_csum(const void *p, size_t len)

@@ -130,6 +130,10 @@ struct mtfd {
 	struct mtfd_timer *heap;
 	unsigned int heap_n, heap_cap;
 
+	/* FILTER_ACKs waiting for their batch of temporary filters. */
+	struct { struct mtf_ctl_addr to; uint32_t id; } acks[64];
+	unsigned int n_acks;
+
 	struct topo *topo;
 	struct nft_ctx *nft;
 	uint64_t next_policy_ms;
@@ -168,6 +172,8 @@ void gateway_rx(struct mtfd *d, const struct mtf_ctl_addr *from,
 bool gateway_intercept(struct mtfd *d, const struct mtf_ctl_addr *from,
 		       const struct mtf_ctl_msg *m);
 void gateway_tick(struct mtfd *d, uint64_t now);
+/* The batched filters into the kernel, then the acknowledgements. */
+void gateway_flush(struct mtfd *d);
 int gateway_resync(struct mtfd *d);
 
 /* host.c */

@@ -6,6 +6,9 @@
  * gateways on the other shortest paths.  As an attack gateway (R1) or a
  * warned one (R4): the stateless nonce, filters after a valid reply,
  * stop requests, disconnection, AIMD rate limits.
+ *
+ * Per-request events are logged at debug level (a request flood must not
+ * become a log flood); the counters say what happened.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -364,7 +367,7 @@ static int install(struct mtfd *d, const struct mtf_ctl_flow *f, uint8_t action,
 		log_err("%s", kern_error(d->kern));
 		return ret;
 	}
-	log_info("filter %s %s for %u ms", action == MTF_CTL_RATELIMIT ? "rate-limit" : "block",
+	log_debug("filter %s %s for %u ms", action == MTF_CTL_RATELIMIT ? "rate-limit" : "block",
 		 mtfd_flow_str(f, b, sizeof(b)), timeout_ms);
 	return 0;
 }
@@ -374,6 +377,30 @@ static int ginstall(struct mtfd *d, struct greq *g, const struct mtf_ctl_flow *f
 		    uint32_t timeout_ms, uint8_t kind)
 {
 	return install(d, f, g->action, g->rate_pps, timeout_ms, kind, g->id, &g->victim);
+}
+
+static int ginstall_batched(struct mtfd *d, struct greq *g, const struct mtf_ctl_flow *f)
+{
+	struct kern_filter kf = { .flow = *f, .action = g->action, .rate_pps = g->rate_pps,
+				  .timeout_ms = d->cfg.ttmp_ms };
+
+	cookie_put(&kf, C_R3_TEMP, g->id, &g->victim);
+	return kern_filter_add_batched(d->kern, &kf);
+}
+
+static void reply_status(struct mtfd *d, const struct mtf_ctl_addr *to, uint8_t type,
+			 uint32_t id, const struct mtf_ctl_flow *f, uint16_t status);
+
+void gateway_flush(struct mtfd *d)
+{
+	if (kern_flush(d->kern)) {
+		d->stats[ST_KERN_ERR]++;
+		log_err("%s", kern_error(d->kern));
+	}
+	for (unsigned int i = 0; i < d->n_acks; i++)
+		reply_status(d, &d->acks[i].to, MTF_CTL_FILTER_ACK, d->acks[i].id, NULL,
+			     MTF_CTL_OK);
+	d->n_acks = 0;
 }
 
 static int ainstall(struct mtfd *d, struct areq *a, uint8_t action, uint32_t timeout_ms)
@@ -482,13 +509,13 @@ static void escalate(struct mtfd *d, struct greq *g)
 	       mtfd_is_router_addr(d, &g->flow.slots[g->target_slot].addr))
 		;
 	if (g->target_slot >= me) {
-		log_info("request %08x: no gateway upstream complies; filtering here",
+		log_debug("request %08x: no gateway upstream complies; filtering here",
 			 g->id);
 		keep_local(d, g);
 		return;
 	}
 	g->target = g->flow.slots[g->target_slot].addr;
-	log_info("request %08x: escalating to %s", g->id,
+	log_debug("request %08x: escalating to %s", g->id,
 		 mtfd_addr_str(&g->target, a, sizeof(a)));
 	hs_send(d, g, false);
 }
@@ -539,14 +566,21 @@ static void filter_req(struct mtfd *d, const struct mtf_ctl_addr *from,
 	g->action = m->action;
 	g->rate_pps = m->rate_pps;
 	g->state = G_PENDING;
-	/* The victim is relieved at once (the paper's one-way delay). */
+	/*
+	 * The victim is relieved at once (the paper's one-way delay): the
+	 * filter goes in with the others of this burst of requests, one
+	 * netlink round trip for all, and the ack once it is in.
+	 */
 	flow_upto(&m->flow, me, &temp);
-	if (!ginstall(d, g, &temp, d->cfg.ttmp_ms, C_R3_TEMP)) {
+	if (d->n_acks == sizeof(d->acks) / sizeof(d->acks[0]))
+		gateway_flush(d);
+	if (!ginstall_batched(d, g, &temp)) {
 		g->temp = true;
 		d->stats[ST_GW_TEMP_FILTERS]++;
 	}
-	reply_status(d, from, MTF_CTL_FILTER_ACK, m->id, NULL, MTF_CTL_OK);
-	log_info("request %08x from victim: %s", g->id, mtfd_flow_str(&m->flow, b, sizeof(b)));
+	d->acks[d->n_acks].to = *from;
+	d->acks[d->n_acks++].id = m->id;
+	log_debug("request %08x from victim: %s", g->id, mtfd_flow_str(&m->flow, b, sizeof(b)));
 	g->target_slot = 0;
 	while (g->target_slot < me &&
 	       mtfd_is_router_addr(d, &m->flow.slots[g->target_slot].addr))
@@ -615,7 +649,7 @@ static void warn_one(struct mtfd *d, struct greq *g, const struct mtf_ctl_addr *
 	w->action = MTF_CTL_BLOCK;
 	w->duration_ms = d->cfg.tblock_ms;
 	w->state = G_PENDING;
-	log_info("request %08x: warning %s (another path to the attacker)", g->id,
+	log_debug("request %08x: warning %s (another path to the attacker)", g->id,
 		 mtfd_addr_str(r4, a, sizeof(a)));
 	hs_send(d, w, false);
 }
@@ -681,7 +715,7 @@ static void hs_confirm(struct mtfd *d, const struct mtf_ctl_addr *from,
 	if (g->state != G_PENDING)
 		return;		/* a duplicate */
 	if (m->status != MTF_CTL_OK) {
-		log_info("request %08x: %s refused (status %u)", g->id,
+		log_debug("request %08x: %s refused (status %u)", g->id,
 			 g->warning ? "warning" : "handshake", m->status);
 		escalate(d, g);
 		return;
@@ -692,7 +726,7 @@ static void hs_confirm(struct mtfd *d, const struct mtf_ctl_addr *from,
 	g->expires_ms = now + (g->warning ? d->cfg.tblock_ms : d->cfg.tlong_ms);
 	d->stats[ST_GW_CONFIRMED]++;
 	gsched(d, g);
-	log_info("request %08x: %s confirmed after %u ms", g->id,
+	log_debug("request %08x: %s confirmed after %u ms", g->id,
 		 g->warning ? "warning" : "filter", g->hs_ms);
 	if (g->warning)
 		return;
@@ -1033,7 +1067,7 @@ static void greq_tick(struct mtfd *d, struct greq *g, uint64_t now)
 
 	if (g->state == G_PENDING && now >= g->next_ms) {
 		if (g->tries > d->cfg.retries) {
-			log_info("request %08x: no answer from the %s", g->id,
+			log_debug("request %08x: no answer from the %s", g->id,
 				 g->warning ? "warned gateway" : "attack gateway");
 			escalate(d, g);
 			return;

@@ -13,6 +13,7 @@
 
 #include "genl.h"
 #include "kern.h"
+#include "log.h"
 #include "mtfctl.h"
 #include "mtfd.h"
 
@@ -20,6 +21,11 @@ struct kern {
 	struct genl_sock req, ev;
 	struct genl_family fam;
 	bool events;
+	/* An open FILTER_ADD (REPLACE) in req's buffer: many filters, one
+	 * round trip.  Every other request sends it first. */
+	struct nlmsghdr *batch;
+	unsigned int batch_n;
+	uint64_t batches, batched;
 	char err[GENL_EXTACK_LEN + 128];
 };
 
@@ -71,6 +77,7 @@ void kern_close(struct kern *k)
 {
 	if (!k)
 		return;
+	kern_flush(k);
 	genl_close(&k->req);
 	if (k->events)
 		genl_close(&k->ev);
@@ -82,10 +89,39 @@ int kern_events_fd(const struct kern *k)
 	return k->events ? mnl_socket_get_fd(k->ev.nl) : -1;
 }
 
-static struct nlmsghdr *req(struct kern *k, uint8_t cmd)
+static struct nlmsghdr *req_nobatch(struct kern *k, uint8_t cmd)
 {
 	k->req.extack[0] = '\0';
 	return genl_req(&k->req, k->fam.id, cmd, MTF_GENL_VERSION);
+}
+
+int kern_flush(struct kern *k)
+{
+	struct nlmsghdr *nlh = k->batch;
+	unsigned int n = k->batch_n;
+	int ret;
+
+	if (!nlh)
+		return 0;
+	k->batch = NULL;
+	k->batch_n = 0;
+	k->batches++;
+	k->batched += n;
+	ret = genl_doit(&k->req, nlh, NULL, NULL);
+	if (ret) {
+		/* The kernel applied the entries before the bad one. */
+		fail(k, ret, "filter add (batch)");
+		return ret;
+	}
+	return 0;
+}
+
+/* Any request but a batched add: the batch goes first, in order. */
+static struct nlmsghdr *req(struct kern *k, uint8_t cmd)
+{
+	if (kern_flush(k))
+		log_err("%s", k->err);
+	return req_nobatch(k, cmd);
 }
 
 int kern_mark(struct kern *k, uint32_t dst_be, uint32_t *mark, uint32_t *prev,
@@ -165,11 +201,10 @@ static void from_ent(const struct mtf_filter_ent *e, struct kern_filter *f)
 	memcpy(f->cookie, e->cookie, f->cookie_len);
 }
 
-int kern_filter_add(struct kern *k, const struct kern_filter *f, bool replace)
+static int filter_ent(struct kern *k, const struct kern_filter *f,
+		      struct mtf_filter_ent *ep)
 {
-	struct nlmsghdr *nlh = req(k, MTF_CMD_FILTER_ADD);
 	struct mtf_filter_ent e;
-	int ret;
 
 	if (f->flow.dst.family != 4 || (f->flow.has_src && f->flow.src.family != 4))
 		return fail(k, -EAFNOSUPPORT, "filter add");
@@ -191,12 +226,58 @@ int kern_filter_add(struct kern *k, const struct kern_filter *f, bool replace)
 		memcpy(e.cookie, f->cookie, f->cookie_len);
 		e.has |= 1u << MTF_FILTER_A_COOKIE;
 	}
+	*ep = e;
+	return 0;
+}
+
+int kern_filter_add(struct kern *k, const struct kern_filter *f, bool replace)
+{
+	struct mtf_filter_ent e;
+	struct nlmsghdr *nlh;
+	int ret;
+
+	ret = filter_ent(k, f, &e);
+	if (ret)
+		return ret;
+	nlh = req(k, MTF_CMD_FILTER_ADD);
 	if (replace)
 		mnl_attr_put(nlh, MTF_A_REPLACE, 0, NULL);
 	ret = mtf_filter_put(nlh, GENL_REQ_SIZE, &e);
 	if (!ret)
 		ret = genl_doit(&k->req, nlh, NULL, NULL);
 	return ret ? fail(k, ret, "filter add") : 0;
+}
+
+int kern_filter_add_batched(struct kern *k, const struct kern_filter *f)
+{
+	struct mtf_filter_ent e;
+	int ret;
+
+	ret = filter_ent(k, f, &e);
+	if (ret)
+		return ret;
+	for (int tries = 0; tries < 2; tries++) {
+		if (!k->batch) {
+			k->batch = req_nobatch(k, MTF_CMD_FILTER_ADD);
+			mnl_attr_put(k->batch, MTF_A_REPLACE, 0, NULL);
+		}
+		ret = mtf_filter_put(k->batch, GENL_REQ_SIZE, &e);
+		if (ret != -EMSGSIZE) {
+			if (!ret)
+				k->batch_n++;
+			return ret;
+		}
+		ret = kern_flush(k);	/* full: send it, start another */
+		if (ret)
+			return ret;
+	}
+	return -EMSGSIZE;
+}
+
+void kern_batch_stats(const struct kern *k, uint64_t *batches, uint64_t *filters)
+{
+	*batches = k->batches;
+	*filters = k->batched;
 }
 
 int kern_filter_del(struct kern *k, const struct mtf_ctl_flow *flow)

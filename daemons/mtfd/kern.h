@@ -41,6 +41,14 @@ int kern_events_fd(const struct kern *k);
 int kern_mark(struct kern *k, uint32_t dst_be, uint32_t *mark, uint32_t *prev,
 	      bool *has_prev);
 int kern_filter_add(struct kern *k, const struct kern_filter *f, bool replace);
+/*
+ * Added (replacing) with the next kern_flush() or any other request, in
+ * one message with the other batched filters: one round trip for many.
+ */
+int kern_filter_add_batched(struct kern *k, const struct kern_filter *f);
+/* 0, or the error of the batch (entries before the bad one applied). */
+int kern_flush(struct kern *k);
+void kern_batch_stats(const struct kern *k, uint64_t *batches, uint64_t *filters);
 /* 0, or -ENOENT when there was none (expired). */
 int kern_filter_del(struct kern *k, const struct mtf_ctl_flow *flow);
 /* Fills hits/drops/expires of @f's flow: 0, -ENOENT, or an error. */
