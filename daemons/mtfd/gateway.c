@@ -367,8 +367,11 @@ static int install(struct mtfd *d, const struct mtf_ctl_flow *f, uint8_t action,
 		log_err("%s", kern_error(d->kern));
 		return ret;
 	}
-	log_debug("filter %s %s for %u ms", action == MTF_CTL_RATELIMIT ? "rate-limit" : "block",
-		 mtfd_flow_str(f, b, sizeof(b)), timeout_ms);
+	/* Formatting a flow costs more than the rest: only when logged. */
+	if (roam_log_level >= ROAM_LOG_DEBUG)
+		log_debug("filter %s %s for %u ms",
+			  action == MTF_CTL_RATELIMIT ? "rate-limit" : "block",
+			  mtfd_flow_str(f, b, sizeof(b)), timeout_ms);
 	return 0;
 }
 
@@ -580,7 +583,9 @@ static void filter_req(struct mtfd *d, const struct mtf_ctl_addr *from,
 	}
 	d->acks[d->n_acks].to = *from;
 	d->acks[d->n_acks++].id = m->id;
-	log_debug("request %08x from victim: %s", g->id, mtfd_flow_str(&m->flow, b, sizeof(b)));
+	if (roam_log_level >= ROAM_LOG_DEBUG)
+		log_debug("request %08x from victim: %s", g->id,
+			  mtfd_flow_str(&m->flow, b, sizeof(b)));
 	g->target_slot = 0;
 	while (g->target_slot < me &&
 	       mtfd_is_router_addr(d, &m->flow.slots[g->target_slot].addr))
