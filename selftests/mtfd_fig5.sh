@@ -168,12 +168,12 @@ M1=$(mark "$r1") && M4=$(mark "$r4") && M3=$(mark "$r3") || exit $KSFT_FAIL
 P1=$R1/$M1,$R3/$M3
 P4=$R4/$M4,$R3/$M3
 
-# R3 knows the gateways and that A's network hangs off R1 and R4.
+# R3 knows the gateways and that A's network hangs off R1 and R4; the link
+# R1-R3 it learns from the first recorded path a victim reports.
 cat >"$TMP/topology" <<EOT
 gateway r1 $R1
 gateway r3 $R3
 gateway r4 $R4
-link r1 r3
 link r4 r3
 prefix r1 10.7.0.0/22
 prefix r4 10.7.0.0/22
@@ -400,6 +400,7 @@ test_scenario1() {
 # Scenario 2: R3 warned R4; the attack moves there and is dropped at R4.
 test_scenario2() {
 	local p0 p1 d0 d1
+	expect_eq "links R3 learned from recorded paths (R1-R3)" "$(dstat r3 gw_links_learned)" 1 || return 1
 	wait_ge 5000 1 dstat r4 ag_filters || return 1
 	q "$r4" filter show
 	d0=$(fhits "$r4" '.src == "10.7.0.0/22"')

@@ -40,7 +40,7 @@ const char *const mtfd_stat_names[__ST_MAX] = {
 	[ST_GW_HS_SENT] = "gw_handshakes", [ST_GW_INTERCEPTED] = "gw_intercepted",
 	[ST_GW_PASSED_ON] = "gw_passed_on", [ST_GW_CONFIRMED] = "gw_confirmed",
 	[ST_GW_ESCALATED] = "gw_escalated", [ST_GW_LOCAL] = "gw_local_filters",
-	[ST_GW_WARNINGS_SENT] = "gw_warnings_sent",
+	[ST_GW_WARNINGS_SENT] = "gw_warnings_sent", [ST_GW_LINKS_LEARNED] = "gw_links_learned",
 	[ST_AG_REQUESTS] = "ag_requests", [ST_AG_NOT_ON_PATH] = "ag_not_on_path",
 	[ST_AG_NONCES_SENT] = "ag_nonces_sent", [ST_AG_BAD_NONCE] = "ag_bad_nonce",
 	[ST_AG_EXPIRED] = "ag_expired", [ST_AG_FILTERS] = "ag_filters",

@@ -523,6 +523,26 @@ static void escalate(struct mtfd *d, struct greq *g)
 	hs_send(d, g, false);
 }
 
+/*
+ * The gateway graph also grows from the recorded paths victims report:
+ * adjacent slots are adjacent gateways (a path the file did not know).
+ */
+static void learn_path(struct mtfd *d, const struct mtf_ctl_flow *f)
+{
+	struct mtf_ctl_addr routers[MTF_CTL_SLOTS_MAX];
+	int ret;
+
+	if (!d->topo || f->nslots < 2)
+		return;
+	for (unsigned int i = 0; i < f->nslots; i++)
+		routers[i] = f->slots[i].addr;
+	ret = topo_learn_path(d->topo, routers, f->nslots);
+	if (ret > 0)
+		d->stats[ST_GW_LINKS_LEARNED] += (uint64_t)ret;
+	else if (ret < 0)
+		log_debug("topology: path not learned: %s", strerror(-ret));
+}
+
 static void filter_req(struct mtfd *d, const struct mtf_ctl_addr *from,
 		       const struct mtf_ctl_msg *m)
 {
@@ -550,6 +570,7 @@ static void filter_req(struct mtfd *d, const struct mtf_ctl_addr *from,
 			     me < 0 ? MTF_CTL_NOT_ON_PATH : MTF_CTL_REFUSED);
 		return;
 	}
+	learn_path(d, &m->flow);
 	g = greq_by_flow(d, &m->flow, false);
 	if (g && g->state != G_FAILED && g->state != G_CANCELLED) {
 		/* A retransmission, or another victim's copy: one filter. */
@@ -1234,14 +1255,14 @@ int gateway_init(struct mtfd *d)
 	memset(d->gid_hash, 0xff, gsz(d) * sizeof(int32_t));
 	memset(d->gflow_hash, 0xff, gsz(d) * sizeof(int32_t));
 	memset(d->aflow_hash, 0xff, asz(d) * sizeof(int32_t));
-	if (d->cfg.topology[0]) {
-		d->topo = topo_new(NULL);
-		if (!d->topo)
-			return -ENOMEM;
-		if (topo_load_file(d->topo, d->cfg.topology, err, sizeof(err))) {
-			log_err("%s", err);
-			return -EINVAL;
-		}
+	/* Without a file, the graph is what the recorded paths show. */
+	d->topo = topo_new(NULL);
+	if (!d->topo)
+		return -ENOMEM;
+	if (d->cfg.topology[0] &&
+	    topo_load_file(d->topo, d->cfg.topology, err, sizeof(err))) {
+		log_err("%s", err);
+		return -EINVAL;
 	}
 	return gateway_resync(d);
 }
