@@ -376,19 +376,24 @@ static int install(struct mtfd *d, const struct mtf_ctl_flow *f, uint8_t action,
 }
 
 /* R3's filters: the victim is the peer; R1/R4's: the requester. */
+/*
+ * R3's filters: no message waits on them (the acks wait in gateway_flush),
+ * so they are batched, sent with the next flush or other request.
+ */
 static int ginstall(struct mtfd *d, struct greq *g, const struct mtf_ctl_flow *f,
 		    uint32_t timeout_ms, uint8_t kind)
 {
-	return install(d, f, g->action, g->rate_pps, timeout_ms, kind, g->id, &g->victim);
-}
-
-static int ginstall_batched(struct mtfd *d, struct greq *g, const struct mtf_ctl_flow *f)
-{
 	struct kern_filter kf = { .flow = *f, .action = g->action, .rate_pps = g->rate_pps,
-				  .timeout_ms = d->cfg.ttmp_ms };
+				  .timeout_ms = timeout_ms };
+	int ret;
 
-	cookie_put(&kf, C_R3_TEMP, g->id, &g->victim);
-	return kern_filter_add_batched(d->kern, &kf);
+	cookie_put(&kf, kind, g->id, &g->victim);
+	ret = kern_filter_add_batched(d->kern, &kf);
+	if (ret) {
+		d->stats[ST_KERN_ERR]++;
+		log_err("%s", kern_error(d->kern));
+	}
+	return ret;
 }
 
 static void reply_status(struct mtfd *d, const struct mtf_ctl_addr *to, uint8_t type,
@@ -598,7 +603,7 @@ static void filter_req(struct mtfd *d, const struct mtf_ctl_addr *from,
 	flow_upto(&m->flow, me, &temp);
 	if (d->n_acks == sizeof(d->acks) / sizeof(d->acks[0]))
 		gateway_flush(d);
-	if (!ginstall_batched(d, g, &temp)) {
+	if (!ginstall(d, g, &temp, d->cfg.ttmp_ms, C_R3_TEMP)) {
 		g->temp = true;
 		d->stats[ST_GW_TEMP_FILTERS]++;
 	}
@@ -1137,6 +1142,7 @@ void gateway_tick(struct mtfd *d, uint64_t now)
 			}
 		}
 	}
+	gateway_flush(d);
 }
 
 /*
