@@ -2,16 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The MTF control plane (mtfd) on the seed paper's Figure 5, scaled down,
-# with real marking routers and real handshakes:
-#
-#   c1 10.1.1.1 --+
-#   h1 10.1.3.1 --+ R1 10.0.13.1 ------+
-#   h2 10.1.4.1 --+                    |
-#                 |                    R3 10.9.0.254 --- V 10.9.0.1
-#   A (10.7.0.0/22, multihomed) --+    |   (victim gateway)  (victim)
-#                 |               |    |
-#   c2 10.4.1.1 --+ R4 10.0.34.4 ------+
-#   X  10.4.5.1 --+  (X: off path, sees no traffic to V)
+# with real marking routers and real handshakes.  The testbed (drawn and
+# set up in mtfd_topo.lib, shared with the demo's MTF scenarios): hosts
+# c1, h1, h2 and the attacker A behind R1; c2, X and A's second uplink
+# behind R4; R1 and R4 reach the victim V through its gateway R3.
 #
 # mtfd runs on V (victim), R3, R1, R4 (gateways), h1 (compliant host)
 # and h2 (a host that refuses).  Checks, each on counters and tables of
@@ -29,16 +23,7 @@
 #     network); A moves to R4 and is dropped there, c2 still gets through.
 
 . "$(dirname "$0")/lib.sh"
-
-ST_BIN=${ST_BIN:-$TOP/build/selftests}
-SPRAY=$ST_BIN/udp_spray
-MSG=$ST_BIN/mtfd_msg
-MTFD=${MTFD:-$TOP/build/bin/mtfd}
-V=10.9.0.1
-R1=10.0.13.1
-R4=10.0.34.4
-R3=10.9.0.254
-TTMP=1000
+. "$(dirname "$0")/mtfd_topo.lib"
 
 require_root
 require_modules mtf
@@ -48,50 +33,8 @@ for b in "$MTFCTL" "$SPRAY" "$MSG" "$MTFD"; do
 done
 
 TMP=$(mktemp -d)
-declare -A PID
-cleanup() {
-	local ns
-	for ns in "${!PID[@]}"; do
-		kill "${PID[$ns]}" 2>/dev/null
-	done
-	for ns in "${NS_LIST[@]}"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	done
-	wait 2>/dev/null
-	cleanup_all_ns
-	mod_unload mtf
-	rm -rf "$TMP"
-}
-trap cleanup EXIT
+trap mtfd_topo_cleanup EXIT
 
-mtf() {
-	local ns=$1; shift
-	cmd "$MTFCTL" -n "$ns" "$@"
-}
-q() { "$MTFCTL" -n "$@"; }
-
-# ctl NAME ARGS...: mtfctl talking to the mtfd of node NAME.
-ctl() {
-	local n=$1; shift
-	MTFD_SOCKET=$TMP/$n.sock "$MTFCTL" "$@"
-}
-# dstat NAME COUNTER: one counter of that mtfd.
-dstat() { ctl "$1" -j request stats | jq -er ".$2"; }
-# show NAME JQ: a query on that mtfd's tables.
-show() { ctl "$1" -j request show | jq -er "$2"; }
-
-mark() {
-	local m
-	m=$(q "$1" -j mark get $V | jq -er .mark) || return 1
-	printf '0x%08x' "$((m))"
-}
-pkts() {	# ADDR [SRC-less]: packets V accounted on paths starting at ADDR
-	q "$v" -j path show full |
-		jq "[.[] | select(.slots[0].addr == \"$1\") | .packets] | add // 0"
-}
-fhits() {	# NS JQ-SELECT: drops of the filters of NS matching a jq select
-	q "$1" -j filter show | jq "[.[] | select($2) | .drops] | add // 0"
-}
 ge() { [ "$("${@:2}")" -ge "$1" ]; }
 wait_ge() {
 	local ms=$1 n=$2; shift 2
@@ -102,97 +45,7 @@ expect_eq() {
 	[ "$2" = "$3" ] || fail "$1"
 }
 
-# start_mtfd NAME NS: mtfd with $TMP/NAME.conf in NS, back when it answers.
-start_mtfd() {
-	ip netns exec "$2" "$MTFD" -c "$TMP/$1.conf" >"$TMP/$1.log" 2>&1 &
-	PID[$1]=$!
-	busywait 10000 ctl "$1" request stats >/dev/null 2>&1 ||
-		{ cat "$TMP/$1.log"; fail "mtfd on $1 did not start"; }
-}
-stop_mtfd() {
-	kill "${PID[$1]}" && wait "${PID[$1]}"
-	unset "PID[$1]"
-}
-
-conf() {	# NAME ROLES ADDRESS [extra lines]
-	local n=$1 roles=$2 addr=$3; shift 3
-	{
-		printf '[mtfd]\nroles = %s\naddress = %s\nadmin-socket = %s\n' \
-			"$roles" "$addr" "$TMP/$n.sock"
-		printf 'secret-file = %s\nlog-level = debug\n' "$TMP/$n.secret"
-		printf '[timers]\nttmp-ms = %s\ntlong-ms = 60000\nretry-ms = 200\n' $TTMP
-		printf '%s\n' "$@"
-	} >"$TMP/$n.conf"
-	head -c 32 /dev/urandom >"$TMP/$n.secret" && chmod 600 "$TMP/$n.secret"
-}
-
-mod_load mtf || exit $KSFT_FAIL
-setup_ns c1 h1 h2 a r1 r4 r3 v c2 x || exit $KSFT_FAIL
-{
-	veth_pair "$c1" eth0 10.1.1.1/24 "$r1" eth0 10.1.1.254/24 &&
-	veth_pair "$a" eth0 10.8.1.1/24 "$r1" eth1 10.8.1.254/24 &&
-	veth_pair "$h1" eth0 10.1.3.1/24 "$r1" eth3 10.1.3.254/24 &&
-	veth_pair "$h2" eth0 10.1.4.1/24 "$r1" eth4 10.1.4.254/24 &&
-	veth_pair "$r1" eth2 $R1/24 "$r3" eth0 10.0.13.3/24 &&
-	veth_pair "$c2" eth0 10.4.1.1/24 "$r4" eth0 10.4.1.254/24 &&
-	veth_pair "$a" eth1 10.8.4.1/24 "$r4" eth1 10.8.4.254/24 &&
-	veth_pair "$x" eth0 10.4.5.1/24 "$r4" eth3 10.4.5.254/24 &&
-	veth_pair "$r4" eth2 $R4/24 "$r3" eth1 10.0.34.3/24 &&
-	veth_pair "$r3" eth2 $R3/24 "$v" eth0 $V/24 &&
-	ip -n "$a" addr add 10.7.0.1/22 dev lo &&
-	for n in "$c1:10.1.1.254" "$h1:10.1.3.254" "$h2:10.1.4.254" \
-		 "$c2:10.4.1.254" "$x:10.4.5.254" "$a:10.8.1.254" \
-		 "$r1:10.0.13.3" "$r4:10.0.34.3" "$v:$R3"; do
-		ip -n "${n%%:*}" route add default via "${n#*:}" || exit 1
-	done &&
-	ip -n "$r1" route add 10.7.0.0/22 via 10.8.1.1 &&
-	ip -n "$r4" route add 10.7.0.0/22 via 10.8.4.1 &&
-	ip -n "$r3" route add 10.1.0.0/16 via $R1 &&
-	ip -n "$r3" route add 10.7.0.0/16 via $R1 &&
-	ip -n "$r3" route add 10.4.0.0/16 via $R4 &&
-	for ns in "$r1" "$r4" "$r3"; do
-		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
-			net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 || exit 1
-	done &&
-	mtf "$r1" config set router-addr $R1 &&
-	mtf "$r4" config set router-addr $R4 &&
-	mtf "$r3" config set router-addr $R3 &&
-	for d in eth0 eth1 eth3 eth4; do mtf "$r1" dev $d set border-ingress on || exit 1; done &&
-	for d in eth0 eth1 eth3; do mtf "$r4" dev $d set border-ingress on || exit 1; done &&
-	mtf "$r3" dev eth0 set border-ingress on &&
-	mtf "$r3" dev eth1 set border-ingress on &&
-	mtf "$v" config set enable on suffix-len 2 account-local on
-} >/dev/null || exit $KSFT_FAIL
-
-M1=$(mark "$r1") && M4=$(mark "$r4") && M3=$(mark "$r3") || exit $KSFT_FAIL
-P1=$R1/$M1,$R3/$M3
-P4=$R4/$M4,$R3/$M3
-
-# R3 knows the gateways and that A's network hangs off R1 and R4; the link
-# R1-R3 it learns from the first recorded path a victim reports.
-cat >"$TMP/topology" <<EOT
-gateway r1 $R1
-gateway r3 $R3
-gateway r4 $R4
-link r4 r3
-prefix r1 10.7.0.0/22
-prefix r4 10.7.0.0/22
-prefix r1 10.1.0.0/16
-prefix r4 10.4.0.0/16
-prefix r3 10.9.0.0/24
-EOT
-conf v victim $V '[victim]' "gateway = $R3" 'suffix-len = 2' 'attack-pps = 150'
-conf r3 gateway $R3 '[gateway]' "router-addr = $R3" 'serves = 10.9.0.0/24' \
-	"topology = $TMP/topology" 'k-paths = 3' 'peer-rate = 200' 'peer-burst = 100'
-conf r1 gateway $R1 '[gateway]' "router-addr = $R1" 'hosts = 10.1.0.0/16' \
-	'aimd-step-pps = 100' 'aimd-min-pps = 25' 'peer-rate = 200' 'peer-burst = 100'
-sed -i 's/^\[timers\]$/[timers]\nquiet-ms = 1500/' "$TMP/r1.conf"
-conf r4 gateway $R4 '[gateway]' "router-addr = $R4" 'hosts = 10.4.0.0/16'
-sed -i 's/^\[mtfd\]$/[mtfd]\nwithdraw-on-exit = yes/' "$TMP/r4.conf"
-# Tblock (= Ttmp in the paper) long enough to see the attack move.
-sed -i 's/^\[timers\]$/[timers]\ntblock-ms = 60000/' "$TMP/r3.conf" "$TMP/r4.conf"
-conf h1 host 10.1.3.1 '[host]' "gateway = $R1"
-conf h2 host 10.1.4.1 '[host]' "gateway = $R1" 'comply = no'
+mtfd_topo_setup || exit $KSFT_FAIL
 
 # Daemons and the attack start here, not in a test point (a subshell).
 for n in r1:$r1 r4:$r4 r3:$r3 h1:$h1 h2:$h2 v:$v; do
@@ -405,7 +258,7 @@ test_scenario2() {
 	q "$r4" filter show
 	d0=$(fhits "$r4" '.src == "10.7.0.0/22"')
 	p0=$(pkts $R4)
-	cmd ip -n "$a" route replace default via 10.8.4.254 || return 1
+	mtfd_topo_attack_via r4 || return 1
 	wait_ge 10000 $((d0 + 500)) fhits "$r4" '.src == "10.7.0.0/22"' || return 1
 	p1=$(pkts $R4)
 	echo "warned filter at R4 dropped $(( $(fhits "$r4" '.src == "10.7.0.0/22"') - d0 ))"
@@ -422,10 +275,7 @@ run_test "AIMD: halved under attack, additive when quiet, cancel" test_aimd
 run_test "off path: no filter from X; forged/expired/bad messages counted" test_off_path
 run_test "request flood from one peer is rate-limited" test_flood_limited
 
-ip netns exec "$v" iperf3 -s >/dev/null 2>&1 &
-PID[iperf3]=$!
-tc -n "$r3" qdisc replace dev eth2 root tbf rate 2mbit burst 20kb latency 200ms
-busywait 5000 sh -c "ip netns exec $v ss -ltn | grep -q ':5201 '"
+mtfd_topo_bottleneck
 
 stop_mtfd r1
 run_test "escalation: no answer from R1, R3 keeps the filter; cancel" test_escalation
@@ -440,9 +290,8 @@ SPRAY_A=$!
 echo "# + udp_spray in A -s 10.7.0.10 -n 1000 -r 3000 (pid $SPRAY_A)"
 run_test "Scenario 1: goodput during the attack" test_goodput_during
 stop_mtfd v
-printf 'threshold-pps = 300\n' >>"$TMP/v.conf"
 date +%s%3N >"$TMP/attack_t0"
-start_mtfd v "$v"
+mtfd_topo_policy_on
 run_test "Scenario 1: policy request, R3 at once, R1 after the handshake" test_scenario1
 run_test "Scenario 1: goodput after the filters (1000 sources, 1 filter at R1)" test_goodput_after
 run_test "Scenario 2: warned R4 drops the attack on the second path" test_scenario2

@@ -3,14 +3,9 @@
 #
 # Proactive server roaming end to end, in the shape of the paper's
 # Figure 2 (seed 000, scaled down): three pool servers behind 1 Mb/s
-# links, an authenticator, clients and an attacker, two routers.
-#
-#   cl   alice  10.0.1.1 --.                           1 Mb/s (tbf, both ways)
-#   rev  bob    10.0.2.1 --+                        .======== srv1 10.0.21.1:8000
-#   grd  greedy 10.0.3.1 --+-- r1 ---- 5 ms ---- r2 +======== srv2 10.0.22.1:8000
-#   outsider    10.0.6.1 --+    10.0.100.1/.2       '======== srv3 10.0.23.1:8000
-#   atk         10.0.4.1 --+                        each server: roam.ko gate,
-#   auth authd  10.0.5.1 --'                        roamd, roam-fileserver
+# links, an authenticator, clients and an attacker, two routers.  The
+# testbed is drawn and set up in roam_topo.lib (shared with the demo's
+# roaming scenario).
 #
 # authd hands out keys with 2-4 s intervals (2-3 s at threat high); every
 # roamd follows the schedule, switches its gate and runs the file server
@@ -26,139 +21,22 @@
 #       roam, then blocked and revoked.
 
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/roam_topo.lib"
 
 require_root
 require_modules roam
 require_cmd ip tc jq openssl sha256sum
 
-ROAMD=$BINDIR/roamd AUTHD=$BINDIR/authd FETCH=$BINDIR/roam-fetch
-FILESERVER=$BINDIR/roam-fileserver FLOOD=$TOP/build/selftests/roam-udp-flood
 for f in "$ROAMD" "$AUTHD" "$FETCH" "$FILESERVER" "$FLOOD" "$ROAMCTL"; do
 	[ -x "$f" ] || skip_all "$f not built (make tools daemons)"
 done
 
 T=$(mktemp -d /tmp/roam_fig2.XXXXXX)
 chmod 700 "$T"
-mkdir -m 700 "$T/creds" "$T/run" "$T/files"
-SOCK=$T/admin.sock
-PORT=8000
-AUTH=10.0.5.1
-declare -A SRV=([1]=10.0.21.1 [2]=10.0.22.1 [3]=10.0.23.1)
+trap roam_topo_cleanup EXIT
 
-cleanup() {
-	local ns
-	for ns in "${NS_LIST[@]}"; do
-		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
-	done
-	sleep 0.3
-	cleanup_all_ns
-	mod_unload roam
-	[ -n "${KEEP:-}" ] || rm -rf "$T"
-}
-trap cleanup EXIT
+roam_topo_setup || exit $KSFT_FAIL
 
-mod_load roam || exit $KSFT_FAIL
-
-# ------------------------------------------------------------ topology ---
-shape() {	# ns dev: 1 Mb/s, as the paper's bottleneck
-	ip netns exec "$1" tc qdisc add dev "$2" root tbf rate 1mbit burst 10kb latency 100ms
-}
-
-setup_topology() {
-	local i leaf net
-	setup_ns cl rev grd outsider atk auth r1 r2 srv1 srv2 srv3 || return 1
-	net=1
-	for leaf in cl rev grd atk auth outsider; do
-		case $leaf in
-		cl) net=1 ;; rev) net=2 ;; grd) net=3 ;; atk) net=4 ;; auth) net=5 ;; outsider) net=6 ;;
-		esac
-		veth_pair "${!leaf}" eth0 10.0.$net.1/24 "$r1" "l$net" 10.0.$net.254/24 || return 1
-		ip -n "${!leaf}" route add default via 10.0.$net.254 || return 1
-	done
-	veth_pair "$r1" wan 10.0.100.1/24 "$r2" wan 10.0.100.2/24 || return 1
-	ip netns exec "$r1" tc qdisc add dev wan root netem delay 5ms || return 1
-	ip netns exec "$r2" tc qdisc add dev wan root netem delay 5ms || return 1
-	ip -n "$r2" route add default via 10.0.100.1 || return 1
-	for i in 1 2 3; do
-		local s=srv$i
-		veth_pair "${!s}" eth0 10.0.2$i.1/24 "$r2" "s$i" 10.0.2$i.254/24 || return 1
-		ip -n "${!s}" route add default via 10.0.2$i.254 || return 1
-		ip -n "$r1" route add 10.0.2$i.0/24 via 10.0.100.2 || return 1
-		shape "$r2" "s$i" && shape "${!s}" eth0 || return 1
-	done
-	ip netns exec "$r1" sysctl -qw net.ipv4.ip_forward=1 &&
-		ip netns exec "$r2" sysctl -qw net.ipv4.ip_forward=1
-}
-setup_topology || exit $KSFT_FAIL
-
-# ------------------------------------------------------------- helpers ---
-actl() { "$ROAMCTL" "$@" socket "$SOCK"; }
-status() { actl -j auth status | jq -er "$1"; }
-srv_stat() { jget "${!1}" "$ROAMCTL" ".stats.$2"; }	# srvN counter
-sum_stat() { echo $(( $(srv_stat srv1 "$1") + $(srv_stat srv2 "$1") + $(srv_stat srv3 "$1") )); }
-srv_of() { local i; for i in 1 2 3; do [ "${SRV[$i]}" = "$1" ] && echo "srv$i"; done; }
-fetch() {	# ns name args...: roam-fetch with NAME's credential
-	local ns=$1 name=$2; shift 2
-	ip netns exec "$ns" "$FETCH" --ca "$T/creds/ca.crt" --cert "$T/creds/$name.crt" \
-		--key "$T/creds/$name.key" -H $AUTH -P 7443 "$@"
-}
-jfield() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" | tr -d '"'; }
-wait_roam() {	# wait until the epoch changes; prints the new epoch
-	local e0 e n
-	e0=$(status .epoch)
-	for n in $(seq 120); do
-		e=$(status .epoch)
-		[ "$e" != "$e0" ] && break
-		sleep 0.05
-	done
-	echo "$e"
-}
-
-# The revocation hook tells every gate: what a deployment does over its
-# management network, here with roamctl in each server's namespace.
-cat >"$T/hook" <<EOF
-#!/bin/bash
-[ "\$1" = revoke ] || exit 0
-shift 2
-for a in "\$@"; do
-	for ns in $srv1 $srv2 $srv3; do
-		$ROAMCTL -n \$ns gate client set "\${a%:*}" state blocked
-	done
-	echo "blocked \${a%:*} at \$(date +%s%3N)"
-done >>"$T/hook.log" 2>&1
-EOF
-chmod 755 "$T/hook"
-
-head -c 125000 /dev/urandom >"$T/files/f1"	# 1 Mbit, the paper's file
-head -c 500000 /dev/urandom >"$T/files/f4"	# 4 Mbit: longer than any epoch
-head -c 1500000 /dev/urandom >"$T/files/f12"	# 12 Mbit: outlasts a revocation
-
-start_all() {
-	local i
-	ip netns exec "$auth" "$AUTHD" -d "$T/authd" -l $AUTH:7443 -s "$SOCK" \
-		--san "IP:$AUTH" -p ${SRV[1]}:$PORT -p ${SRV[2]}:$PORT -p ${SRV[3]}:$PORT \
-		--min-ms 2000 --max-low-ms 4000 --max-high-ms 3000 --chain-len 100000 \
-		--revoke-hook "$T/hook" >"$T/authd.log" 2>&1 &
-	busywait 15000 test -S "$SOCK" || { cat "$T/authd.log"; return 1; }
-	for n in alice bob greedy srv1 srv2 srv3; do
-		actl client add $n dir "$T/creds" >/dev/null || return 1
-	done
-	for i in 1 2 3; do
-		local s=srv$i
-		# ip netns exec execs roamd: $! is its pid; the rc goes to a file.
-		(
-			ip netns exec "${!s}" "$ROAMD" --ca "$T/creds/ca.crt" \
-				--cert "$T/creds/$s.crt" --key "$T/creds/$s.key" -H $AUTH -P 7443 \
-				--self ${SRV[$i]}:$PORT -s "$SOCK" --state-dir "$T/run" \
-				--attack-pps 300 --quiet-ms 8000 --contract greedy,10.0.3.1,100 \
-				-- "$FILESERVER" -l ${SRV[$i]}:$PORT -d "$T/files" \
-				>"$T/roamd$i.log" 2>&1 &
-			echo $! >"$T/roamd$i.pid"
-			wait $!
-			echo $? >"$T/roamd$i.rc"
-		) &
-	done
-}
 
 show_gates() {
 	local i
@@ -458,7 +336,8 @@ t_daemons_exit() {
 
 ktap_header 11
 # Started here, not in run_test's subshell: the daemons outlive each test.
-start_all || { cat "$T/authd.log"; exit $KSFT_FAIL; }
+roam_topo_start --contract greedy,10.0.3.1,100 ||
+	{ cat "$T/authd.log"; exit $KSFT_FAIL; }
 run_test "authd, 3 roamd, gates follow the schedule" t_start
 run_test "(a) 4x 1 Mbit + 4 Mbit byte-exact across roams, migrations > 0" t_transfers
 run_test "old server's service stopped after the transition window" t_cleanup_old
