@@ -10,7 +10,8 @@
 #                                both kernels; TAP and a totals line
 #   make check-debug             VM selftests on a cached KASAN + lockdep +
 #                                kmemleak 6.12 kernel (built once; slow)
-#   make demo                    both defenses end to end in a VM
+#   make demo                    the papers' experiments (reduced) in one VM,
+#                                build/report/ (DEMO_SCENARIOS=mtf-s1 ...)
 #   make fuzz                    run the fuzz targets for long
 #   make bench                   benchmarks in VMs (bench/RESULTS.md):
 #                                bench-mtf-filters, bench-mtf-profile,
@@ -236,7 +237,7 @@ check: deps
 	$(Q)$(TOP)/scripts/check
 
 demo: deps
-	$(Q)$(TOP)/scripts/demo
+	$(Q)$(TOP)/scripts/demo $(DEMO_SCENARIOS)
 
 # Not part of check: the first run builds a debug kernel (~20 min).
 check-debug: deps
@@ -250,4 +251,4 @@ clean:
 	$(Q)rm -rf $(BUILD)
 
 help:
-	@sed -n '3,22p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,23p' $(TOP)/Makefile | sed 's/^# \{0,1\}//'

@@ -1,0 +1,70 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154  # namespace names come from setup_ns
+#
+# Demo scenario mtf-s1: the MTF paper's Scenario 1 (seed 004, 5.1.1,
+# Figure 6) on the real modules and daemons: goodput at the victim V over
+# time while 1000 spoofed sources flood it over one path [R1, R3].
+#
+#   t = 0       c2 -> V TCP transfer (iperf3) across V's 2 Mb/s link
+#   t = 2 s     A floods V from 1000 sources in 10.7.0.0/22 over R1
+#               (50-byte packets, 3000 pps: more than the link)
+#   t = 4.5 s   V's mtfd policy on: it asks R3, R3 filters at once and
+#               asks R1 (handshake), R1 filters near the source
+#   t = 14 s    end
+#
+# Testbed: selftests/mtfd_topo.lib.  Results: DEMO_OUT/mtf-s1.jsonl.
+
+. "$(dirname "$0")/../selftests/lib.sh"
+. "$TOP/selftests/mtfd_topo.lib"
+. "$TOP/demo/common.sh"
+. "$TOP/demo/mtf_goodput.lib"
+
+T_ATTACK=${DEMO_T_ATTACK:-2}
+T_POLICY=${DEMO_T_POLICY:-4.5}
+
+TMP=$(mktemp -d)
+trap mtfd_topo_cleanup EXIT
+demo_begin mtf-s1
+
+say "testbed: Figure 5 (selftests/mtfd_topo.lib), mtfd on R1, R4, R3"
+mtfd_topo_setup || exit 1
+for n in r1:$r1 r4:$r4 r3:$r3; do
+	start_mtfd "${n%%:*}" "${n#*:}" || exit 1
+done
+mtfd_topo_bottleneck || exit 1
+
+say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
+goodput_start
+at "$T_ATTACK"
+ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 >/dev/null 2>&1 &
+SPRAY_A=$!
+event "attack: 1000 sources over R1, 3000 pps"
+at "$T_POLICY"
+event "V's mtfd policy on (threshold ${MTFD_POLICY_PPS} pps)"
+mtfd_topo_policy_on || exit 1
+t_r3=null t_r1=null
+if busywait 8000 sh -c "[ \$(MTFD_SOCKET=$TMP/v.sock $MTFCTL -j request stats | jq .victim_acked) -ge 1 ]"; then
+	t_r3=$(demo_t); event "R3 filters (V's request acknowledged)" "$t_r3"
+fi
+if busywait 8000 sh -c "[ \$(MTFD_SOCKET=$TMP/r3.sock $MTFCTL -j request stats | jq .gw_confirmed) -ge 1 ]"; then
+	t_r1=$(demo_t); event "R1 filters (handshake with R3 confirmed)" "$t_r1"
+fi
+goodput_finish || exit 1
+kill "$SPRAY_A"; wait "$SPRAY_A" 2>/dev/null
+
+r1_filters=$(q "$r1" -j filter show | jq "[.[] | select(.dst == \"$V\")] | length")
+before=$(mean_kbps 0.5 "$T_ATTACK")
+during=$(mean_kbps "$(awk -v t="$T_ATTACK" 'BEGIN { print t + 0.5 }')" "$T_POLICY")
+after=$(mean_kbps $((MTF_SECONDS - 4)) "$MTF_SECONDS")
+restored=$(restored_at "$T_POLICY" $((before * 70 / 100)))
+emit summary --argjson b "$before" --argjson d "$during" --argjson a "$after" \
+	--argjson r "$restored" --argjson p "$T_POLICY" --argjson ta "$T_ATTACK" \
+	--argjson t3 "$t_r3" --argjson t1 "$t_r1" --argjson f "$r1_filters" \
+	'{before_kbps: $b, during_kbps: $d, after_kbps: $a,
+	  during_pct: (if $b > 0 then ($d * 100 / $b | round) else null end),
+	  after_pct: (if $b > 0 then ($a * 100 / $b | round) else null end),
+	  t_attack: $ta, t_policy: $p, t_r3_filter: $t3, t_r1_filter: $t1,
+	  t_restored_70pct: $r, r1_filters_for_1000_sources: $f}'
+say "goodput before $before kbit/s, under attack $during kbit/s, last 4 s $after kbit/s;" \
+	"70 % of before again at t=${restored}s; R1 holds $r1_filters filter(s) for the 1000 sources"

@@ -1,0 +1,81 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck disable=SC2154  # namespace names come from setup_ns
+#
+# Demo scenario mtf-s2: the MTF paper's Scenario 2 (seed 004, 5.1.2,
+# Figure 7): the attack moves to a second path once the first is blocked.
+#
+#   t = 0       c2 -> V TCP transfer (iperf3) across V's 2 Mb/s link
+#   t = 2 s     A floods V from 1000 sources over [R1, R3]
+#   t = 3 s     V's mtfd policy on: R3 filters, asks R1 and warns R4 (the
+#               other shortest path from A's network, R3's topology)
+#   R1 filters  A moves its flood to its second uplink, [R4, R3]: R4's
+#               warned filter drops it there
+#   t = 14 s    end
+#
+# Testbed: selftests/mtfd_topo.lib.  Results: DEMO_OUT/mtf-s2.jsonl.
+
+. "$(dirname "$0")/../selftests/lib.sh"
+. "$TOP/selftests/mtfd_topo.lib"
+. "$TOP/demo/common.sh"
+. "$TOP/demo/mtf_goodput.lib"
+
+T_ATTACK=${DEMO_T_ATTACK:-2}
+T_POLICY=${DEMO_T_POLICY2:-3}
+
+TMP=$(mktemp -d)
+trap mtfd_topo_cleanup EXIT
+demo_begin mtf-s2
+
+r4_attack_filters() {
+	q "$r4" -j filter show | jq '[.[] | select(.src == "10.7.0.0/22")] | length'
+}
+
+say "testbed: Figure 5 (selftests/mtfd_topo.lib), mtfd on R1, R4, R3"
+mtfd_topo_setup || exit 1
+for n in r1:$r1 r4:$r4 r3:$r3; do
+	start_mtfd "${n%%:*}" "${n#*:}" || exit 1
+done
+mtfd_topo_bottleneck || exit 1
+
+say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
+goodput_start
+at "$T_ATTACK"
+ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 >/dev/null 2>&1 &
+SPRAY_A=$!
+event "attack: 1000 sources over R1, 3000 pps"
+at "$T_POLICY"
+event "V's mtfd policy on (threshold ${MTFD_POLICY_PPS} pps)"
+mtfd_topo_policy_on || exit 1
+t_r1=null t_warn=null
+if busywait 8000 sh -c "[ \$(MTFD_SOCKET=$TMP/r3.sock $MTFCTL -j request stats | jq .gw_confirmed) -ge 1 ]"; then
+	t_r1=$(demo_t); event "R1 filters (handshake with R3 confirmed)" "$t_r1"
+fi
+if busywait 5000 sh -c "[ \$(MTFD_SOCKET=$TMP/r4.sock $MTFCTL -j request stats | jq .ag_filters) -ge 1 ]"; then
+	t_warn=$(demo_t); event "R4 holds the warned filter" "$t_warn"
+fi
+mtfd_topo_attack_via r4 2>/dev/null
+t_move=$(demo_t); event "attack moves to [R4, R3]" "$t_move"
+d0=$(fhits "$r4" '.src == "10.7.0.0/22"')
+p0=$(pkts $R4)
+goodput_finish || exit 1
+d1=$(fhits "$r4" '.src == "10.7.0.0/22"')
+p1=$(pkts $R4)
+kill "$SPRAY_A"; wait "$SPRAY_A" 2>/dev/null
+q "$r4" filter show | sed 's/^/  R4: /'
+
+n4=$(r4_attack_filters)
+all4=$(q "$r4" -j filter show | jq length)
+before=$(mean_kbps 0.5 "$T_ATTACK")
+after=$(mean_kbps "$(awk -v t="$t_move" 'BEGIN { print t + 0.5 }')" "$MTF_SECONDS")
+first=$(jq -s --argjson m "$t_move" '[.[] | select(.type == "sample" and .t > $m)][0].goodput_kbps // null' "$DEMO_FILE")
+emit summary --argjson b "$before" --argjson a "$after" --argjson f "$first" \
+	--argjson tm "$t_move" --argjson t1 "$t_r1" --argjson tw "$t_warn" \
+	--argjson n4 "$n4" --argjson all4 "$all4" --argjson d $((d1 - d0)) --argjson p $((p1 - p0)) \
+	'{before_kbps: $b, after_move_kbps: $a, first_after_move_kbps: $f,
+	  after_move_pct: (if $b > 0 then ($a * 100 / $b | round) else null end),
+	  t_r1_filter: $t1, t_r4_warned: $tw, t_move: $tm,
+	  r4_filters_for_1000_flows: $n4, r4_filters_total: $all4,
+	  r4_drops_after_move: $d, attack_pkts_at_v_via_r4: $p}'
+say "goodput before $before kbit/s, after the move $after kbit/s;" \
+	"R4: $n4 filter(s) for the 1000 flows dropped $((d1 - d0)) packets; $((p1 - p0)) reached V via R4"
