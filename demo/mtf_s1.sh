@@ -28,7 +28,7 @@ trap mtfd_topo_cleanup EXIT
 demo_begin mtf-s1
 
 say "testbed: Figure 5 (selftests/mtfd_topo.lib), mtfd on R1, R4, R3"
-mtfd_topo_setup || exit 1
+mtfd_topo_setup 2>"$TMP/setup.err" || { cat "$TMP/setup.err"; exit 1; }
 for n in r1:$r1 r4:$r4 r3:$r3; do
 	start_mtfd "${n%%:*}" "${n#*:}" || exit 1
 done

@@ -36,15 +36,14 @@ chmod 700 "$T"
 trap roam_topo_cleanup EXIT
 demo_begin roam-rt
 AUTHD_ARGS=(--max-client-sessions 64)
-RANDOM=${DEMO_SEED:-42}
+SEED=${DEMO_SEED:-42}
 
 # arrivals LOAD: N inter-arrival gaps in ms, exponential with mean
-# AT_FTP / LOAD (from bash's seeded RANDOM: the same series every run).
+# AT_FTP / LOAD, from a fixed seed: the four cases of a load see the same
+# arrivals (common random numbers), and every run the same ones.
 arrivals() {
-	local i
-	for ((i = 0; i < N; i++)); do echo $(( (RANDOM << 15) | RANDOM )); done |
-		awk -v m="$(awk -v a=$AT_FTP -v l="$1" 'BEGIN { print a / l * 1000 }')" \
-			'{ u = ($1 + 1) / 1073741825; printf "%d\n", -m * log(u) }'
+	awk -v seed="$SEED" -v n="$N" -v m="$(awk -v a=$AT_FTP -v l="$1" 'BEGIN { print a / l * 1000 }')" \
+		'BEGIN { srand(seed); for (i = 0; i < n; i++) printf "%d\n", -m * log(1 - rand()) }'
 }
 
 # series ROAMING ATTACK LOAD: N transfers of f1 at the given load; one
