@@ -36,6 +36,7 @@ mtfd_topo_bottleneck || exit 1
 
 say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
 goodput_start
+attack_meter_start || exit 1
 at "$T_ATTACK"
 ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 >/dev/null 2>&1 &
 SPRAY_A=$!
@@ -51,6 +52,7 @@ if busywait 8000 sh -c "[ \$(MTFD_SOCKET=$TMP/r3.sock $MTFCTL -j request stats |
 	t_r1=$(demo_t); event "R1 filters (handshake with R3 confirmed)" "$t_r1"
 fi
 goodput_finish || exit 1
+attack_meter_finish
 kill "$SPRAY_A"; wait "$SPRAY_A" 2>/dev/null
 
 r1_filters=$(q "$r1" -j filter show | jq "[.[] | select(.dst == \"$V\")] | length")

@@ -40,6 +40,7 @@ mtfd_topo_bottleneck || exit 1
 
 say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
 goodput_start
+attack_meter_start || exit 1
 at "$T_ATTACK"
 ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 >/dev/null 2>&1 &
 SPRAY_A=$!
@@ -59,6 +60,7 @@ t_move=$(demo_t); event "attack moves to [R4, R3]" "$t_move"
 d0=$(fhits "$r4" '.src == "10.7.0.0/22"')
 p0=$(pkts $R4)
 goodput_finish || exit 1
+attack_meter_finish
 d1=$(fhits "$r4" '.src == "10.7.0.0/22"')
 p1=$(pkts $R4)
 kill "$SPRAY_A"; wait "$SPRAY_A" 2>/dev/null
