@@ -59,14 +59,18 @@ r1_filters=$(q "$r1" -j filter show | jq "[.[] | select(.dst == \"$V\")] | lengt
 before=$(mean_kbps 0.5 "$T_ATTACK")
 during=$(mean_kbps "$(awk -v t="$T_ATTACK" 'BEGIN { print t + 0.5 }')" "$T_POLICY")
 after=$(mean_kbps $((MTF_SECONDS - 4)) "$MTF_SECONDS")
+att_during=$(mean_attack "$(awk -v t="$T_ATTACK" 'BEGIN { print t + 0.5 }')" "$T_POLICY")
+att_after=$(mean_attack $((MTF_SECONDS - 4)) "$MTF_SECONDS")
 restored=$(restored_at "$T_POLICY" $((before * 70 / 100)))
 emit summary --argjson b "$before" --argjson d "$during" --argjson a "$after" \
 	--argjson r "$restored" --argjson p "$T_POLICY" --argjson ta "$T_ATTACK" \
 	--argjson t3 "$t_r3" --argjson t1 "$t_r1" --argjson f "$r1_filters" \
+	--argjson ad "$att_during" --argjson aa "$att_after" \
 	'{before_kbps: $b, during_kbps: $d, after_kbps: $a,
 	  during_pct: (if $b > 0 then ($d * 100 / $b | round) else null end),
 	  after_pct: (if $b > 0 then ($a * 100 / $b | round) else null end),
 	  t_attack: $ta, t_policy: $p, t_r3_filter: $t3, t_r1_filter: $t1,
-	  t_restored_70pct: $r, r1_filters_for_1000_sources: $f}'
+	  t_restored_70pct: $r, r1_filters_for_1000_sources: $f,
+	  attack_kbps_during: $ad, attack_kbps_after: $aa}'
 say "goodput before $before kbit/s, under attack $during kbit/s, last 4 s $after kbit/s;" \
 	"70 % of before again at t=${restored}s; R1 holds $r1_filters filter(s) for the 1000 sources"
