@@ -8,7 +8,7 @@
 #
 #   t = 0       c2 -> V TCP transfer (iperf3) across V's 2 Mb/s link
 #   t = 2 s     A floods V from 1000 sources in 10.7.0.0/22 over R1
-#               (50-byte packets, 3000 pps: more than the link)
+#               (3000 pps of 200-byte packets: more than twice the link)
 #   t = 4.5 s   V's mtfd policy on: it asks R3, R3 filters at once and
 #               asks R1 (handshake), R1 filters near the source
 #   t = 14 s    end
@@ -37,33 +37,32 @@ mtfd_topo_bottleneck || exit 1
 say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
 goodput_start
 attack_meter_start || exit 1
+filter_watch_start r3 r1
 at "$T_ATTACK"
-ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 >/dev/null 2>&1 &
+t_att=$(demo_t)
+ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 -l $((ATTACK_BYTES - 28)) >/dev/null 2>&1 &
 SPRAY_A=$!
-event "attack: 1000 sources over R1, 3000 pps"
+event "attack: 1000 sources over R1, 3000 pps of ${ATTACK_BYTES} B" "$t_att"
 at "$T_POLICY"
-event "V's mtfd policy on (threshold ${MTFD_POLICY_PPS} pps)"
+t_pol=$(demo_t)
+event "V's mtfd policy on (threshold ${MTFD_POLICY_PPS} pps)" "$t_pol"
 mtfd_topo_policy_on || exit 1
-t_r3=null t_r1=null
-if busywait 8000 sh -c "[ \$(MTFD_SOCKET=$TMP/v.sock $MTFCTL -j request stats | jq .victim_acked) -ge 1 ]"; then
-	t_r3=$(demo_t); event "R3 filters (V's request acknowledged)" "$t_r3"
-fi
-if busywait 8000 sh -c "[ \$(MTFD_SOCKET=$TMP/r3.sock $MTFCTL -j request stats | jq .gw_confirmed) -ge 1 ]"; then
-	t_r1=$(demo_t); event "R1 filters (handshake with R3 confirmed)" "$t_r1"
-fi
 goodput_finish || exit 1
 attack_meter_finish
+filter_watch_finish r3 r1
 kill "$SPRAY_A"; wait "$SPRAY_A" 2>/dev/null
+t_r3=$T_FILTER_R3 t_r1=$T_FILTER_R1
+say "first filter for V seen at R3 at t=${t_r3}s, at R1 at t=${t_r1}s (polled)"
 
 r1_filters=$(q "$r1" -j filter show | jq "[.[] | select(.dst == \"$V\")] | length")
-before=$(mean_kbps 0.5 "$T_ATTACK")
-during=$(mean_kbps "$(awk -v t="$T_ATTACK" 'BEGIN { print t + 0.5 }')" "$T_POLICY")
+before=$(mean_kbps 0.5 "$t_att")
+during=$(mean_kbps "$(awk -v t="$t_att" 'BEGIN { print t + 0.5 }')" "$t_pol")
 after=$(mean_kbps $((MTF_SECONDS - 4)) "$MTF_SECONDS")
-att_during=$(mean_attack "$(awk -v t="$T_ATTACK" 'BEGIN { print t + 0.5 }')" "$T_POLICY")
+att_during=$(mean_attack "$(awk -v t="$t_att" 'BEGIN { print t + 0.5 }')" "$t_pol")
 att_after=$(mean_attack $((MTF_SECONDS - 4)) "$MTF_SECONDS")
-restored=$(restored_at "$T_POLICY" $((before * 70 / 100)))
+restored=$(restored_at "$t_pol" $((before * 70 / 100)))
 emit summary --argjson b "$before" --argjson d "$during" --argjson a "$after" \
-	--argjson r "$restored" --argjson p "$T_POLICY" --argjson ta "$T_ATTACK" \
+	--argjson r "$restored" --argjson p "$t_pol" --argjson ta "$t_att" \
 	--argjson t3 "$t_r3" --argjson t1 "$t_r1" --argjson f "$r1_filters" \
 	--argjson ad "$att_during" --argjson aa "$att_after" \
 	'{before_kbps: $b, during_kbps: $d, after_kbps: $a,

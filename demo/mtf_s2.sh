@@ -41,32 +41,34 @@ mtfd_topo_bottleneck || exit 1
 say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
 goodput_start
 attack_meter_start || exit 1
+filter_watch_start r3 r1 r4
 at "$T_ATTACK"
-ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 >/dev/null 2>&1 &
+t_att=$(demo_t)
+ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 -l $((ATTACK_BYTES - 28)) >/dev/null 2>&1 &
 SPRAY_A=$!
-event "attack: 1000 sources over R1, 3000 pps"
+event "attack: 1000 sources over R1, 3000 pps of ${ATTACK_BYTES} B" "$t_att"
 at "$T_POLICY"
-event "V's mtfd policy on (threshold ${MTFD_POLICY_PPS} pps)"
+t_pol=$(demo_t)
+event "V's mtfd policy on (threshold ${MTFD_POLICY_PPS} pps)" "$t_pol"
 mtfd_topo_policy_on || exit 1
-t_r1=null t_warn=null
-if busywait 8000 sh -c "[ \$(MTFD_SOCKET=$TMP/r3.sock $MTFCTL -j request stats | jq .gw_confirmed) -ge 1 ]"; then
-	t_r1=$(demo_t); event "R1 filters (handshake with R3 confirmed)" "$t_r1"
-fi
-if busywait 5000 sh -c "[ \$(MTFD_SOCKET=$TMP/r4.sock $MTFCTL -j request stats | jq .ag_filters) -ge 1 ]"; then
-	t_warn=$(demo_t); event "R4 holds the warned filter" "$t_warn"
-fi
+# The attacker moves once R1 blocks it (R3 has R1's confirmation) and R4
+# holds the warned filter, or after 8 s and 5 s of waiting for them.
+busywait 8000 sh -c "[ \$(MTFD_SOCKET=$TMP/r3.sock $MTFCTL -j request stats | jq .gw_confirmed) -ge 1 ]"
+busywait 5000 sh -c "[ \$(MTFD_SOCKET=$TMP/r4.sock $MTFCTL -j request stats | jq .ag_filters) -ge 1 ]"
 mtfd_topo_attack_via r4 2>/dev/null
 t_move=$(demo_t); event "attack moves to [R4, R3]" "$t_move"
 d0=$(fhits "$r4" '.src == "10.7.0.0/22"')
 goodput_finish || exit 1
 attack_meter_finish
+filter_watch_finish r3 r1 r4
+t_r1=$T_FILTER_R1 t_warn=$T_FILTER_R4
 d1=$(fhits "$r4" '.src == "10.7.0.0/22"')
 kill "$SPRAY_A"; wait "$SPRAY_A" 2>/dev/null
 q "$r4" filter show | sed 's/^/  R4: /'
 
 n4=$(r4_attack_filters)
 all4=$(q "$r4" -j filter show | jq length)
-before=$(mean_kbps 0.5 "$T_ATTACK")
+before=$(mean_kbps 0.5 "$t_att")
 after=$(mean_kbps "$(awk -v t="$t_move" 'BEGIN { print t + 0.5 }')" "$MTF_SECONDS")
 att=$(jq -s --argjson m "$t_move" '[.[] | select(.type == "attack" and .t > $m + 1) | .attack_kbps] |
 	if length == 0 then null else (add / length | round) end' "$DEMO_FILE")

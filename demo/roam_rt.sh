@@ -18,7 +18,7 @@
 #
 # Clients arrive as a Poisson process of rate load / At_ftp (At_ftp
 # 1.1 s, the paper's unloaded transfer time), DEMO_ROAM_N transfers per
-# case (default 5), loads DEMO_ROAM_LOADS (default "0.3 0.6").
+# case (default 10), loads DEMO_ROAM_LOADS (default "0.3 0.6").
 #
 # Testbed: selftests/roam_topo.lib.  Results: DEMO_OUT/roam-rt.jsonl.
 
@@ -27,7 +27,7 @@
 . "$TOP/demo/common.sh"
 
 LOADS=${DEMO_ROAM_LOADS:-0.3 0.6}
-N=${DEMO_ROAM_N:-5}
+N=${DEMO_ROAM_N:-10}
 AT_FTP=1.1
 ATTACK_PPS=1500 ATTACK_BYTES=125
 
