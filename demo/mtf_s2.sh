@@ -59,8 +59,6 @@ mtfd_topo_attack_via r4 2>/dev/null
 t_move=$(demo_t); event "attack moves to [R4, R3]" "$t_move"
 d0=$(fhits "$r4" '.src == "10.7.0.0/22"')
 goodput_finish || exit 1
-# R4's warned filter lives Tblock (tblock-ms, 60 s in the testbed).
-t_r4k=$(installed_at "$r4" '.src == "10.7.0.0/22"' 60)
 attack_meter_finish
 filter_watch_finish r3 r1 r4
 t_r1=$T_FILTER_R1 t_warn=$T_FILTER_R4
@@ -76,11 +74,11 @@ att=$(jq -s --argjson m "$t_move" '[.[] | select(.type == "attack" and .t > $m +
 	if length == 0 then null else (add / length | round) end' "$DEMO_FILE")
 first=$(jq -s --argjson m "$t_move" '[.[] | select(.type == "sample" and .t > $m)][0].goodput_kbps // null' "$DEMO_FILE")
 emit summary --argjson b "$before" --argjson a "$after" --argjson f "$first" \
-	--argjson tm "$t_move" --argjson t1 "$t_r1" --argjson tw "$t_warn" --argjson t4k "$t_r4k" \
+	--argjson tm "$t_move" --argjson t1 "$t_r1" --argjson tw "$t_warn" \
 	--argjson n4 "$n4" --argjson all4 "$all4" --argjson d $((d1 - d0)) --argjson att "$att" \
 	'{before_kbps: $b, after_move_kbps: $a, first_after_move_kbps: $f,
 	  after_move_pct: (if $b > 0 then ($a * 100 / $b | round) else null end),
-	  t_r1_filter: $t1, t_r4_warned: $tw, t_r4_warned_kernel: $t4k, t_move: $tm,
+	  t_r1_filter: $t1, t_r4_warned: $tw, t_move: $tm,
 	  r4_filters_for_1000_flows: $n4, r4_filters_total: $all4,
 	  r4_drops_after_move: $d, attack_kbps_at_v_after_move: $att}'
 say "goodput before $before kbit/s, after the move $after kbit/s;" \
