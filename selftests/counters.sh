@@ -171,10 +171,10 @@ test_tcp_bulk() {
 	got=$(jq -e '.end.sum_received.bytes' "$TMPJ") || return 1
 	sent=$(jq -e '.end.sum_sent.bytes' "$TMPJ") || return 1
 	echo "server received $got bytes of TCP payload, client sent $sent"
-	# Under a loaded emulator iperf3 has ended a 4 MiB test after 0.9 MB
-	# were read; the byte check below holds for any amount, 256 KiB is
-	# only "something was measured".
-	[ "$got" -ge $((256 * 1024)) ] || fail "transfer too short" || return 1
+	# Under emulation iperf3 has ended a 4 MiB test after 0.23-0.9 MB were
+	# read (the sender's buffers hold the rest); the byte check below holds
+	# for any amount, 64 KiB is only "something was measured".
+	[ "$got" -ge $((64 * 1024)) ] || fail "transfer too short" || return 1
 	busywait 5000 grown "$router" "$MTFCTL" fwd_bytes $((b0 + got))
 	busywait 5000 grown "$router" "$ROAMCTL" in_bytes $((r0 + got))
 	b1=$(stable "$router" "$MTFCTL" fwd_bytes) || return 1
