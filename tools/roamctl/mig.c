@@ -79,7 +79,7 @@ static int read_key(const char *path, uint8_t *key, char *err, size_t errlen)
 		memcpy(key, data, len);
 	} else if (len == 2 * ROAM_MIG_KEY_LEN) {
 		data[len] = 0;
-		if (hex_decode(data, key, ROAM_MIG_KEY_LEN, 0) != ROAM_MIG_KEY_LEN)
+		if (hex_decode(data, key, ROAM_MIG_KEY_LEN, 0))
 			ret = -EINVAL;
 	} else {
 		ret = -EINVAL;
