@@ -27,9 +27,9 @@ require_cmd ip jq nstat nft socat ss
 TOOL=${ST_BIN:-$TOP/build/selftests}/roam_handoff
 [ -x "$TOOL" ] || skip_all "$TOOL not built (make tools)"
 
-A=10.0.2.1 B=10.0.3.1 C=10.0.1.1 PORT=5001 ID=7
+A=10.0.2.1 B=10.0.3.1 C=10.0.1.1 PORT=5001 PORT2=5002 ID=7
 MOVES=${HANDOFF_MOVES:-6}
-INTERVAL_MS=${HANDOFF_INTERVAL_MS:-300}
+INTERVAL_MS=${HANDOFF_INTERVAL_MS:-400}
 BYTES=${HANDOFF_BYTES:-$((16 << 20))}
 TMP=$(mktemp -d)
 
@@ -49,17 +49,17 @@ mod_load roam || exit $KSFT_FAIL
 
 setup_topology() {
 	setup_ns c r a b x || return 1
-	veth_pair "$c" eth0 $C/24 "$r" c 10.0.1.254/24 || return 1
-	veth_pair "$a" eth0 $A/24 "$r" a 10.0.2.254/24 || return 1
-	veth_pair "$b" eth0 $B/24 "$r" b 10.0.3.254/24 || return 1
-	veth_pair "$x" eth0 10.0.4.1/24 "$r" x 10.0.4.254/24 || return 1
+	veth_pair "$c" eth0 $C/24 "$r" to_c 10.0.1.254/24 || return 1
+	veth_pair "$a" eth0 $A/24 "$r" to_a 10.0.2.254/24 || return 1
+	veth_pair "$b" eth0 $B/24 "$r" to_b 10.0.3.254/24 || return 1
+	veth_pair "$x" eth0 10.0.4.1/24 "$r" to_x 10.0.4.254/24 || return 1
 	for ns in "$c" "$a" "$b" "$x"; do
 		ip -n "$ns" route add default dev eth0 via "$(ip -n "$ns" -4 -o addr show eth0 |
 			awk '{ split($4, p, "/"); split(p[1], o, "."); print o[1] "." o[2] "." o[3] ".254" }')" || return 1
 	done
 	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 || return 1
 	# x forges B's address: no reverse-path filter on the way.
-	for k in all default x; do
+	for k in all default to_x; do
 		ip netns exec "$r" sysctl -qw net.ipv4.conf.$k.rp_filter=0 || return 1
 	done
 	# The client's conntrack drops invalid packets: a translation done
@@ -87,12 +87,23 @@ invalid_drops() {	# the client's conntrack "invalid" drops, both ways
 		jq '[.nftables[] | .rule? // empty | .expr[] | .counter? // empty | .packets] | add'
 }
 
+# What the three roam.ko instances saw, for a failure's transcript.
+diag() {
+	local ns
+	for ns in "$c" "$a" "$b"; do
+		echo "--- $ns"
+		ip netns exec "$ns" "$ROAMCTL" -j status | jq -c '.stats | with_entries(select(.key | startswith("mig_")))'
+		ip netns exec "$ns" "$ROAMCTL" -j conn show | jq -c .
+	done
+	cat "$TMP/serve.err" "$TMP/client.out" 2>/dev/null
+}
+
 # ---------------------------------------------------------------- tests
 
 test_no_key() {
-	ctl "$a" migrate set server on server-ports $PORT || return 1
-	ctl "$b" migrate set server on server-ports $PORT || return 1
-	ctl "$c" migrate set client-id $ID pool $A,$B ports $PORT client on || return 1
+	ctl "$a" migrate set server on server-ports $PORT,$PORT2 || return 1
+	ctl "$b" migrate set server on server-ports $PORT,$PORT2 || return 1
+	ctl "$c" migrate set client-id $ID pool $A,$B ports $PORT,$PORT2 client on || return 1
 	ctl "$c" migrate show || return 1
 	[ "$(ip netns exec "$c" "$ROAMCTL" -j migrate show | jq .key_set)" = false ] ||
 		fail "key_set is not false" || return 1
@@ -141,10 +152,7 @@ test_handoff() {
 
 	# Once two moves are done (counter 2), x forges and replays.
 	busywait 90000 grep -q "^move 2 " "$TMP/serve.out" ||
-		{ cat "$TMP/serve.out" "$TMP/serve.err" "$TMP/client.out"; fail "no second move"; return 1; }
-	for ns in "$c" "$a" "$b"; do
-		ip netns exec "$ns" "$ROAMCTL" -j conn show >"$TMP/conns.$ns"
-	done
+		{ diag; fail "no second move"; return 1; }
 	cport=$(mig_cport 0)
 	good=$(mig_bytes 1 0)
 	echo "stream connection: client port $cport; move 1 MIGRATE $good"
@@ -165,6 +173,10 @@ test_handoff() {
 	[ $rc = 0 ] || { cat "$TMP/serve.err"; fail "client failed ($rc)"; return 1; }
 	wait "$(cat "$TMP/serve.pid")" || rc=$?
 	: >"$TMP/serve.pid"
+	# The tables right away: closed entries linger 10 s.
+	for ns in "$c" "$a" "$b"; do
+		ip netns exec "$ns" "$ROAMCTL" -j conn show >"$TMP/conns.$ns"
+	done
 	grep -E '^(move|served)' "$TMP/serve.out"
 	[ $rc = 0 ] || { cat "$TMP/serve.err"; fail "server failed ($rc)"; return 1; }
 	grep -q "^served $BYTES bytes, $MOVES moves" "$TMP/serve.out" || fail "server did not finish" || return 1
@@ -197,23 +209,24 @@ test_no_rst() {
 
 test_tables() {
 	local n
+	# The last move (an even number of them) brought both connections
+	# back to A: counter MOVES, current A; B kept nothing.
 	cat "$TMP/conns.$c"
-	# After move 2 the connections are back at A: counter 2, current A.
-	n=$(jq "[.client[] | select(.counter == 2 and .current == \"$A\" and .orig == \"$A\" and .state == \"moved\")] | length" "$TMP/conns.$c")
-	[ "$n" = 2 ] || fail "client table: $n of 2 connections moved back to A with counter 2" || return 1
+	n=$(jq "[.client[] | select(.counter == $MOVES and .current == \"$A\" and .orig == \"$A\" and .state == \"moved\")] | length" "$TMP/conns.$c")
+	[ "$n" = 2 ] || fail "client table: $n of 2 connections back at A with counter $MOVES" || return 1
 	cat "$TMP/conns.$a"
-	n=$(jq "[.server[] | select(.state == \"confirmed\" and .counter == 2 and .client_id == $ID)] | length" "$TMP/conns.$a")
-	[ "$n" = 2 ] || fail "A's table: $n of 2 confirmed connections" || return 1
+	n=$(jq "[.server[] | select(.state == \"confirmed\" and .counter == $MOVES and .client_id == $ID)] | length" "$TMP/conns.$a")
+	[ "$n" = 2 ] || fail "A's table: $n of 2 confirmed connections with counter $MOVES" || return 1
 	n=$(jq '.server | length' "$TMP/conns.$b")
 	[ "$n" = 0 ] || fail "B (the old server) kept $n entries"
 }
 
 test_unload_with_entries() {
 	local n
-	ip netns exec "$a" socat -u TCP-LISTEN:$PORT,bind=$A,reuseaddr OPEN:/dev/null >/dev/null 2>&1 &
-	busywait 5000 sh -c "ip netns exec $a ss -Htln 'sport = :$PORT' | grep -q ." ||
+	ip netns exec "$a" socat -u TCP-LISTEN:$PORT2,bind=$A,reuseaddr OPEN:/dev/null >/dev/null 2>&1 &
+	busywait 5000 sh -c "ip netns exec $a ss -Htln 'sport = :$PORT2' | grep -q ." ||
 		fail "no listener" || return 1
-	ip netns exec "$c" socat -u EXEC:'sleep 30' TCP:$A:$PORT >/dev/null 2>&1 &
+	ip netns exec "$c" socat -u EXEC:'sleep 30' TCP:$A:$PORT2 >/dev/null 2>&1 &
 	busywait 5000 sh -c "[ \$(ip netns exec $a $ROAMCTL -j conn show server | jq '.server | length') -ge 1 ]" ||
 		fail "no negotiated entry in A" || return 1
 	n=$(ip netns exec "$c" "$ROAMCTL" -j conn show client | jq '.client | length')

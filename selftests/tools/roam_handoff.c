@@ -370,7 +370,7 @@ static int serve(int argc, char **argv)
 	static struct srv s;
 	struct conn cs[NCONN];
 	const char *nsp[2] = { NULL, NULL }, *kfile = NULL;
-	uint64_t total = 0, sent = 0, next_move;
+	uint64_t total = 0, sent = 0, next_move, start, duration;
 	int moves = 0, interval = 200, done_moves = 0, o, i, lfd, one = 1;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	char kbuf[2 * MIG_KEY_LEN + 2];
@@ -432,28 +432,36 @@ static int serve(int argc, char **argv)
 	}
 	close(lfd);
 	fcntl(cs[0].fd, F_SETFL, O_NONBLOCK);
-	next_move = now_ns() + (uint64_t)interval * 1000000;
+	start = now_ns();
+	next_move = start + (uint64_t)interval * 1000000;
+	/* The stream is paced to last through every move, and a bit more. */
+	duration = (uint64_t)(moves + 1) * interval * 1000000;
 
 	for (;;) {
-		struct pollfd pfd[2] = {
-			{ .fd = stream_done ? -1 : cs[0].fd, .events = POLLOUT },
-			{ .fd = cs[1].fd, .events = POLLIN },
-		};
-		int64_t wait = (int64_t)(next_move - now_ns()) / 1000000;
+		uint64_t t = now_ns(), allowed;
+		int64_t wait = (int64_t)(next_move - t) / 1000000;
 		uint8_t buf[65536];
 		ssize_t n;
+
+		allowed = t - start >= duration ? total :
+			  (uint64_t)((double)total * (t - start) / duration);
+		struct pollfd pfd[2] = {
+			{ .fd = stream_done || sent >= allowed ? -1 : cs[0].fd,
+			  .events = POLLOUT },
+			{ .fd = cs[1].fd, .events = POLLIN },
+		};
 
 		if (done_moves < moves && wait <= 0) {
 			move(&s, cs, ++done_moves);
 			next_move = now_ns() + (uint64_t)interval * 1000000;
 			continue;
 		}
-		if (poll(pfd, 2, done_moves < moves ? (wait > 0 ? wait : 0) : 1000) < 0)
+		if (poll(pfd, 2, 5) < 0)
 			die("poll: %s", strerror(errno));
 		if (pfd[0].revents & (POLLERR | POLLHUP))
 			die("stream connection failed");
 		if (pfd[0].revents & POLLOUT) {
-			size_t len = total - sent < sizeof(buf) ? total - sent : sizeof(buf);
+			size_t len = allowed - sent < sizeof(buf) ? allowed - sent : sizeof(buf);
 
 			for (size_t k = 0; k < len; k++)
 				buf[k] = pat(sent + k);
@@ -513,7 +521,7 @@ static int client(int argc, char **argv)
 	}
 	last_rx = now_ns();
 	next_req = now_ns();
-	while (got < total) {
+	for (;;) {
 		struct pollfd pfd[2] = {
 			{ .fd = fd[0], .events = POLLIN },
 			{ .fd = fd[1], .events = POLLIN },
@@ -535,9 +543,13 @@ static int client(int argc, char **argv)
 		t = now_ns();
 		if (pfd[0].revents) {
 			n = read(fd[0], buf, sizeof(buf));
+			if (n == 0 && got == total)
+				break;	/* the server's FIN after the last byte */
 			if (n <= 0)
 				die("stream read %s after %llu bytes", n ? strerror(errno) : "EOF",
 				    (unsigned long long)got);
+			if (got + n > total)
+				die("stream: more than %llu bytes", (unsigned long long)total);
 			for (ssize_t k = 0; k < n; k++)
 				if (buf[k] != pat(got + k))
 					die("stream byte %llu wrong", (unsigned long long)(got + k));
@@ -576,14 +588,6 @@ static int client(int argc, char **argv)
 			echoes++;
 			req_out = false;
 		}
-	}
-	/* The stream ends with the server's FIN. */
-	{
-		uint8_t b;
-		ssize_t n = read(fd[0], &b, 1);
-
-		if (n != 0)
-			die("stream: %s after the last byte", n < 0 ? strerror(errno) : "more data");
 	}
 	printf("received %llu bytes ok, %llu echoes ok, longest gap %.1f ms\n",
 	       (unsigned long long)got, (unsigned long long)echoes, max_gap_ns / 1e6);
