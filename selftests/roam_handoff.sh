@@ -29,7 +29,7 @@ TOOL=${ST_BIN:-$TOP/build/selftests}/roam_handoff
 
 A=10.0.2.1 B=10.0.3.1 C=10.0.1.1 PORT=5001 PORT2=5002 ID=7
 MOVES=${HANDOFF_MOVES:-6}
-INTERVAL_MS=${HANDOFF_INTERVAL_MS:-400}
+INTERVAL_MS=${HANDOFF_INTERVAL_MS:-700}
 BYTES=${HANDOFF_BYTES:-$((16 << 20))}
 TMP=$(mktemp -d)
 
@@ -94,6 +94,7 @@ diag() {
 		echo "--- $ns"
 		ip netns exec "$ns" "$ROAMCTL" -j status | jq -c '.stats | with_entries(select(.key | startswith("mig_")))'
 		ip netns exec "$ns" "$ROAMCTL" -j conn show | jq -c .
+		ip netns exec "$ns" ss -tino
 	done
 	cat "$TMP/serve.err" "$TMP/client.out" 2>/dev/null
 }

@@ -444,6 +444,38 @@ static int conn_show_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
+/* A CONN_CONFIRMED event's ROAM_A_CONN nest: the tuple and the stall. */
+int roam_conn_event_out(struct out *o, const struct nlattr *nest)
+{
+	static const enum mnl_attr_data_type policy[ROAM_CONN_A_MAX + 1] = {
+		[ROAM_CONN_A_LADDR4]	= MNL_TYPE_U32,
+		[ROAM_CONN_A_LPORT]	= MNL_TYPE_U16,
+		[ROAM_CONN_A_RADDR4]	= MNL_TYPE_U32,
+		[ROAM_CONN_A_RPORT]	= MNL_TYPE_U16,
+		[ROAM_CONN_A_STALL_NS]	= MNL_TYPE_U64,
+	};
+	const struct nlattr *tb[ROAM_CONN_A_MAX + 1];
+	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN], key[64];
+	int ret;
+
+	ret = genl_attr_parse_nested(nest, policy, tb, ROAM_CONN_A_MAX);
+	if (ret < 0)
+		return ret;
+	if (!tb[ROAM_CONN_A_LADDR4] || !tb[ROAM_CONN_A_LPORT] ||
+	    !tb[ROAM_CONN_A_RADDR4] || !tb[ROAM_CONN_A_RPORT] ||
+	    !tb[ROAM_CONN_A_STALL_NS])
+		return -EBADMSG;
+	roam_format_addr(mnl_attr_get_u32(tb[ROAM_CONN_A_LADDR4]), l, sizeof(l));
+	roam_format_addr(mnl_attr_get_u32(tb[ROAM_CONN_A_RADDR4]), r, sizeof(r));
+	snprintf(key, sizeof(key), "%s:%u-%s:%u",
+		 l, ntohs(mnl_attr_get_u16(tb[ROAM_CONN_A_LPORT])),
+		 r, ntohs(mnl_attr_get_u16(tb[ROAM_CONN_A_RPORT])));
+	out_str(o, "event", "conn_confirmed");
+	out_str(o, "conn", key);
+	out_u64(o, "stall_ns", mnl_attr_get_u64(tb[ROAM_CONN_A_STALL_NS]));
+	return 1;
+}
+
 static int dump_table(struct cli *cli, uint8_t cmd, const char *name)
 {
 	int ret;

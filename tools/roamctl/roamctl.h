@@ -83,6 +83,7 @@ int roamctl_gate_client(struct cli *cli, int argc, char **argv);
 /* mig.c: the live TCP handoff */
 int roamctl_migrate(struct cli *cli, int argc, char **argv);
 int roamctl_conn(struct cli *cli, int argc, char **argv);
+int roam_conn_event_out(struct out *o, const struct nlattr *nest);
 
 /* monitor.c */
 int roam_event_out(struct out *o, const struct nlmsghdr *nlh);
