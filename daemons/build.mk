@@ -57,7 +57,8 @@ D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test \
 	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test \
 	$(BUILD)/tests/roam-store-test $(BUILD)/tests/mtfd-topo-test \
-	$(BUILD)/tests/roam-admin-test
+	$(BUILD)/tests/roam-admin-test \
+	$(BUILD)/tests/roam-handoff-test $(BUILD)/tests/roam-handoff-e2e
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
@@ -113,6 +114,16 @@ $(D_FLOOD): $(OBJ)/$(D_DIR)/tests/udp-flood.o
 # roamd's objects but main, with the netlink layer; no kernel needed.
 $(BUILD)/tests/roam-roamd-test: $(OBJ)/$(D_DIR)/tests/roamd-test.o \
 	$(filter-out %/main.o,$(D_ROAMD_OBJS)) $(D_CLIENT_LIB_OBJS) $(LIB_A)
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
+
+# The live handoff (issue 12): roamd's objects but main, as above; the
+# end-to-end one runs the file server.
+D_HANDOFF_TESTS := $(BUILD)/tests/roam-handoff-test $(BUILD)/tests/roam-handoff-e2e
+$(D_HANDOFF_TESTS): $(BUILD)/tests/roam-handoff-%: $(OBJ)/$(D_DIR)/tests/handoff-%.o \
+	$(filter-out %/main.o,$(D_ROAMD_OBJS)) $(D_CLIENT_LIB_OBJS) $(LIB_A) \
+	$(BIN)/roam-fileserver
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)

@@ -10,7 +10,8 @@
  * it in roam.ko as MIGRATING with the MAC (lib/migkey.h) and ADOPTs it
  * into its service.
  *
- * Everything here blocks (bounded by the timeout): roamd runs it on a
+ * Everything here blocks (bounded by the timeout; SIGPIPE must be
+ * ignored, as roamd does): roamd runs it on a
  * thread of its own (migrate.c); the tests call it directly.
  */
 #ifndef ROAMD_HOXFER_H
