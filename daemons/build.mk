@@ -57,7 +57,8 @@ D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test \
 	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test \
 	$(BUILD)/tests/roam-store-test $(BUILD)/tests/mtfd-topo-test \
-	$(BUILD)/tests/roam-admin-test \
+	$(BUILD)/tests/roam-admin-test $(BUILD)/tests/roam-migkey-test \
+	$(BUILD)/tests/roam-tcprepair-test \
 	$(BUILD)/tests/roam-handoff-test $(BUILD)/tests/roam-handoff-e2e
 UNIT_TESTS += $(D_TESTS)
 
@@ -183,7 +184,8 @@ $(BUILD)/tests/roam-roamd-e2e: $(D_DIR)/tests/roamd-e2e.sh $(D_BINS) $(BIN)/roam
 FUZZ_SECONDS ?= 20
 D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz \
 	$(BUILD)/fuzz/roam-fileproto-fuzz $(BUILD)/fuzz/mtfd-msg-fuzz \
-	$(BUILD)/fuzz/mtfd-topo-fuzz $(BUILD)/fuzz/mtfd-rapkt-fuzz
+	$(BUILD)/fuzz/mtfd-topo-fuzz $(BUILD)/fuzz/mtfd-rapkt-fuzz \
+	$(BUILD)/fuzz/roam-tcprepair-fuzz
 $(FUZZ_OBJ)/$(D_DIR)/%.o: USER_CFLAGS += $(D_CFLAGS)
 $(FUZZ_OBJ)/$(D_DIR)/mtfd/rapkt.o $(FUZZ_OBJ)/$(D_DIR)/fuzz/rapkt-fuzz.o: \
 	USER_CFLAGS += -I$(TOP)/kmod/common
