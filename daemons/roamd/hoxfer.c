@@ -3,11 +3,15 @@
  * The live handoff's channel and its two procedures (hoxfer.h).
  *
  * Who owns a connection, at every step, so it is never live twice:
- * until its CONN frame is completely written, the old server (a failure
- * gives it back to the old service); once written, the new server (the
- * old one closes its frozen copy in repair mode: no FIN, no RST), unless
- * RESULT says HO_NOT_RESTORED, which the new server sends only when it
- * sent nothing on the connection.
+ * the old server closes its socket in repair mode (no FIN, no RST; roam.ko
+ * drops the client's segments meanwhile) as soon as it is frozen, before
+ * the CONN frame goes, and keeps the frozen state.  Until that frame is
+ * completely written the connection is the old server's: a failure
+ * restores it there from the state and gives it back to the old service.
+ * Once written it is the new server's, unless RESULT says
+ * HO_NOT_RESTORED, which the new server sends only when it sent nothing
+ * on the connection.  Closing first also lets both ends share one
+ * address (the tests, in one network namespace).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -45,8 +49,14 @@ struct ho {
 
 /* One connection taken from the service during an outbound handoff. */
 struct taken {
-	int fd;
-	enum { T_BACK, T_SENT, T_FROZEN_BACK } what;
+	int fd;				/* -1 once frozen and closed */
+	enum {
+		T_BACK,			/* untouched: give back */
+		T_BLOCKED_BACK,		/* blocked in roam.ko: unblock, give back */
+		T_FROZEN_BACK,		/* closed: restore here from st, give back */
+		T_SENT,			/* the new server's now */
+	} what;
+	struct tcpr_state st;
 	struct hok_conn k;
 	size_t state_len;
 	uint8_t *state;
@@ -421,21 +431,14 @@ static int conn_tuple(int fd, struct hok_conn *k)
 	return 0;
 }
 
-/* Leave repair mode: the frozen socket carries on where it was. */
-static int thaw(int fd)
-{
-	return setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &(int){ TCP_REPAIR_OFF }, sizeof(int))
-	       ? -errno : 0;
-}
-
 /*
- * Block, freeze, encode and send one connection.  0: sent (t->what
- * T_SENT), 1: it stays here (T_BACK or T_FROZEN_BACK), <0: the channel
- * failed (it stays here too).
+ * Block, freeze, close, encode and send one connection.  0: sent
+ * (T_SENT), 1: it stays here (t->what says how to give it back), <0: the
+ * channel failed (it stays here too).
  */
 static int move_one(struct ho *h, SSL *ssl, struct taken *t, uint64_t deadline)
 {
-	struct tcpr_state st = { 0 };
+	struct tcpr_state *st = &t->st;
 	struct hochan_mig mig;
 	uint8_t *blob = NULL, *frame = NULL;
 	char err[256];
@@ -448,19 +451,23 @@ static int move_one(struct ho *h, SSL *ssl, struct taken *t, uint64_t deadline)
 		return 1;
 	if (hok_block(h->cfg.gate, &t->k))
 		return 1;
-	t->what = T_FROZEN_BACK;	/* blocked: unblock when given back */
-	if (tcpr_freeze(t->fd, &st, err, sizeof(err))) {
+	t->what = T_BLOCKED_BACK;
+	if (tcpr_freeze(t->fd, st, err, sizeof(err))) {
+		/* It left repair mode again: the socket is as it was. */
 		log_warn("handoff: cannot freeze a connection: %s", err);
 		return 1;
 	}
-	blen = tcpr_encoded_len(&st);
+	close(t->fd);
+	t->fd = -1;
+	t->what = T_FROZEN_BACK;
+	blen = tcpr_encoded_len(st);
 	if (blen > HOCHAN_BLOB_MAX) {
 		log_warn("handoff: a connection's queues are too large to move (%zu bytes)", blen);
 		goto out;
 	}
 	blob = malloc(blen);
 	frame = malloc(HOCHAN_CONN_FIXED + t->state_len + blen);
-	if (!blob || !frame || tcpr_encode(&st, blob, blen) != (int)blen)
+	if (!blob || !frame || tcpr_encode(st, blob, blen) != (int)blen)
 		goto out;
 	n = hochan_conn_encode(frame, HOCHAN_CONN_FIXED + t->state_len + blen, &mig, t->state,
 			       t->state_len, blob, blen);
@@ -470,7 +477,6 @@ static int move_one(struct ho *h, SSL *ssl, struct taken *t, uint64_t deadline)
 	if (!ret)
 		t->what = T_SENT;
 out:
-	tcpr_state_free(&st);
 	if (blob)
 		OPENSSL_cleanse(blob, blen);
 	free(blob);
@@ -481,12 +487,18 @@ out:
 /* Give a connection back to our own service; closes our copy. */
 static void give_back(struct ho *h, int svc, struct taken *t)
 {
+	char err[256] = "";
 	bool ok = true;
 
 	if (t->what == T_FROZEN_BACK) {
-		ok = !thaw(t->fd);
-		hok_unblock(h->cfg.gate, &t->k);
+		/* Where it was: the same address, the same queues. */
+		t->fd = tcpr_restore(&t->st, NULL, 0, err, sizeof(err));
+		ok = t->fd >= 0 && !tcpr_finish(t->fd, &t->st, err, sizeof(err));
+		if (!ok)
+			log_warn("handoff: cannot resume a connection here: %s", err);
 	}
+	if (t->what != T_BACK)
+		hok_unblock(h->cfg.gate, &t->k);
 	if (ok && svc >= 0 &&
 	    !roam_ho_send_msg(svc, ROAM_HO_ADOPT, t->fd, 0, t->state, t->state_len,
 			      (int)h->cfg.timeout_ms)) {
@@ -572,9 +584,13 @@ static void settle(struct ho *h, int svc, struct taken *list, unsigned int ntake
 		struct taken *t = &list[i];
 		int s = HO_ADOPTED;
 
+		if (t->what == T_SENT) {
+			s = k < nstatus ? status[k] : HO_ADOPTED;
+			k++;
+		}
 		if (t->what != T_SENT) {
 			give_back(h, svc, t);
-		} else if ((s = k < nstatus ? status[k] : HO_ADOPTED, k++, s == HO_NOT_RESTORED)) {
+		} else if (s == HO_NOT_RESTORED) {
 			t->what = T_FROZEN_BACK;
 			give_back(h, svc, t);
 		} else {
@@ -585,7 +601,9 @@ static void settle(struct ho *h, int svc, struct taken *list, unsigned int ntake
 			else
 				STAT_ADD(h, lost, 1);
 		}
-		close(t->fd);
+		if (t->fd >= 0)
+			close(t->fd);
+		tcpr_state_free(&t->st);
 		free(t->state);
 	}
 }
