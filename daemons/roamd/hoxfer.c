@@ -439,6 +439,7 @@ static int conn_tuple(int fd, struct hok_conn *k)
 static int move_one(struct ho *h, SSL *ssl, struct taken *t, uint64_t deadline)
 {
 	struct tcpr_state *st = &t->st;
+	uint64_t t0 = ho_now_ms();
 	struct hochan_mig mig;
 	uint8_t *blob = NULL, *frame = NULL;
 	char err[256];
@@ -476,6 +477,8 @@ static int move_one(struct ho *h, SSL *ssl, struct taken *t, uint64_t deadline)
 	ret = ho_frame_send(ssl, HOCHAN_CONN, frame, (size_t)n, deadline);
 	if (!ret)
 		t->what = T_SENT;
+	log_debug("handoff: connection frozen and sent at +%llu ms: %zu bytes of queues",
+		  (unsigned long long)(ho_now_ms() - t0), blen);
 out:
 	if (blob)
 		OPENSSL_cleanse(blob, blen);
@@ -638,7 +641,9 @@ int ho_move_out(struct ho *h, const struct sockaddr *peer, socklen_t plen)
 		STAT_ADD(h, out_failed, 1);
 		return ret;
 	}
+	log_debug("handoff: channel up after %llu ms", (unsigned long long)(ho_now_ms() - t0));
 	sent = collect(h, svc, ssl, &list, &ntaken, &chan_ok, deadline);
+	log_debug("handoff: export done after %llu ms", (unsigned long long)(ho_now_ms() - t0));
 	if (chan_ok) {
 		end[0] = (uint8_t)(sent >> 24);
 		end[1] = (uint8_t)(sent >> 16);
