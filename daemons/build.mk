@@ -185,7 +185,7 @@ FUZZ_SECONDS ?= 20
 D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz \
 	$(BUILD)/fuzz/roam-fileproto-fuzz $(BUILD)/fuzz/mtfd-msg-fuzz \
 	$(BUILD)/fuzz/mtfd-topo-fuzz $(BUILD)/fuzz/mtfd-rapkt-fuzz \
-	$(BUILD)/fuzz/roam-tcprepair-fuzz
+	$(BUILD)/fuzz/roam-tcprepair-fuzz $(BUILD)/fuzz/roam-handoff-fuzz
 $(FUZZ_OBJ)/$(D_DIR)/%.o: USER_CFLAGS += $(D_CFLAGS)
 $(FUZZ_OBJ)/$(D_DIR)/mtfd/rapkt.o $(FUZZ_OBJ)/$(D_DIR)/fuzz/rapkt-fuzz.o: \
 	USER_CFLAGS += -I$(TOP)/kmod/common
