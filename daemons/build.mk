@@ -59,7 +59,8 @@ D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-store-test $(BUILD)/tests/mtfd-topo-test \
 	$(BUILD)/tests/roam-admin-test $(BUILD)/tests/roam-migkey-test \
 	$(BUILD)/tests/roam-tcprepair-test \
-	$(BUILD)/tests/roam-handoff-test $(BUILD)/tests/roam-handoff-e2e
+	$(BUILD)/tests/roam-handoff-test $(BUILD)/tests/roam-handoff-e2e \
+	$(BUILD)/tests/roam-roamd-handoff-e2e
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
@@ -166,6 +167,11 @@ $(BUILD)/tests/roam-authd-e2e: $(D_DIR)/tests/authd-e2e.sh $(D_BINS) \
 
 $(BUILD)/tests/roam-systemd-e2e: $(D_DIR)/tests/systemd-e2e.sh $(D_BINS) \
 	$(wildcard $(D_DIR)/systemd/*.in)
+	$(quiet) GEN $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
+
+$(BUILD)/tests/roam-roamd-handoff-e2e: $(D_DIR)/tests/roamd-handoff-e2e.sh $(D_BINS) $(BIN)/roamctl
 	$(quiet) GEN $@
 	$(Q)mkdir -p $(dir $@)
 	$(Q)install -m 0755 $< $@

@@ -450,7 +450,7 @@ static int move_one(struct ho *h, SSL *ssl, struct taken *t, uint64_t deadline)
 	if (conn_tuple(t->fd, &t->k) || t->k.local.family != AF_INET ||
 	    hok_lookup(h->cfg.gate, h->cfg.assume_negotiated, &t->k, &mig))
 		return 1;
-	if (hok_block(h->cfg.gate, &t->k))
+	if (hok_block(h->cfg.gate, h->cfg.assume_negotiated, &t->k))
 		return 1;
 	t->what = T_BLOCKED_BACK;
 	if (tcpr_freeze(t->fd, st, err, sizeof(err))) {
@@ -501,7 +501,7 @@ static void give_back(struct ho *h, int svc, struct taken *t)
 			log_warn("handoff: cannot resume a connection here: %s", err);
 	}
 	if (t->what != T_BACK)
-		hok_unblock(h->cfg.gate, &t->k);
+		hok_unblock(h->cfg.gate, h->cfg.assume_negotiated, &t->k);
 	if (ok && svc >= 0 &&
 	    !roam_ho_send_msg(svc, ROAM_HO_ADOPT, t->fd, 0, t->state, t->state_len,
 			      (int)h->cfg.timeout_ms)) {
@@ -598,7 +598,7 @@ static void settle(struct ho *h, int svc, struct taken *list, unsigned int ntake
 			give_back(h, svc, t);
 		} else {
 			/* Closed in repair mode: no FIN, no RST. */
-			hok_forget(h->cfg.gate, &t->k);
+			hok_forget(h->cfg.gate, h->cfg.assume_negotiated, &t->k);
 			if (s == HO_ADOPTED)
 				STAT_ADD(h, moved, 1);
 			else
@@ -732,6 +732,12 @@ static enum ho_status restore_one(struct ho *h, const uint8_t *p, size_t len)
 	ret = HO_LOST;
 	if (tcpr_finish(fd, &st, err, sizeof(err)))
 		goto out;
+	/*
+	 * Leaving repair mode cleared SO_REUSEADDR: without it a listener
+	 * bound later to this address and port (the service restarted, or
+	 * the connection's original server in one namespace) is refused.
+	 */
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
 	if (roam_ho_send_msg(svc, ROAM_HO_ADOPT, fd, 0, c.state, c.state_len,
 			     (int)h->cfg.timeout_ms)) {
 		snprintf(err, sizeof(err), "the service did not take it");

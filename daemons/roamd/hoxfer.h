@@ -114,14 +114,17 @@ struct hok_conn {
  * Whether the client negotiated MIGRATE, and what the next MAC needs.
  * 0 and *mig, or -ENOENT (not negotiated: the connection stays here).
  */
-int hok_lookup(struct gate *g, bool assume_negotiated, const struct hok_conn *c,
-	       struct hochan_mig *mig);
+int hok_lookup(struct gate *g, bool test, const struct hok_conn *c, struct hochan_mig *mig);
+/*
+ * test: no roam.ko (ho_cfg.assume_negotiated); every connection counts
+ * as negotiated and BLOCKED is an nftables rule (handoff_kern.c).
+ */
 /* BLOCKED: the client's segments are dropped, silently, until ... */
-int hok_block(struct gate *g, const struct hok_conn *c);
+int hok_block(struct gate *g, bool test, const struct hok_conn *c);
 /* ... the connection resumes here (back to NEGOTIATED) ... */
-int hok_unblock(struct gate *g, const struct hok_conn *c);
+int hok_unblock(struct gate *g, bool test, const struct hok_conn *c);
 /* ... or has left: the entry goes. */
-int hok_forget(struct gate *g, const struct hok_conn *c);
+int hok_forget(struct gate *g, bool test, const struct hok_conn *c);
 /* A restored connection: MIGRATING with orig addr, counter and MAC. */
 int hok_migrating(struct gate *g, const struct hok_conn *c, const uint8_t orig4[4],
 		  uint32_t counter, const uint8_t mac[MIG_MAC_LEN]);

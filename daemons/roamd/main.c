@@ -85,8 +85,12 @@ static int parse_args(struct roamd_config *c, int argc, char **argv)
 		{ "handoff-peer", required_argument, NULL, O_HOPEER },
 		{ "handoff-timeout-ms", required_argument, NULL, O_HOTIMEOUT },
 		{ "handoff-max-conns", required_argument, NULL, O_HOMAX },
-		/* Tests without roam.ko: every connection counts as negotiated. */
-		{ "handoff-assume-negotiated", no_argument, NULL, O_HOASSUME },
+		/*
+		 * Tests without roam.ko (no translation at the client): every
+		 * connection counts as negotiated and is restored at its own
+		 * address, so the servers must share it (one namespace).
+		 */
+		{ "handoff-test", no_argument, NULL, O_HOASSUME },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -171,7 +175,7 @@ static int parse_args(struct roamd_config *c, int argc, char **argv)
 			if (u32_arg(optarg, HOCHAN_CONNS_MAX, &c->ho_max_conns) || !c->ho_max_conns)
 				return -1;
 			break;
-		case O_HOASSUME: c->ho_assume_negotiated = true; break;
+		case O_HOASSUME: c->ho_test = true; break;
 		case 'v': roam_log_level = ROAM_LOG_DEBUG; break;
 		case 'q': roam_log_level = ROAM_LOG_WARN; break;
 		case 'h': usage(stdout); exit(0);

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,8 +108,9 @@ int migrate_start(struct roamd *r)
 	const struct roamd_config *c = &r->cfg;
 	struct ho_cfg hc = { .gate = r->gate, .timeout_ms = c->ho_timeout_ms,
 			     .max_conns = c->ho_max_conns,
-			     .assume_negotiated = c->ho_assume_negotiated };
+			     .assume_negotiated = c->ho_test, .same_addr = c->ho_test };
 	struct roam_addr self;
+	sigset_t all, old;
 	struct migrate *m;
 	char err[512];
 	int ret;
@@ -123,7 +125,8 @@ int migrate_start(struct roamd *r)
 	if (!roam_addr_parse(c->self, &self) && self.family == 4) {
 		hc.self.family = AF_INET;
 		memcpy(hc.self.addr, self.addr, 4);
-		hc.service_port = self.port;
+		/* Under test the original port comes along (see same_addr). */
+		hc.service_port = c->ho_test ? 0 : self.port;
 	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
@@ -145,12 +148,17 @@ int migrate_start(struct roamd *r)
 	m->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (m->evfd < 0)
 		return -errno;
+	/* Signals stay the event loop's (signalfd): none for this thread. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	ret = pthread_create(&m->thread, NULL, thread_main, m);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (ret)
 		return -ret;
 	m->started = true;
-	log_info("live handoff on: channel on %s, at most %u connections, %u ms", c->ho_listen,
-		 c->ho_max_conns, c->ho_timeout_ms);
+	log_info("live handoff on: channel on %s, at most %u connections, %u ms%s", c->ho_listen,
+		 c->ho_max_conns, c->ho_timeout_ms,
+		 c->ho_test ? " (test mode: no roam.ko, restores at the original address)" : "");
 	return 0;
 }
 

@@ -55,7 +55,7 @@ struct roamd_config {
 	/* Live handoff (migrate.c): off without migrate_key. */
 	const char *migrate_key, *ho_listen;
 	uint32_t ho_timeout_ms, ho_max_conns;
-	bool ho_assume_negotiated;	/* tests: no roam.ko to ask */
+	bool ho_test;			/* --handoff-test: no roam.ko */
 	struct ho_peer ho_peers[ROAM_POOL_MAX];
 	unsigned int ho_npeers;
 };

@@ -118,9 +118,8 @@ void service_reap(struct roamd *r, uint64_t now)
 	int status;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid != r->svc_pid)
-			continue;
+	/* Only the service: the handoff thread waits for its own children. */
+	while (r->svc_pid && (pid = waitpid(r->svc_pid, &status, WNOHANG)) > 0) {
 		r->svc_pid = 0;
 		r->svc_kill_at = 0;
 		migrate_service_gone(r);
