@@ -84,26 +84,40 @@ unsigned int roam_opt_build(u8 *buf, u8 sub, const u8 *body,
  * header of an outgoing IPv4 segment: the IP and TCP headers move @len
  * bytes towards the head, doff, tot_len and both checksums follow.
  * -ENOSPC: the 40 bytes of option space are taken; -EMSGSIZE: the
- * segment would exceed the route's MTU (a GSO segment: its segments
- * would, unless their size changed; we leave those alone).
+ * segment would exceed the route's MTU.  A GSO segment keeps the size of
+ * the segments it makes: each carries @len bytes less payload (gso_size
+ * shrinks), so full-size data carries the option too.
  */
 int roam_opt_insert(struct sk_buff *skb, const u8 *opt, unsigned int len)
 {
 	unsigned int ihl = ip_hdrlen(skb), thlen, hdrlen;
 	struct dst_entry *dst = skb_dst(skb);
+	struct skb_shared_info *si;
 	struct tcphdr *th;
 	struct iphdr *iph;
+	bool gso = skb_is_gso(skb);
 
 	th = (struct tcphdr *)(skb_network_header(skb) + ihl);
 	thlen = th->doff * 4;
 	hdrlen = ihl + thlen;
 	if (thlen + len > sizeof(*th) + OPT_SPACE)
 		return -ENOSPC;
-	if (skb_is_gso(skb) || (dst && skb->len + len > dst_mtu(dst)))
-		return -EMSGSIZE;
 	if (skb_network_offset(skb) || skb_headlen(skb) < hdrlen)
 		return -EINVAL;
-	/* Our own private copy of the headers (TCP sends clones). */
+	if (gso) {
+		if (!skb_is_gso_tcp(skb) ||
+		    skb_shinfo(skb)->gso_size <= len + TCP_MIN_MSS)
+			return -EMSGSIZE;
+		/*
+		 * TCP transmits clones whose skb_shared_info is the write
+		 * queue's: gso_size must change in a copy of our own.
+		 */
+		if (skb_unclone(skb, GFP_ATOMIC))
+			return -ENOMEM;
+	} else if (dst && skb->len + len > dst_mtu(dst)) {
+		return -EMSGSIZE;
+	}
+	/* Room in front, and headers of our own (TCP sends clones). */
 	if (skb_cow_head(skb, len))
 		return -ENOMEM;
 	skb_push(skb, len);
@@ -115,6 +129,12 @@ int roam_opt_insert(struct sk_buff *skb, const u8 *opt, unsigned int len)
 	iph = ip_hdr(skb);
 	th = tcp_hdr(skb);
 	th->doff += len / 4;
+	if (gso) {
+		si = skb_shinfo(skb);
+		skb_decrease_gso_size(si, len);
+		si->gso_segs = DIV_ROUND_UP(skb->len - hdrlen - len,
+					    si->gso_size);
+	}
 	iph->tot_len = htons(ntohs(iph->tot_len) + len);
 	ip_send_check(iph);
 	if (skb->ip_summed == CHECKSUM_PARTIAL) {
