@@ -181,6 +181,9 @@ test_handoff() {
 	grep -E '^(move|served)' "$TMP/serve.out"
 	[ $rc = 0 ] || { cat "$TMP/serve.err"; fail "server failed ($rc)"; return 1; }
 	grep -q "^served $BYTES bytes, $MOVES moves" "$TMP/serve.out" || fail "server did not finish" || return 1
+	for ns in "$a" "$b"; do
+		echo "server $ns: options added $(st "$ns" mig_opt_added), not added $(st "$ns" mig_noroom)"
+	done
 	n=$(st "$c" mig_verified)
 	echo "client: $((n - v0)) verified MIGRATE (2 connections x $MOVES moves)"
 	[ $((n - v0)) = $((2 * MOVES)) ] || fail "mig_verified +$((n - v0)), want $((2 * MOVES))"

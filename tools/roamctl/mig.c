@@ -273,7 +273,7 @@ static int out_ports(struct out *o, const char *key, const struct nlattr *nest)
 }
 
 /* genl_cb_t for the MIG_GET reply. */
-static int mig_show_cb(const struct nlmsghdr *nlh, void *data)
+int roam_mig_show_cb(const struct nlmsghdr *nlh, void *data)
 {
 	static const enum mnl_attr_data_type top[ROAM_A_MAX + 1] = {
 		[ROAM_A_MIG] = MNL_TYPE_NESTED,
@@ -359,7 +359,7 @@ static int mig_show(struct cli *cli, int argc, char **argv)
 	ret = cli_connect(cli);
 	if (ret != CLI_OK)
 		return ret;
-	ret = genl_doit(&cli->gs, cli_req(cli, ROAM_CMD_MIG_GET), mig_show_cb,
+	ret = genl_doit(&cli->gs, cli_req(cli, ROAM_CMD_MIG_GET), roam_mig_show_cb,
 			&cli->out);
 	if (ret < 0)
 		return cli_error(cli, ret, "cannot get the handoff settings");
@@ -382,7 +382,7 @@ static const char *conn_state_name(uint8_t s)
 }
 
 /* One CONN_GET or CCONN_GET dump message: an object named by the tuple. */
-static int conn_show_cb(const struct nlmsghdr *nlh, void *data)
+int roam_conn_show_cb(const struct nlmsghdr *nlh, void *data)
 {
 	static const enum mnl_attr_data_type top[ROAM_A_MAX + 1] = {
 		[ROAM_A_CONN] = MNL_TYPE_NESTED,
@@ -481,7 +481,7 @@ static int dump_table(struct cli *cli, uint8_t cmd, const char *name)
 	int ret;
 
 	out_obj_begin(&cli->out, name);
-	ret = genl_dump(&cli->gs, cli_req(cli, cmd), conn_show_cb, &cli->out);
+	ret = genl_dump(&cli->gs, cli_req(cli, cmd), roam_conn_show_cb, &cli->out);
 	out_obj_end(&cli->out);
 	return ret;
 }

@@ -84,6 +84,9 @@ int roamctl_gate_client(struct cli *cli, int argc, char **argv);
 int roamctl_migrate(struct cli *cli, int argc, char **argv);
 int roamctl_conn(struct cli *cli, int argc, char **argv);
 int roam_conn_event_out(struct out *o, const struct nlattr *nest);
+/* genl_cb_t with a struct out *: a MIG_GET reply, a CONN/CCONN_GET entry. */
+int roam_mig_show_cb(const struct nlmsghdr *nlh, void *data);
+int roam_conn_show_cb(const struct nlmsghdr *nlh, void *data);
 
 /* monitor.c */
 int roam_event_out(struct out *o, const struct nlmsghdr *nlh);
