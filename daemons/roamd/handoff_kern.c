@@ -73,7 +73,8 @@ static int test_block(const struct hok_conn *c, bool on)
 		}
 		table = !ret;
 	}
-	if (!table)
+	/* Deleting needs no table of ours: the new server unblocks too. */
+	if (!table && on)
 		return 0;
 	element(c, e, sizeof(e));
 	snprintf(cmd, sizeof(cmd), "%s element inet " NFT_TABLE " blocked { %s }",

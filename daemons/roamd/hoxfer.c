@@ -394,6 +394,12 @@ SSL *ho_tls_connect(struct ho *h, const struct sockaddr *peer, socklen_t len,
 	if (fd < 0)
 		return NULL;
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &(int){ 1 }, sizeof(int));
+	/* From our channel address: the peer accepts pool servers' only. */
+	if (h->cfg.src.sin_family == AF_INET && peer->sa_family == AF_INET &&
+	    bind(fd, (const struct sockaddr *)&h->cfg.src, sizeof(h->cfg.src))) {
+		close(fd);
+		return NULL;
+	}
 	if (connect(fd, peer, len) && (errno != EINPROGRESS || poll(&p, 1, left_ms(deadline)) <= 0 ||
 				       getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) || e)) {
 		close(fd);
@@ -629,6 +635,7 @@ int ho_move_out(struct ho *h, const struct sockaddr *peer, socklen_t plen)
 	/* The handshake first: it is not part of the connections' stall. */
 	ssl = ho_tls_connect(h, peer, plen, deadline);
 	if (!ssl) {
+		log_warn("handoff: no channel to the new server: the connections stay here");
 		STAT_ADD(h, out_failed, 1);
 		close(svc);
 		return -ECONNREFUSED;
@@ -636,6 +643,7 @@ int ho_move_out(struct ho *h, const struct sockaddr *peer, socklen_t plen)
 	STAT_ADD(h, out_sessions, 1);
 	ret = roam_ho_send_msg(svc, ROAM_HO_EXPORT, -1, 0, NULL, 0, (int)h->cfg.timeout_ms);
 	if (ret) {
+		log_warn("handoff: cannot ask the service for its connections: %s", strerror(-ret));
 		ho_tls_close(ssl);
 		close(svc);
 		STAT_ADD(h, out_failed, 1);
@@ -728,6 +736,13 @@ static enum ho_status restore_one(struct ho *h, const uint8_t *p, size_t len)
 			goto out;
 		}
 	}
+	/*
+	 * Test mode, one namespace: the old server's block (an nft rule) is
+	 * ours too; lift it now, as roam.ko on B would pass the client's
+	 * segments from here on, rather than when the old server settles.
+	 */
+	if (h->cfg.same_addr)
+		hok_unblock(h->cfg.gate, true, &k);
 	/* From here the client may hear from us: failures are losses. */
 	ret = HO_LOST;
 	if (tcpr_finish(fd, &st, err, sizeof(err)))
@@ -756,9 +771,14 @@ out:
 	return ret;
 }
 
+/* A peer without the key gets this long at most: it holds the thread. */
+#define HANDSHAKE_MS	2000
+
 int ho_serve(struct ho *h, int fd)
 {
 	uint64_t deadline = ho_now_ms() + h->cfg.timeout_ms;
+	uint64_t hs_deadline = ho_now_ms() + (h->cfg.timeout_ms < HANDSHAKE_MS ?
+					      h->cfg.timeout_ms : HANDSHAKE_MS);
 	uint8_t *status = NULL, *p = NULL, res[4 + HOCHAN_CONNS_MAX];
 	uint32_t n = 0, len, count;
 	enum hochan_type type;
@@ -773,7 +793,7 @@ int ho_serve(struct ho *h, int fd)
 		return -ENOMEM;
 	}
 	while ((r = SSL_accept(ssl)) != 1) {
-		ret = ssl_wait(ssl, r, deadline);
+		ret = ssl_wait(ssl, r, hs_deadline);
 		if (ret) {
 			STAT_ADD(h, in_refused, 1);
 			log_warn("handoff: a peer failed the handshake (%s)",

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include <openssl/ssl.h>
@@ -49,6 +50,8 @@ struct ho_cfg {
 	uint32_t max_conns;		/* per handoff, <= HOCHAN_CONNS_MAX */
 	/* Where restored sockets are bound (port 0: each its own port). */
 	struct tcpr_addr self;
+	/* Outbound sessions from this address (the channel's own), if set. */
+	struct sockaddr_in src;
 	/* Only these local ports may be restored (the service's); 0: any. */
 	uint16_t service_port;
 	/* Tests: restore at the connection's original address ... */

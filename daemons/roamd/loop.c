@@ -158,6 +158,7 @@ static int first_setup(struct roamd *r)
 	log_info("pool of %u servers; this is %s%s", p->nservers,
 		 r->self >= 0 ? "server " : "the gate only", r->self >= 0 ? r->cfg.self : "");
 	r->pool_set = true;
+	migrate_set_pool(r);
 	if (!r->gate)
 		return 0;
 	npool = ipv4_pool(r, pool);
@@ -420,6 +421,8 @@ static int setup(struct roamd *r)
 	if (worker_start(r))
 		return -errno ? -errno : -ENOMEM;
 	watch(r, worker_fd(r), SRC_WORKER, true);
+	if (migrate_done_fd(r) >= 0)
+		watch(r, migrate_done_fd(r), SRC_MIGRATE, true);
 	srandom((unsigned int)(getpid() ^ roamd_now_ms()));
 	return 0;
 }
@@ -477,6 +480,9 @@ int roamd_run(struct roamd *r)
 				break;
 			case SRC_REVWATCH:
 				revwatch_event(r, now);
+				break;
+			case SRC_MIGRATE:
+				migrate_done(r);
 				break;
 			}
 		}

@@ -30,12 +30,39 @@
 struct migrate {
 	struct ho *ho;
 	int lfd, evfd;
+	int donefd;			/* to the loop: a handoff ended (status) */
 	pthread_t thread;
 	bool started;
 	pthread_mutex_t lock;
 	bool quit, pending;
 	struct sockaddr_in peer;	/* where the pending handoff goes */
+	/* Who may connect to the channel: the other servers' channel
+	 * addresses, once the pool is known (before: anyone with the key). */
+	bool pool_known;
+	struct in_addr allowed[ROAM_POOL_MAX];
+	unsigned int nallowed;
+	uint64_t strangers;
 };
+
+/* A connection from an address that is no pool server's channel: the
+ * handshake would fail anyway, but would hold the thread meanwhile. */
+static bool from_peer(struct migrate *m, int fd)
+{
+	struct sockaddr_in sin;
+	socklen_t l = sizeof(sin);
+	bool ok;
+
+	if (getpeername(fd, (struct sockaddr *)&sin, &l) || sin.sin_family != AF_INET)
+		return false;
+	pthread_mutex_lock(&m->lock);
+	ok = !m->pool_known;
+	for (unsigned int i = 0; i < m->nallowed && !ok; i++)
+		ok = m->allowed[i].s_addr == sin.sin_addr.s_addr;
+	if (!ok)
+		m->strangers++;
+	pthread_mutex_unlock(&m->lock);
+	return ok;
+}
 
 static void sin_of(const struct roam_addr *a, struct sockaddr_in *sin)
 {
@@ -68,12 +95,18 @@ static void *thread_main(void *arg)
 		if (p[0].revents & POLLIN)
 			while (read(m->evfd, &v, sizeof(v)) > 0)
 				;
-		if (go)
+		if (go) {
 			ho_move_out(m->ho, (struct sockaddr *)&peer, sizeof(peer));
+			write(m->donefd, &(uint64_t){ 1 }, sizeof(uint64_t));
+		}
 		if (p[1].revents & POLLIN) {
 			fd = accept4(m->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-			if (fd >= 0)
+			if (fd >= 0 && !from_peer(m, fd)) {
+				close(fd);
+			} else if (fd >= 0) {
 				ho_serve(m->ho, fd);
+				write(m->donefd, &(uint64_t){ 1 }, sizeof(uint64_t));
+			}
 		}
 	}
 	return NULL;
@@ -122,6 +155,11 @@ int migrate_start(struct roamd *r)
 		log_err("%s", err);
 		return ret;
 	}
+	if (!roam_addr_parse(c->ho_listen, &self) && self.family == 4 &&
+	    memcmp(self.addr, "\0\0\0\0", 4)) {
+		hc.src.sin_family = AF_INET;
+		memcpy(&hc.src.sin_addr, self.addr, 4);
+	}
 	if (!roam_addr_parse(c->self, &self) && self.family == 4) {
 		hc.self.family = AF_INET;
 		memcpy(hc.self.addr, self.addr, 4);
@@ -131,7 +169,7 @@ int migrate_start(struct roamd *r)
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return -ENOMEM;
-	m->lfd = m->evfd = -1;
+	m->lfd = m->evfd = m->donefd = -1;
 	pthread_mutex_init(&m->lock, NULL);
 	r->mig = m;
 	ret = ho_new(&m->ho, &hc, err, sizeof(err));
@@ -146,7 +184,8 @@ int migrate_start(struct roamd *r)
 		return ret;
 	}
 	m->evfd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (m->evfd < 0)
+	m->donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (m->evfd < 0 || m->donefd < 0)
 		return -errno;
 	/* Signals stay the event loop's (signalfd): none for this thread. */
 	sigfillset(&all);
@@ -180,6 +219,8 @@ void migrate_stop(struct roamd *r)
 		close(m->lfd);
 	if (m->evfd >= 0)
 		close(m->evfd);
+	if (m->donefd >= 0)
+		close(m->donefd);
 	pthread_mutex_destroy(&m->lock);
 	free(m);
 	r->mig = NULL;
@@ -241,19 +282,59 @@ void migrate_roam_away(struct roamd *r, uint32_t to)
 	write(m->evfd, &(uint64_t){ 1 }, sizeof(uint64_t));
 }
 
+int migrate_done_fd(const struct roamd *r)
+{
+	return r->mig ? r->mig->donefd : -1;
+}
+
+void migrate_done(struct roamd *r)
+{
+	uint64_t v;
+
+	while (r->mig && read(r->mig->donefd, &v, sizeof(v)) > 0)
+		;
+	roamd_status(r);
+}
+
+void migrate_set_pool(struct roamd *r)
+{
+	struct migrate *m = r->mig;
+	const struct roam_sched_params *p;
+	struct sockaddr_in sin;
+
+	if (!m)
+		return;
+	p = roam_client_params(r->client);
+	pthread_mutex_lock(&m->lock);
+	m->nallowed = 0;
+	for (uint32_t i = 0; i < p->nservers && i < ROAM_POOL_MAX; i++)
+		if ((int)i != r->self && !peer_of(r, i, &sin))
+			m->allowed[m->nallowed++] = sin.sin_addr;
+	m->pool_known = true;
+	pthread_mutex_unlock(&m->lock);
+}
+
 void migrate_status(const struct roamd *r, char *buf, size_t len)
 {
 	struct ho_stats s;
+	uint64_t strangers;
+	int n;
 
 	buf[0] = 0;
 	if (!r->mig)
 		return;
 	ho_get_stats(r->mig->ho, &s);
+	pthread_mutex_lock(&r->mig->lock);
+	strangers = r->mig->strangers;
+	pthread_mutex_unlock(&r->mig->lock);
 	snprintf(buf, len, "; handoffs out %" PRIu64 " (failed %" PRIu64 "): moved %" PRIu64
 		 ", kept %" PRIu64 ", lost %" PRIu64 ", last %" PRIu64 " ms; in %" PRIu64
 		 " (refused %" PRIu64 "): adopted %" PRIu64 ", failed %" PRIu64,
 		 s.out_sessions, s.out_failed, s.moved, s.kept, s.lost, s.last_ms, s.in_sessions,
 		 s.in_refused, s.adopted, s.in_failed);
+	n = (int)strlen(buf);
+	if (strangers && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", not from a peer %" PRIu64, strangers);
 }
 
 int migrate_peer_parse(const char *s, struct ho_peer *p)

@@ -65,7 +65,8 @@ struct worker;
 struct migrate;
 
 /* What epoll woke us for (loop.c). */
-enum roamd_src { SRC_SIG = 1, SRC_TIMER, SRC_AUTHD, SRC_GATE, SRC_WORKER, SRC_REVWATCH };
+enum roamd_src { SRC_SIG = 1, SRC_TIMER, SRC_AUTHD, SRC_GATE, SRC_WORKER, SRC_REVWATCH,
+		 SRC_MIGRATE };
 
 /* "watch revocations" at authd's admin socket (revwatch.c). */
 struct revwatch {
@@ -201,6 +202,11 @@ void migrate_service_gone(struct roamd *r);
 /* This server was active and pool server `to` is now: hand over. */
 void migrate_roam_away(struct roamd *r, uint32_t to);
 void migrate_status(const struct roamd *r, char *buf, size_t len);
+/* Once the pool is known: only its servers may use the channel. */
+void migrate_set_pool(struct roamd *r);
+/* Readable when a handoff ended; migrate_done() refreshes the status. */
+int migrate_done_fd(const struct roamd *r);
+void migrate_done(struct roamd *r);
 int migrate_peer_parse(const char *s, struct ho_peer *p);
 
 /* policy.c */

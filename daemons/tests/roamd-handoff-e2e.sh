@@ -56,7 +56,7 @@ busywait() {
 }
 
 echo "TAP version 13"
-echo "1..7"
+echo "1..8"
 
 ip link set lo up
 head -c 25165824 /dev/urandom >"$T/files/big"
@@ -145,12 +145,21 @@ moves=$(cat "$T"/roamd[123].log | grep -c "handoff: 1 connections from the servi
 ins=$(cat "$T"/roamd[123].log | grep -c "handoff: 1 connections came in")
 check "it moved at least twice between roamds ($moves handoffs out, $ins in)" \
 	test "$moves" -ge 2 -a "$ins" = "$moves"
+# Only pool servers' channel addresses may connect: a stranger is hung up on.
+stranger=$(timeout 5 python3 -c '
+import socket, time
+s = socket.socket(); s.bind(("127.0.0.9", 0)); s.connect(("127.0.0.1", 7444))
+t = time.monotonic(); d = s.recv(1); print(len(d), int((time.monotonic() - t) * 1000))')
+echo "# stranger: $stranger (bytes, ms until hung up)"
 kill -HUP $R1 $R2 $R3
 sleep 0.3
 grep -h "handoffs out" "$T"/roamd[123].log | sed 's/.*handoffs out/# handoffs out/'
 moved() { grep -ho "moved [0-9]*" "$T"/roamd[123].log | awk '{ s += $2 } END { print s + 0 }'; }
 check "the status counts the moves (moved, adopted), nothing lost or refused" \
 	eval '[ "$(moved)" = "$moves" ] && ! grep -q "lost [1-9]\|refused [1-9]" "$T"/roamd[123].log'
+check "a connection from outside the pool is closed at once and counted" \
+	eval '[ "${stranger%% *}" = 0 ] && [ "${stranger#* }" -lt 500 ] &&
+		grep -q "not from a peer 1" "$T/roamd1.log"'
 kill -TERM $R1 $R2 $R3
 wait $R1; a=$?; wait $R2; b=$?; wait $R3; c=$?
 check "roamd exits 0 on SIGTERM with the handoff thread" test $a$b$c = 000
