@@ -58,7 +58,7 @@ D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test \
 	$(BUILD)/tests/roam-store-test $(BUILD)/tests/mtfd-topo-test \
 	$(BUILD)/tests/roam-admin-test $(BUILD)/tests/roam-migkey-test \
-	$(BUILD)/tests/roam-tcprepair-test
+	$(BUILD)/tests/roam-tcprepair-test $(BUILD)/tests/roam-tcpmove-test
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
