@@ -289,8 +289,17 @@ static bool relay(void)
 	int i, k;
 	ssize_t n;
 
-	for (i = 0; i < NS_N; i++)
-		for (k = 0; k < 512; k++) {
+	/*
+	 * The old server's segments first, all of them: they left before the
+	 * new server's.  Reordered after them, they would be dropped by
+	 * PAWS, the new server's TSval being ahead (a real path may do that).
+	 */
+	static const int order[2][NS_N] = { { NS_C, NS_S2, NS_S1 }, { NS_C, NS_S1, NS_S2 } };
+	int j;
+
+	for (j = 0; j < NS_N; j++)
+		for (i = order[cur == NS_S2][j], k = 0;
+		     k < (i == NS_C || i == cur ? 512 : 1 << 20); k++) {
 			n = read(ns[i].tun, p, sizeof(p));
 			if (n <= 0)
 				break;
