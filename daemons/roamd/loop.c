@@ -195,11 +195,13 @@ static int first_setup(struct roamd *r)
 
 void roamd_status(const struct roamd *r)
 {
-	char rev[160] = "";
+	char rev[512] = "", ho[320];
 
 	if (r->rev_received || r->rev_errors)
 		snprintf(rev, sizeof(rev), "; revocations %" PRIu64 ", gate blocks %" PRIu64
 			 ", errors %" PRIu64, r->rev_received, r->rev_blocked, r->rev_errors);
+	migrate_status(r, ho, sizeof(ho));
+	strncat(rev, ho, sizeof(rev) - strlen(rev) - 1);
 	if (r->applied_epoch)
 		sd_notifyf(0, "STATUS=epoch %" PRIu64 ": server %u (%s) active%s",
 			   r->applied_epoch, r->applied_server, r->applied_addr, rev);
@@ -224,6 +226,10 @@ static void apply(struct roamd *r, const struct roam_epoch *e, uint64_t now)
 		 (int64_t)(now - e->start_ms));
 	if (r->applied_epoch)
 		policy_on_roam(r);
+	/* Roaming away from this server: its live connections go along. */
+	if (r->self >= 0 && r->applied_epoch && (int)r->applied_server == r->self &&
+	    (int)e->server != r->self)
+		migrate_roam_away(r, e->server);
 	r->applied_epoch = e->index;
 	r->applied_server = e->server;
 	snprintf(r->applied_addr, sizeof(r->applied_addr), "%s", s);
@@ -371,15 +377,19 @@ static void on_signal(struct roamd *r, uint64_t now)
 		case SIGCHLD:
 			service_reap(r, now);
 			break;
-		case SIGHUP:
+		case SIGHUP: {
+			char ho[320];
+
+			migrate_status(r, ho, sizeof(ho));
 			log_info("epoch %" PRIu64 ", server %u active, service %s, threat raised: %s, "
 				 "revocations %" PRIu64 " (watching: %s), gate blocks %" PRIu64
-				 ", errors %" PRIu64,
+				 ", errors %" PRIu64 "%s",
 				 r->applied_epoch, r->applied_server,
 				 r->svc_pid ? "running" : "stopped", r->threat_raised ? "yes" : "no",
 				 r->rev_received, r->rw.synced ? "yes" : "no", r->rev_blocked,
-				 r->rev_errors);
+				 r->rev_errors, ho);
 			break;
+		}
 		default:
 			log_info("signal %u: shutting down", si.ssi_signo);
 			r->stop = true;
