@@ -27,7 +27,7 @@ require_cmd ip jq nstat nft socat ss
 TOOL=${ST_BIN:-$TOP/build/selftests}/roam_handoff
 [ -x "$TOOL" ] || skip_all "$TOOL not built (make tools)"
 
-A=10.0.2.1 B=10.0.3.1 C=10.0.1.1 PORT=5001 PORT2=5002 ID=7
+A=10.0.2.1 B=10.0.3.1 C=10.0.1.1 PORT=5001 PORT2=5002 PORT3=5003 ID=7
 MOVES=${HANDOFF_MOVES:-6}
 INTERVAL_MS=${HANDOFF_INTERVAL_MS:-700}
 BYTES=${HANDOFF_BYTES:-$((16 << 20))}
@@ -96,15 +96,15 @@ diag() {
 		ip netns exec "$ns" "$ROAMCTL" -j conn show | jq -c .
 		ip netns exec "$ns" ss -tino
 	done
-	cat "$TMP/serve.err" "$TMP/client.out" 2>/dev/null
+	cat "$TMP/serve.err" "$TMP/client.out" "$TMP/serve2.out" 2>/dev/null
 }
 
 # ---------------------------------------------------------------- tests
 
 test_no_key() {
-	ctl "$a" migrate set server on server-ports $PORT,$PORT2 || return 1
-	ctl "$b" migrate set server on server-ports $PORT,$PORT2 || return 1
-	ctl "$c" migrate set client-id $ID pool $A,$B ports $PORT,$PORT2 client on || return 1
+	ctl "$a" migrate set server on server-ports $PORT,$PORT2,$PORT3 || return 1
+	ctl "$b" migrate set server on server-ports $PORT,$PORT2,$PORT3 || return 1
+	ctl "$c" migrate set client-id $ID pool $A,$B ports $PORT,$PORT2,$PORT3 client on || return 1
 	ctl "$c" migrate show || return 1
 	[ "$(ip netns exec "$c" "$ROAMCTL" -j migrate show | jq .key_set)" = false ] ||
 		fail "key_set is not false" || return 1
@@ -225,6 +225,37 @@ test_tables() {
 	[ "$n" = 0 ] || fail "B (the old server) kept $n entries"
 }
 
+# The client answers the window probe (an old sequence number) with a
+# duplicate ACK at most once per tcp_invalid_ratelimit: with it at 100 s
+# only the first move's probes get an answer, so later moves are
+# confirmed by the client's ACK of new data, which the new server sends
+# before that with MIGRATE (GSO segments with room made for the option:
+# a router forwarding one whose segments exceeded the MTU would drop it).
+test_data_carries_migrate() {
+	local rc=0 o0 o1 v0 v1 moves=4
+	ip netns exec "$c" sysctl -qw net.ipv4.tcp_invalid_ratelimit=100000 || return 1
+	o0=$(( $(st "$a" mig_opt_added) + $(st "$b" mig_opt_added) ))
+	v0=$(st "$c" mig_verified)
+	"$TOOL" serve -a /run/netns/"$a" -A $A -b /run/netns/"$b" -B $B -p $PORT3 \
+		-k "$TMP/kmig" -n $moves -i $INTERVAL_MS -s $((8 << 20)) \
+		>"$TMP/serve2.out" 2>&1 &
+	echo $! >"$TMP/serve.pid"
+	busywait 10000 grep -q listening "$TMP/serve2.out" || fail "server did not start" || return 1
+	ip netns exec "$c" "$TOOL" client -d $A -p $PORT3 -s $((8 << 20)) >"$TMP/client2.out" 2>&1 || rc=$?
+	cat "$TMP/client2.out"
+	wait "$(cat "$TMP/serve.pid")" || rc=$?
+	: >"$TMP/serve.pid"
+	grep -E '^(move|served)' "$TMP/serve2.out"
+	ip netns exec "$c" sysctl -qw net.ipv4.tcp_invalid_ratelimit=500
+	[ $rc = 0 ] || { diag; fail "transfer failed"; return 1; }
+	o1=$(( $(st "$a" mig_opt_added) + $(st "$b" mig_opt_added) ))
+	v1=$(st "$c" mig_verified)
+	# 2 MIGRATE-ACCEPT, and per move 2 probes: anything more is data.
+	echo "options added: $((o1 - o0)), of which on segments other than SYN-ACKs and probes: $((o1 - o0 - 2 - 2 * moves))"
+	[ $((v1 - v0)) = $((2 * moves)) ] || fail "mig_verified +$((v1 - v0)), want $((2 * moves))" || return 1
+	[ $((o1 - o0)) -gt $((2 + 2 * moves)) ] || fail "no data segment carried MIGRATE"
+}
+
 test_unload_with_entries() {
 	local n
 	ip netns exec "$a" socat -u TCP-LISTEN:$PORT2,bind=$A,reuseaddr OPEN:/dev/null >/dev/null 2>&1 &
@@ -239,12 +270,13 @@ test_unload_with_entries() {
 	cmd rmmod roam || fail "rmmod failed"
 }
 
-ktap_header 7
+ktap_header 8
 run_test "a client without a key offers no option" test_no_key
 run_test "the client's key is loaded (write-only)" test_key
 run_test "$MOVES moves A<->B, byte-exact, forged and replayed MIGRATE dropped" test_handoff
 run_test "stall per move" test_stalls
 run_test "no RST, no conntrack invalid at the client" test_no_rst
 run_test "roamctl conn show: both tables" test_tables
+run_test "MIGRATE on data segments when the probe goes unanswered" test_data_carries_migrate
 run_test "unload with entries present" test_unload_with_entries
 ktap_finish

@@ -9,9 +9,10 @@
  * freeze the sockets (lib/tcprepair), restore them in the other
  * namespace bound to its address, install them in its roam.ko as
  * MIGRATING with the MIGRATE bytes (lib/migkey, OpenSSL), leave repair
- * mode, wait for roam.ko's CONFIRMED event, forget them in the old
- * server.  Prints one line per move with its stall, and the MIGRATE
- * bytes it used (the test replays one of them).
+ * mode, forget them in the old server, and serve on; the move ends with
+ * roam.ko's CONFIRMED events (the next one waits for them).  Prints one
+ * line per move with its stall (block to the last CONFIRMED), and the
+ * MIGRATE bytes it used (the test replays one of them).
  *
  *   roam_handoff serve -a NSPATH_A -A ADDR_A -b NSPATH_B -B ADDR_B -p PORT
  *                      -k KMIG_HEX -n MOVES -i INTERVAL_MS -s BYTES
@@ -96,7 +97,15 @@ static int parse_ep(const char *s, struct sockaddr_in *sin)
 
 /* ------------------------------------------------------------ server */
 
+/* A move whose CONFIRMED events are still awaited. */
+struct pending {
+	bool on;
+	int moveno, from, to;
+	uint64_t t0, t_frozen, t_restored;
+};
+
 struct srv {
+	struct pending p;
 	int ns[2];			/* namespace fds: A, B */
 	struct in_addr addr[2];
 	struct genl_sock gs[2];		/* roam family in each */
@@ -269,22 +278,28 @@ static int event_cb(const struct nlmsghdr *nlh, void *data)
 	return 0;
 }
 
-/* Wait for n CONFIRMED events in namespace i; false on timeout. */
-static int wait_confirmed(struct srv *s, int i, int n, struct confirm *c,
-			  int timeout_ms)
+static struct confirm conf;
+
+/*
+ * The events of the pending move, as they come (the main loop polls the
+ * socket): the application goes on serving meanwhile, as it would with
+ * roamd, so new data can carry MIGRATE before the client answers.
+ */
+static void confirm_events(struct srv *s)
 {
-	struct pollfd pfd = { .fd = mnl_socket_get_fd(s->ev[i].nl), .events = POLLIN };
-	uint64_t end = now_ns() + (uint64_t)timeout_ms * 1000000;
+	struct pending *p = &s->p;
+	uint64_t t1;
 
-	while (c->n < n) {
-		int64_t left = (int64_t)(end - now_ns()) / 1000000;
-
-		if (left <= 0 || poll(&pfd, 1, left) <= 0)
-			return 0;
-		if (genl_recv(&s->ev[i], event_cb, c, NULL) < 0)
-			die("event receive failed");
-	}
-	return 1;
+	if (genl_recv(&s->ev[p->to], event_cb, &conf, NULL) < 0)
+		die("event receive failed");
+	if (conf.n < NCONN)
+		return;
+	t1 = now_ns();
+	printf("move %d %s->%s stall_ms %.3f freeze_ms %.3f restore_ms %.3f kernel_stall_ms %.3f\n",
+	       p->moveno, p->from ? "B" : "A", p->to ? "B" : "A", (t1 - p->t0) / 1e6,
+	       (p->t_frozen - p->t0) / 1e6, (p->t_restored - p->t_frozen) / 1e6,
+	       conf.stall_ns / 1e6);
+	p->on = false;
 }
 
 static void move(struct srv *s, struct conn *cs, int moveno)
@@ -292,10 +307,9 @@ static void move(struct srv *s, struct conn *cs, int moveno)
 	int from = s->cur, to = !s->cur, i, ret;
 	struct tcpr_state st[NCONN];
 	struct entry e[NCONN];
-	struct confirm conf = { 0, 0 };
 	struct sockaddr_in local = { .sin_family = AF_INET };
 	uint8_t migrate[NCONN][ROAM_MIG_MIGRATE_LEN];
-	uint64_t t0, t_frozen, t_restored, t1;
+	uint64_t t0, t_frozen, t_restored;
 	char err[256], hex[HEX_LEN(ROAM_MIG_MIGRATE_LEN)];
 
 	t0 = now_ns();
@@ -350,19 +364,13 @@ static void move(struct srv *s, struct conn *cs, int moveno)
 		       inet_ntoa(s->addr[to]), hex);
 	}
 	t_restored = now_ns();
-	if (!wait_confirmed(s, to, NCONN, &conf, 10000))
-		die("move %d: %d of %d connections confirmed in 10 s", moveno,
-		    conf.n, NCONN);
-	t1 = now_ns();
+	/* The old server forgets them at once. */
 	for (i = 0; i < NCONN; i++)
 		conn_del(s, from, &cs[i].peer);
 	s->cur = to;
 	fcntl(cs[0].fd, F_SETFL, O_NONBLOCK);
-	printf("move %d %s->%s stall_ms %.3f freeze_ms %.3f restore_ms %.3f kernel_stall_ms %.3f\n",
-	       moveno, from ? "B" : "A", to ? "B" : "A", (t1 - t0) / 1e6,
-	       (t_frozen - t0) / 1e6, (t_restored - t_frozen) / 1e6,
-	       conf.stall_ns / 1e6);
-	fflush(stdout);
+	s->p = (struct pending){ true, moveno, from, to, t0, t_frozen, t_restored };
+	conf = (struct confirm){ 0, 0 };
 }
 
 static int serve(int argc, char **argv)
@@ -445,19 +453,32 @@ static int serve(int argc, char **argv)
 
 		allowed = t - start >= duration ? total :
 			  (uint64_t)((double)total * (t - start) / duration);
-		struct pollfd pfd[2] = {
+		struct pollfd pfd[3] = {
 			{ .fd = stream_done || sent >= allowed ? -1 : cs[0].fd,
 			  .events = POLLOUT },
 			{ .fd = cs[1].fd, .events = POLLIN },
+			{ .fd = s.p.on ? mnl_socket_get_fd(s.ev[s.p.to].nl) : -1,
+			  .events = POLLIN },
 		};
 
-		if (done_moves < moves && wait <= 0) {
+		/* Everything written and every move confirmed: the end. */
+		if (!stream_done && sent == total && done_moves >= moves && !s.p.on) {
+			shutdown(cs[0].fd, SHUT_WR);
+			stream_done = true;
+		}
+		if (s.p.on && t - s.p.t_restored > 10000000000ull)
+			die("move %d: %d of %d connections confirmed in 10 s",
+			    s.p.moveno, conf.n, NCONN);
+		/* The next move once this one is confirmed and its time came. */
+		if (!s.p.on && done_moves < moves && wait <= 0) {
 			move(&s, cs, ++done_moves);
 			next_move = now_ns() + (uint64_t)interval * 1000000;
 			continue;
 		}
-		if (poll(pfd, 2, 5) < 0)
+		if (poll(pfd, 3, 5) < 0)
 			die("poll: %s", strerror(errno));
+		if (pfd[2].revents & POLLIN)
+			confirm_events(&s);
 		if (pfd[0].revents & (POLLERR | POLLHUP))
 			die("stream connection failed");
 		if (pfd[0].revents & POLLOUT) {
@@ -470,10 +491,6 @@ static int serve(int argc, char **argv)
 				die("stream write: %s", strerror(errno));
 			if (n > 0)
 				sent += n;
-			if (sent == total && done_moves >= moves) {
-				shutdown(cs[0].fd, SHUT_WR);
-				stream_done = true;
-			}
 		}
 		if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR)) {
 			n = read(cs[1].fd, buf, sizeof(buf));
