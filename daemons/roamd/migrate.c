@@ -139,7 +139,8 @@ static int listen_on(const char *spec, int *out)
 int migrate_start(struct roamd *r)
 {
 	const struct roamd_config *c = &r->cfg;
-	struct ho_cfg hc = { .gate = r->gate, .timeout_ms = c->ho_timeout_ms,
+	/* roam.ko's table unless --no-gate or the test mode, which has none. */
+	struct ho_cfg hc = { .kernel = r->gate && !c->ho_test, .timeout_ms = c->ho_timeout_ms,
 			     .max_conns = c->ho_max_conns,
 			     .assume_negotiated = c->ho_test, .same_addr = c->ho_test };
 	struct roam_addr self;
