@@ -43,7 +43,7 @@ trap cleanup EXIT
 
 mod_load roam || exit $KSFT_FAIL
 
-setup() {
+setup_topology() {
 	setup_ns c r a b || return 1
 	veth_pair "$c" eth0 10.0.1.1/24 "$r" to_c 10.0.1.254/24 || return 1
 	veth_pair "$a" eth0 $A/24 "$r" to_a 10.0.2.254/24 || return 1
@@ -51,24 +51,30 @@ setup() {
 	ip -n "$c" route add default via 10.0.1.254 || return 1
 	ip -n "$a" route add default via 10.0.2.254 || return 1
 	ip -n "$b" route add default via 10.0.3.254 || return 1
-	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1 || return 1
+	ip netns exec "$r" sysctl -qw net.ipv4.ip_forward=1
+}
+setup_topology || exit $KSFT_FAIL
+
+start() {
 	mkdir -m 700 "$TMP/state" "$TMP/files" "$TMP/run1" "$TMP/run2" || return 1
 	head -c $((16 << 20)) /dev/urandom >"$TMP/files/big" || return 1
 	head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$TMP/kmig" || return 1
 	echo >>"$TMP/kmig"
 	chmod 600 "$TMP/kmig"
-	(umask 077 && "$TOOL" kclient "$TMP/kmig" $ID >"$TMP/kclient") || return 1
+	(umask 077 && "$TOOL" kclient "$TMP/kmig" $ID >"$TMP/kclient") || fail "kclient" || return 1
 	cmd ip netns exec "$c" "$ROAMCTL" migrate set client-id $ID key-file "$TMP/kclient" \
 		pool $A,$B ports $PORT client on || return 1
 	ip netns exec "$r" "$BINDIR/authd" -d "$TMP/state" -l 10.0.1.254:7443 \
-		-s "$TMP/adm.sock" -p $A:$PORT -p $B:$PORT \
+		-s "$TMP/adm.sock" --san IP:10.0.1.254 -p $A:$PORT -p $B:$PORT \
 		--min-ms 2500 --max-low-ms 3500 --max-high-ms 3000 >"$TMP/authd.log" 2>&1 &
-	busywait 10000 test -S "$TMP/adm.sock" || return 1
+	busywait 10000 test -S "$TMP/adm.sock" || { cat "$TMP/authd.log"; fail "authd did not start"; return 1; }
 	for s in srv1 srv2; do
-		"$ROAMCTL" client add $s dir "$TMP" socket "$TMP/adm.sock" >/dev/null || return 1
+		cmd "$ROAMCTL" client add $s dir "$TMP" socket "$TMP/adm.sock" >/dev/null ||
+			fail "client add $s" || return 1
 	done
+	local i ns addr
 	for i in 1 2; do
-		local ns=$a addr=$A
+		ns=$a addr=$A
 		[ $i = 2 ] && ns=$b addr=$B
 		ip netns exec "$ns" "$BINDIR/roamd" --ca "$TMP/ca.crt" --cert "$TMP/srv$i.crt" \
 			--key "$TMP/srv$i.key" -H 10.0.1.254 -P 7443 --self $addr:$PORT -s none \
@@ -76,7 +82,8 @@ setup() {
 			-- "$BINDIR/roam-fileserver" -l $addr:$PORT -d "$TMP/files" \
 			>"$TMP/roamd$i.log" 2>&1 &
 	done
-	busywait 10000 sh -c "grep -q 'live handoff on' $TMP/roamd1.log && grep -q 'live handoff on' $TMP/roamd2.log"
+	busywait 10000 sh -c "grep -q 'live handoff on' $TMP/roamd1.log && grep -q 'live handoff on' $TMP/roamd2.log" ||
+		{ cat "$TMP"/roamd*.log; fail "roamd did not start"; }
 }
 
 diag() {
@@ -145,12 +152,14 @@ test_status() {
 	done
 	sleep 0.5
 	grep -h "handoffs out" "$TMP/roamd1.log" "$TMP/roamd2.log" | sed 's/.*handoffs out/handoffs out/'
+	[ "$(grep -h "handoffs out" "$TMP/roamd1.log" "$TMP/roamd2.log" | wc -l)" = 2 ] ||
+		fail "no status line from both roamds" || return 1
 	! grep -q "lost [1-9]\|refused [1-9]" "$TMP/roamd1.log" "$TMP/roamd2.log" ||
 		fail "a connection was lost or a session refused"
 }
 
 ktap_header 3
-run_test "two pool servers with roamd, live handoff on, a client with a key" setup
+run_test "two pool servers with roamd, live handoff on, a client with a key" start
 run_test "a 16 MiB download moves with the service, byte-exact, MIGRATE verified" test_download
 run_test "roamd's counters: nothing lost or refused" test_status
 ktap_finish
