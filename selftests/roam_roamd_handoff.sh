@@ -65,9 +65,9 @@ start() {
 	cmd ip netns exec "$c" "$ROAMCTL" migrate set client-id $ID key-file "$TMP/kclient" \
 		pool $A,$B ports $PORT client on || return 1
 	ip netns exec "$r" "$BINDIR/authd" -d "$TMP/state" -l 10.0.1.254:7443 \
-		-s "$TMP/adm.sock" --san IP:10.0.1.254 -p $A:$PORT -p $B:$PORT \
+		-s "$TMP/adm.sock" --san IP:10.0.1.254 --chain-len 10000 -p $A:$PORT -p $B:$PORT \
 		--min-ms 2500 --max-low-ms 3500 --max-high-ms 3000 >"$TMP/authd.log" 2>&1 &
-	busywait 10000 test -S "$TMP/adm.sock" || { cat "$TMP/authd.log"; fail "authd did not start"; return 1; }
+	busywait 30000 test -S "$TMP/adm.sock" || { cat "$TMP/authd.log"; fail "authd did not start"; return 1; }
 	for s in srv1 srv2; do
 		cmd "$ROAMCTL" client add $s dir "$TMP" socket "$TMP/adm.sock" >/dev/null ||
 			fail "client add $s" || return 1
