@@ -58,7 +58,7 @@ D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test \
 	$(BUILD)/tests/roam-store-test $(BUILD)/tests/mtfd-topo-test \
 	$(BUILD)/tests/roam-admin-test $(BUILD)/tests/roam-migkey-test \
-	$(BUILD)/tests/roam-tcprepair-test \
+	$(BUILD)/tests/roam-tcprepair-test $(BUILD)/tests/roam-tcpmove-test \
 	$(BUILD)/tests/roam-handoff-test $(BUILD)/tests/roam-handoff-e2e \
 	$(BUILD)/tests/roam-roamd-handoff-e2e
 UNIT_TESTS += $(D_TESTS)

@@ -206,41 +206,73 @@ static int dump_queue(int fd, int q, unsigned long ioc, uint32_t *end_seq,
 	return 0;
 }
 
+static void drop_queues(struct tcpr_state *st)
+{
+	if (st->sndq)
+		OPENSSL_clear_free(st->sndq, st->sndq_len);
+	if (st->rcvq)
+		OPENSSL_clear_free(st->rcvq, st->rcvq_len);
+	st->sndq = st->rcvq = NULL;
+}
+
+/* The queues' sequence numbers and lengths, to see whether they moved. */
+struct qlook {
+	uint32_t rcv_nxt, write_seq;
+	int inq, outq, nsd;
+};
+
+static int look(int fd, struct qlook *l)
+{
+	int ret;
+
+	if ((ret = sol_set(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_RECV_QUEUE)) ||
+	    (ret = sol_get(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &l->rcv_nxt)) ||
+	    (ret = sol_set(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_SEND_QUEUE)) ||
+	    (ret = sol_get(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &l->write_seq)))
+		return ret;
+	if (ioctl(fd, SIOCINQ, &l->inq) || ioctl(fd, SIOCOUTQ, &l->outq) ||
+	    ioctl(fd, SIOCOUTQNSD, &l->nsd))
+		return -errno;
+	return 0;
+}
+
+/*
+ * The receive queue, then the send queue, then one more look at both:
+ * in repair mode the kernel still processes segments that were past
+ * roam.ko's block and still fires timers, so dump until nothing moved.
+ * The send queue stays selected afterwards: with it, the kernel marks
+ * new data as sent without transmitting it (a loss probe, an ACK that
+ * opens the window), so no byte the state calls unsent ever leaves.
+ */
 static int dump_queues(int fd, struct tcpr_state *st, char *err, size_t errlen)
 {
 	uint32_t write_seq, rcv_nxt;
-	int tries, ret, nsd;
+	struct qlook l;
+	int tries, ret;
 
 	for (tries = 0; tries < TCPR_DUMP_TRIES; tries++) {
-		ret = dump_queue(fd, TCP_SEND_QUEUE, SIOCOUTQ, &write_seq,
-				 &st->sndq, &st->sndq_len, err, errlen);
+		drop_queues(st);
+		ret = dump_queue(fd, TCP_RECV_QUEUE, SIOCINQ, &rcv_nxt,
+				 &st->rcvq, &st->rcvq_len, err, errlen);
+		if (!ret)
+			ret = dump_queue(fd, TCP_SEND_QUEUE, SIOCOUTQ, &write_seq,
+					 &st->sndq, &st->sndq_len, err, errlen);
+		if (!ret && (ret = look(fd, &l)))
+			return fail(err, errlen, ret, "queue lengths");
 		if (ret == -EAGAIN)
 			continue;
 		if (ret)
 			return ret;
-		/* Not sent yet: write_seq - snd_nxt. */
-		if (ioctl(fd, SIOCOUTQNSD, &nsd) || nsd < 0 ||
-		    (uint32_t)nsd > st->sndq_len) {
-			OPENSSL_clear_free(st->sndq, st->sndq_len);
-			st->sndq = NULL;
-			if (nsd >= 0 && (uint32_t)nsd > st->sndq_len)
-				continue;
-			return fail(err, errlen, -errno, "SIOCOUTQNSD");
-		}
-		st->unsent = nsd;
-		st->snd_una = write_seq - st->sndq_len;
-		ret = dump_queue(fd, TCP_RECV_QUEUE, SIOCINQ, &rcv_nxt,
-				 &st->rcvq, &st->rcvq_len, err, errlen);
-		if (ret == -EAGAIN) {
-			OPENSSL_clear_free(st->sndq, st->sndq_len);
-			st->sndq = NULL;
+		if (l.rcv_nxt != rcv_nxt || l.write_seq != write_seq ||
+		    (uint32_t)l.inq != st->rcvq_len || (uint32_t)l.outq != st->sndq_len ||
+		    l.nsd < 0 || l.nsd > l.outq)
 			continue;
-		}
-		if (ret)
-			return ret;
+		st->unsent = l.nsd;
+		st->snd_una = write_seq - st->sndq_len;
 		st->rcv_seq = rcv_nxt - st->rcvq_len;
 		return 0;
 	}
+	drop_queues(st);
 	return fail(err, errlen, -EAGAIN,
 		    "the queues changed under %d dumps (is the peer blocked?)", tries);
 }
@@ -284,8 +316,6 @@ static int dump(int fd, struct tcpr_state *st, char *err, size_t errlen)
 
 	if ((ret = dump_queues(fd, st, err, errlen)))
 		return ret;
-	if ((ret = sol_set(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, TCP_NO_QUEUE)))
-		return fail(err, errlen, ret, "TCP_REPAIR_QUEUE");
 
 	/* In repair mode TCP_MAXSEG reads the clamp (the peer's MSS). */
 	if ((ret = sol_get(fd, IPPROTO_TCP, TCP_MAXSEG, &st->mss)))
@@ -358,9 +388,11 @@ static int refill(int fd, int q, const uint8_t *buf, uint32_t len,
 }
 
 /*
- * The buffer to force: what the socket had, or room for the queue with
- * the kernel's per-skb overhead if more.  SO_*BUFFORCE doubles its
- * argument, as SO_*BUF does, and getsockopt returns the doubled value.
+ * Room for refilling a queue: SO_*BUFFORCE to what the socket had, or
+ * twice the queue if more (the kernel counts per-skb overhead too);
+ * tcpr_finish() sets what it had again, so moves do not grow buffers.
+ * The option doubles its argument, and getsockopt returns the doubled
+ * value.
  */
 static int force_buf(int fd, int name, uint32_t had, uint32_t queue)
 {
@@ -421,7 +453,13 @@ static int restore(int fd, const struct tcpr_state *st,
 		opts[n++] = (struct tcp_repair_opt){ TCPOPT_TIMESTAMP, 0 };
 	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_OPTIONS, opts, n * sizeof(opts[0])))
 		return fail(err, errlen, -errno, "TCP_REPAIR_OPTIONS");
-	/* Else our TSval jumps back and the peer drops all by PAWS: a silent hang. */
+	/*
+	 * Else our TSval jumps back and the peer drops all by PAWS: a silent
+	 * hang.  Not ahead of it either: the old server's segments still on
+	 * the wire would then be dropped by PAWS (the peer accepts a TSval
+	 * one tick older than the newest).  So the old socket must be closed
+	 * right after tcpr_freeze(), before a later TSval can leave it.
+	 */
 	if ((ret = sol_set(fd, IPPROTO_TCP, TCP_TIMESTAMP, (int)st->timestamp)))
 		return fail(err, errlen, ret, "TCP_TIMESTAMP");
 
@@ -513,8 +551,16 @@ int tcpr_finish(int fd, const struct tcpr_state *st, char *err, size_t errlen)
 		return fail(err, errlen, ret, "TCP_REPAIR off");
 	if (st->nodelay && (ret = sol_set(fd, IPPROTO_TCP, TCP_NODELAY, 1)))
 		return fail(err, errlen, ret, "TCP_NODELAY");
-	return write_all(fd, st->sndq + (st->sndq_len - st->unsent), st->unsent,
-			 err, errlen);
+	/* Into the room tcpr_restore made: no wait for the peer's ACKs. */
+	ret = write_all(fd, st->sndq + (st->sndq_len - st->unsent), st->unsent,
+			err, errlen);
+	if (ret)
+		return ret;
+	/* The sizes it had (below what is queued now is fine: it drains). */
+	if ((ret = sol_set(fd, SOL_SOCKET, SO_SNDBUFFORCE, (int)(st->sndbuf / 2))) ||
+	    (ret = sol_set(fd, SOL_SOCKET, SO_RCVBUFFORCE, (int)(st->rcvbuf / 2))))
+		return fail(err, errlen, ret, "SO_SNDBUFFORCE/SO_RCVBUFFORCE");
+	return 0;
 }
 
 /* ---------------------------------------------------------------------- */

@@ -73,10 +73,13 @@ struct tcpr_state {
 /*
  * Put fd (an ESTABLISHED TCP socket) in repair mode and read its whole
  * state into st (queues malloc'ed: tcpr_state_free).  The socket stays
- * in repair mode: the caller closes it, and a close in repair mode sends
- * neither FIN nor RST.  Block the peer's segments first (roam.ko),
- * else the queues may change under the dump (then -EAGAIN after a few
- * retries).  On failure repair mode is turned off again.
+ * in repair mode, its send queue selected so that nothing new leaves:
+ * the caller closes it, and a close in repair mode sends neither FIN nor
+ * RST.  Block the peer's segments first and let those already past the
+ * block be processed (roam.ko BLOCKED): in repair mode the kernel still
+ * takes and acknowledges data, and what arrives between the dump and
+ * the close is lost.  The dump is repeated while the queues move (then
+ * -EAGAIN after a few tries).  On failure repair mode is turned off.
  */
 int tcpr_freeze(int fd, struct tcpr_state *st, char *err, size_t errlen);
 

@@ -31,7 +31,6 @@
 #include <openssl/hmac.h>
 
 #include "hoxfer.h"
-#include "hex.h"
 #include "log.h"
 #include "secfile.h"
 
@@ -81,25 +80,8 @@ uint64_t ho_now_ms(void)
 
 int ho_key_load(const char *path, uint8_t kmig[MIG_KEY_LEN], char *err, size_t errlen)
 {
-	char *data;
-	size_t len;
-	int ret;
-
-	ret = roam_file_read(path, true, &data, &len, err, errlen);
-	if (ret)
-		return ret;
-	if (len == MIG_KEY_LEN) {
-		memcpy(kmig, data, MIG_KEY_LEN);
-	} else if (len == 2 * MIG_KEY_LEN || (len == 2 * MIG_KEY_LEN + 1 && data[len - 1] == '\n')) {
-		data[2 * MIG_KEY_LEN] = 0;
-		ret = hex_decode(data, kmig, MIG_KEY_LEN, 0) ? -EINVAL : 0;
-	} else {
-		ret = -EINVAL;
-	}
-	roam_file_free(data, len);
-	if (ret)
-		snprintf(err, errlen, "%s: a migration key is 32 bytes, or 64 hex digits", path);
-	return ret;
+	/* The same file and format as authd's --migrate-key. */
+	return roam_key_file_read(path, kmig, MIG_KEY_LEN, err, errlen);
 }
 
 /*

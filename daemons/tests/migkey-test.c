@@ -6,10 +6,15 @@
  * are the reference for roam.ko's implementation too.
  */
 #include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "hex.h"
 #include "migkey.h"
+#include "secfile.h"
 #include "tap.h"
 
 static bool hex_eq(const uint8_t *b, size_t n, const char *want)
@@ -39,6 +44,41 @@ static struct mig_mac_input example(void)
 	return in;
 }
 
+/* K_mig's file (lib/secfile.c): raw or hex, 0600, exactly 32 bytes. */
+static int key_file(const char *content, size_t len, mode_t mode, uint8_t key[32])
+{
+	char path[] = "/tmp/migkey-test.XXXXXX", err[256];
+	int fd = mkstemp(path), ret;
+
+	if (fd < 0 || write(fd, content, len) != (ssize_t)len || fchmod(fd, mode))
+		return -EIO;
+	close(fd);
+	ret = roam_key_file_read(path, key, 32, err, sizeof(err));
+	unlink(path);
+	return ret;
+}
+
+static bool test_key_files(void)
+{
+	static const char hex[] = "000102030405060708090a0b0c0d0e0f"
+				  "101112131415161718191a1b1c1d1e1f\n";
+	uint8_t raw[32], key[32], want[32];
+	bool ok = true;
+
+	for (int i = 0; i < 32; i++)
+		want[i] = raw[i] = (uint8_t)i;
+	memset(key, 0, sizeof(key));
+	ok &= !key_file(hex, sizeof(hex) - 1, 0600, key) && !memcmp(key, want, 32);
+	memset(key, 0, sizeof(key));
+	ok &= !key_file(hex, sizeof(hex) - 2, 0600, key) && !memcmp(key, want, 32);
+	memset(key, 0, sizeof(key));
+	ok &= !key_file((const char *)raw, 32, 0600, key) && !memcmp(key, want, 32);
+	ok &= key_file((const char *)raw, 31, 0600, key) == -EINVAL;
+	ok &= key_file(hex, sizeof(hex) - 3, 0600, key) == -EINVAL;
+	ok &= key_file(hex, sizeof(hex) - 1, 0644, key) != 0;
+	return ok;
+}
+
 int main(void)
 {
 	uint8_t kmig[MIG_KEY_LEN], kc[MIG_KEY_LEN], kc2[MIG_KEY_LEN];
@@ -46,7 +86,7 @@ int main(void)
 	struct mig_mac_input in = example(), in2;
 	unsigned int i;
 
-	tap_plan(7);
+	tap_plan(8);
 	for (i = 0; i < sizeof(kmig); i++)
 		kmig[i] = i;
 	tap_ok(!mig_client_key(kmig, 0x01020304, kc) &&
@@ -78,5 +118,6 @@ int main(void)
 	       "another new address, another MAC");
 	tap_ok(!mig_mac(kc2, &in, mac2) && memcmp(mac, mac2, sizeof(mac)),
 	       "another client's key, another MAC");
+	tap_ok(test_key_files(), "K_mig files: 32 bytes or 64 hex digits, 0600; short, odd or open ones refused");
 	return tap_done();
 }

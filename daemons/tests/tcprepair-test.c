@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * lib/tcprepair.c: the state blob's encoder and strict decoder, and a
- * real freeze / close / restore of a connection in a private network
- * namespace (needs root, as make check runs the host tests).
+ * real freeze / close / restore of an IPv4 and an IPv6 connection in a
+ * private network namespace (needs root, as make check runs the host tests).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -255,10 +255,15 @@ static int pump(int a, int b, uint64_t *aw, uint64_t *br, uint64_t *bw,
 	return 0;
 }
 
-static void test_loopback(void)
+static void test_loopback(int family)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(8080),
-				  .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	const char *fam = family == AF_INET ? "IPv4" : "IPv6";
+	struct sockaddr_in6 sa6 = { .sin6_family = AF_INET6, .sin6_port = htons(8080),
+				    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct sockaddr_in sa4 = { .sin_family = AF_INET, .sin_port = htons(8080),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr *sa = family == AF_INET ? (struct sockaddr *)&sa4 : (struct sockaddr *)&sa6;
+	socklen_t sl = family == AF_INET ? sizeof(sa4) : sizeof(sa6);
 	uint64_t sw = 0, cr = 0, cw = 0, sr = 0;
 	int l, c, s, one = 1, ret, n;
 	struct tcpr_state st, st2;
@@ -269,12 +274,12 @@ static void test_loopback(void)
 		tap_ok(false, "loopback up");
 		return;
 	}
-	l = socket(AF_INET, SOCK_STREAM, 0);
-	c = socket(AF_INET, SOCK_STREAM, 0);
+	l = socket(family, SOCK_STREAM, 0);
+	c = socket(family, SOCK_STREAM, 0);
 	setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(l, (struct sockaddr *)&sa, sizeof(sa)) || listen(l, 4) ||
-	    connect(c, (struct sockaddr *)&sa, sizeof(sa)) || (s = accept(l, NULL, NULL)) < 0) {
-		tap_ok(false, "connection on the loopback: %s", strerror(errno));
+	if (bind(l, sa, sl) || listen(l, 4) || connect(c, sa, sl) ||
+	    (s = accept(l, NULL, NULL)) < 0) {
+		tap_ok(false, "%s: connection on the loopback: %s", fam, strerror(errno));
 		return;
 	}
 	/* Queues: 300 KB from server to client, 200 KB back, nobody reads. */
@@ -283,33 +288,33 @@ static void test_loopback(void)
 	usleep(100000);
 
 	ret = tcpr_freeze(s, &st, err, sizeof(err));
-	tap_ok(!ret, "freeze: %s", ret ? err : "ok");
+	tap_ok(!ret, "%s: freeze: %s", fam, ret ? err : "ok");
 	if (ret)
 		return;
 	printf("# frozen: send queue %u (%u unsent), receive queue %u, mss %u, wscale %u/%u, opts %#x\n",
 	       st.sndq_len, st.unsent, st.rcvq_len, st.mss, st.snd_wscale, st.rcv_wscale, st.opts);
 	tap_ok(st.rcvq_len && st.rcvq_len <= cw && st.sndq_len && st.sndq_len <= sw &&
-	       st.local.port == 8080 && st.opts == TCPR_OPT_ALL,
-	       "frozen state: queues of %u and %u bytes, all options",
+	       st.local.port == 8080 && st.local.family == family && st.opts == TCPR_OPT_ALL,
+	       "%s: frozen state: queues of %u and %u bytes, all options", fam,
 	       st.sndq_len, st.rcvq_len);
 	blob = malloc(tcpr_encoded_len(&st));
 	n = tcpr_encode(&st, blob, tcpr_encoded_len(&st));
 	tap_ok(n > 0 && !tcpr_decode(blob, n, &st2, NULL) && state_eq(&st, &st2),
-	       "the frozen state survives encode and decode (%d bytes)", n);
+	       "%s: the frozen state survives encode and decode (%d bytes)", fam, n);
 	free(blob);
 	tcpr_state_free(&st);
 	close(s);
 
 	/* The listener is still there: the restore binds beside it. */
 	s = tcpr_restore(&st2, NULL, 0, err, sizeof(err));
-	tap_ok(s >= 0, "restore beside the listener: %s", s < 0 ? err : "ok");
+	tap_ok(s >= 0, "%s: restore beside the listener: %s", fam, s < 0 ? err : "ok");
 	if (s < 0)
 		return;
 	ret = tcpr_finish(s, &st2, err, sizeof(err));
-	tap_ok(!ret, "finish: %s", ret ? err : "ok");
+	tap_ok(!ret, "%s: finish: %s", fam, ret ? err : "ok");
 	tcpr_state_free(&st2);
 	ret = pump(s, c, &sw, &cr, &cw, &sr, 2000000);
-	tap_ok(!ret, "2 MB each way after the move, byte-exact: %s", ret ? strerror(-ret) : "ok");
+	tap_ok(!ret, "%s: 2 MB each way after the move, byte-exact: %s", fam, ret ? strerror(-ret) : "ok");
 	close(s);
 	close(c);
 	close(l);
@@ -317,12 +322,13 @@ static void test_loopback(void)
 
 int main(void)
 {
-	tap_plan(26);
+	tap_plan(32);
 	test_blob();
 	if (geteuid() || unshare(CLONE_NEWNET)) {
 		printf("# not root or no network namespace: %s\n", strerror(errno));
 		return tap_done() ? 1 : TAP_SKIP_EXIT;
 	}
-	test_loopback();
+	test_loopback(AF_INET);
+	test_loopback(AF_INET6);
 	return tap_done();
 }
