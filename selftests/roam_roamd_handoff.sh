@@ -152,6 +152,12 @@ test_status() {
 	done
 	sleep 0.5
 	grep -h "handoffs out" "$TMP/roamd1.log" "$TMP/roamd2.log" | sed 's/.*handoffs out/handoffs out/'
+	# The stall of each move as roam.ko measured it on the new server:
+	# MIGRATING set -> the client's first segment.
+	grep -h "answered its moved connection" "$TMP/roamd1.log" "$TMP/roamd2.log" |
+		sed 's/.*handoff: /stall: /'
+	[ "$(cat "$TMP/roamd1.log" "$TMP/roamd2.log" | grep -c "answered its moved connection")" -ge 1 ] ||
+		fail "no CONN_CONFIRMED event reached roamd" || return 1
 	[ "$(grep -h "handoffs out" "$TMP/roamd1.log" "$TMP/roamd2.log" | wc -l)" = 2 ] ||
 		fail "no status line from both roamds" || return 1
 	! grep -q "lost [1-9]\|refused [1-9]" "$TMP/roamd1.log" "$TMP/roamd2.log" ||
@@ -161,5 +167,5 @@ test_status() {
 ktap_header 3
 run_test "two pool servers with roamd, live handoff on, a client with a key" start
 run_test "a 16 MiB download moves with the service, byte-exact, MIGRATE verified" test_download
-run_test "roamd's counters: nothing lost or refused" test_status
+run_test "roamd's counters: stalls from CONFIRMED events, nothing lost or refused" test_status
 ktap_finish

@@ -24,6 +24,7 @@
 #include <linux/roam.h>
 
 #include "../roamd/hoxfer.h"
+#include "../roamd/roamd.h"
 #include "genl.h"
 #include "fileproto.h"
 #include "handoff.h"
@@ -506,13 +507,30 @@ static void test_kernel_msgs(void)
 	mnl_attr_nest_end(nlh, n);
 	tap_ok(hokmsg_parse(nlh, &back, &state) == -EBADMSG,
 	       "CONN_GET reply without id, with a short nonce: refused");
+
+	/* The CONFIRMED event roamd counts the stall from. */
+	{
+		struct gate_event ev;
+
+		nlh = genl_msg_start(nlbuf, 0x20, 0, ROAM_CMD_EVENT_CONN_CONFIRMED,
+				     ROAM_GENL_VERSION);
+		n = mnl_attr_nest_start(nlh, ROAM_A_CONN);
+		mnl_attr_put_u32(nlh, ROAM_CONN_A_RADDR4, htonl(0x0a000101));
+		mnl_attr_put_u16(nlh, ROAM_CONN_A_RPORT, htons(40000));
+		mnl_attr_put_u8(nlh, ROAM_CONN_A_STATE, ROAM_CONN_CONFIRMED);
+		mnl_attr_put_u64(nlh, ROAM_CONN_A_STALL_NS, 3141592);
+		mnl_attr_nest_end(nlh, n);
+		tap_ok(!gatemsg_event_parse(nlh, &ev) && ev.cmd == ROAM_CMD_EVENT_CONN_CONFIRMED &&
+		       ev.stall_ns == 3141592 && ev.raddr == htonl(0x0a000101) && ev.rport == 40000,
+		       "CONN_CONFIRMED event: client and stall");
+	}
 }
 
 int main(void)
 {
 	/* As roamd: a peer that hangs up is an error return, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
-	tap_plan(39);
+	tap_plan(40);
 	test_parse_table();
 	test_round_trip();
 	test_file_state();
