@@ -1,31 +1,104 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The handoff's kernel boundary (hoxfer.h): roam.ko's server connection
- * table (ROAM_CMD_CONN_SET/GET, states NEGOTIATED, BLOCKED, MIGRATING,
- * CONFIRMED).  Until roamd speaks those commands, a stub: no connection
- * is negotiated (each stays with the old service, as without handoff)
- * and the state changes do nothing.
+ * table (ROAM_CMD_CONN_GET / CONN_SET / CONN_DEL, states NEGOTIATED,
+ * BLOCKED, MIGRATING, CONFIRMED), over a generic netlink socket of the
+ * handoff thread's own (the event loop has gate.c's).  Messages in
+ * hokmsg.c.
  *
- * Test mode (roamd --handoff-test, the tests' assume_negotiated): every
- * connection counts as negotiated, and BLOCKED is stood in for by an
- * nftables rule in the namespace (a set of blocked 4-tuples, dropped at
- * the raw priority), if nft is there: without it a client segment
- * arriving between the freeze and the restore meets no socket and gets
- * an RST that kills the connection.
- *
- * TODO(kmig): wire to ROAM_CMD_CONN_GET (lookup), ROAM_CMD_CONN_SET
- * (BLOCKED, NEGOTIATED, MIGRATING with ROAM_CONN_A_MIGRATE) and
- * ROAM_CMD_CONN_DEL (forget) through gate.c's socket.
+ * Test mode (roamd --handoff-test, the tests' assume_negotiated; no
+ * roam.ko): every connection counts as negotiated, and BLOCKED is stood
+ * in for by an nftables rule in the namespace (a set of blocked
+ * 4-tuples, dropped at the raw priority), if nft is there: without it a
+ * client segment arriving between the freeze and the restore meets no
+ * socket and gets an RST that kills the connection.
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
+#include <linux/roam.h>
+
+#include "genl.h"
 #include "hoxfer.h"
 #include "log.h"
+
+struct hok {
+	struct genl_sock gs;
+	struct genl_family fam;
+};
+
+int hok_open(struct hok **kp, uint16_t port, char *err, size_t errlen)
+{
+	struct hok *k = calloc(1, sizeof(*k));
+	struct nlmsghdr *nlh;
+	int ret;
+
+	*kp = NULL;
+	if (!k)
+		return -ENOMEM;
+	ret = genl_open(&k->gs);
+	if (!ret)
+		ret = genl_family_get(&k->gs, ROAM_GENL_NAME, &k->fam);
+	if (ret) {
+		snprintf(err, errlen, "handoff: no roam.ko to talk to: %s", strerror(-ret));
+		hok_close(k);
+		return ret;
+	}
+	/* The service's SYNs negotiate MIGRATE from now on. */
+	nlh = genl_req(&k->gs, k->fam.id, ROAM_CMD_MIG_SET, ROAM_GENL_VERSION);
+	hokmsg_server(nlh, port);
+	ret = genl_doit(&k->gs, nlh, NULL, NULL);
+	if (ret) {
+		snprintf(err, errlen, "handoff: roam.ko refused MIG_SET (server, port %u): %s%s%s",
+			 port, strerror(-ret), k->gs.extack[0] ? ": " : "", k->gs.extack);
+		hok_close(k);
+		return ret;
+	}
+	*kp = k;
+	return 0;
+}
+
+void hok_close(struct hok *k)
+{
+	if (!k)
+		return;
+	genl_close(&k->gs);
+	free(k);
+}
+
+static int doit(struct hok *k, struct nlmsghdr *nlh, const char *what)
+{
+	int ret = genl_doit(&k->gs, nlh, NULL, NULL);
+
+	if (ret)
+		log_warn("handoff: roam.ko: %s: %s%s%s", what, strerror(-ret),
+			 k->gs.extack[0] ? ": " : "", k->gs.extack);
+	return ret;
+}
+
+static struct nlmsghdr *req(struct hok *k, uint8_t cmd)
+{
+	return genl_req(&k->gs, k->fam.id, cmd, ROAM_GENL_VERSION);
+}
+
+struct lookup {
+	struct hochan_mig *mig;
+	int state, found;
+};
+
+static int lookup_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct lookup *l = data;
+
+	if (!hokmsg_parse(nlh, l->mig, &l->state))
+		l->found = 1;
+	return 0;
+}
 
 #define NFT_TABLE	"roamd_handoff_test"
 
@@ -85,43 +158,80 @@ static int test_block(const struct hok_conn *c, bool on)
 	return 0;
 }
 
-int hok_lookup(struct gate *g, bool test, const struct hok_conn *c, struct hochan_mig *mig)
+int hok_lookup(struct hok *k, bool test, struct hok_conn *c, struct hochan_mig *mig)
 {
-	(void)g;
+	struct lookup l = { .mig = mig };
+	struct nlmsghdr *nlh;
+
 	memset(mig, 0, sizeof(*mig));
-	if (!test)
+	c->prev_state = ROAM_CONN_NEGOTIATED;
+	if (test) {
+		/* What a first move from this server would carry. */
+		mig->flags = HOCHAN_F_NEGOTIATED;
+		memcpy(mig->orig_addr, c->local.addr, 4);
+		return 0;
+	}
+	if (!k)
 		return -ENOENT;
-	/* What a first move from this server would carry. */
-	mig->flags = HOCHAN_F_NEGOTIATED;
-	memcpy(mig->orig_addr, c->local.addr, 4);
+	nlh = req(k, ROAM_CMD_CONN_GET);
+	hokmsg_key(nlh, c);
+	/* -ENOENT: the client did not negotiate (no entry). */
+	if (genl_dump(&k->gs, nlh, lookup_cb, &l) || !l.found)
+		return -ENOENT;
+	/* BLOCKED: another handoff has it already. */
+	if (l.state == ROAM_CONN_BLOCKED)
+		return -EBUSY;
+	c->prev_state = l.state;
 	return 0;
 }
 
-int hok_block(struct gate *g, bool test, const struct hok_conn *c)
+int hok_block(struct hok *k, bool test, const struct hok_conn *c)
 {
-	(void)g;
-	return test ? test_block(c, true) : 0;
+	struct nlmsghdr *nlh;
+
+	if (test)
+		return test_block(c, true);
+	if (!k)
+		return 0;
+	nlh = req(k, ROAM_CMD_CONN_SET);
+	hokmsg_state(nlh, c, ROAM_CONN_BLOCKED);
+	return doit(k, nlh, "BLOCKED");
 }
 
-int hok_unblock(struct gate *g, bool test, const struct hok_conn *c)
+int hok_unblock(struct hok *k, bool test, const struct hok_conn *c)
 {
-	(void)g;
-	return test ? test_block(c, false) : 0;
+	struct nlmsghdr *nlh;
+
+	if (test)
+		return test_block(c, false);
+	if (!k)
+		return 0;
+	nlh = req(k, ROAM_CMD_CONN_SET);
+	hokmsg_state(nlh, c, c->prev_state ? c->prev_state : ROAM_CONN_NEGOTIATED);
+	return doit(k, nlh, "unblock");
 }
 
-int hok_forget(struct gate *g, bool test, const struct hok_conn *c)
+int hok_forget(struct hok *k, bool test, const struct hok_conn *c)
 {
-	(void)g;
-	return test ? test_block(c, false) : 0;
+	struct nlmsghdr *nlh;
+
+	if (test)
+		return test_block(c, false);
+	if (!k)
+		return 0;
+	nlh = req(k, ROAM_CMD_CONN_DEL);
+	hokmsg_key(nlh, c);
+	return doit(k, nlh, "CONN_DEL");
 }
 
-int hok_migrating(struct gate *g, const struct hok_conn *c, const uint8_t orig4[4],
+int hok_migrating(struct hok *k, const struct hok_conn *c, const struct hochan_mig *mig,
 		  uint32_t counter, const uint8_t mac[MIG_MAC_LEN])
 {
-	(void)g;
-	(void)c;
-	(void)orig4;
-	(void)counter;
-	(void)mac;
-	return 0;
+	struct nlmsghdr *nlh;
+
+	if (!k)
+		return 0;
+	nlh = req(k, ROAM_CMD_CONN_SET);
+	hokmsg_migrating(nlh, c, mig, counter, mac);
+	return doit(k, nlh, "MIGRATING");
 }

@@ -43,6 +43,7 @@ struct ho {
 	SSL_CTX *cli, *srv;
 	pthread_mutex_t lock;
 	int svc;			/* roamd's end of the service's socket */
+	struct hok *hok;		/* roam.ko; NULL: none */
 	struct ho_stats st;
 };
 
@@ -199,6 +200,14 @@ int ho_new(struct ho **hp, const struct ho_cfg *cfg, char *err, size_t errlen)
 		ho_free(h);
 		return -EIO;
 	}
+	if (cfg->kernel) {
+		int ret = hok_open(&h->hok, cfg->service_port, err, errlen);
+
+		if (ret) {
+			ho_free(h);
+			return ret;
+		}
+	}
 	*hp = h;
 	return 0;
 }
@@ -209,6 +218,7 @@ void ho_free(struct ho *h)
 		return;
 	SSL_CTX_free(h->cli);
 	SSL_CTX_free(h->srv);
+	hok_close(h->hok);
 	if (h->svc >= 0)
 		close(h->svc);
 	OPENSSL_cleanse(h->psk, sizeof(h->psk));
@@ -436,9 +446,9 @@ static int move_one(struct ho *h, SSL *ssl, struct taken *t, uint64_t deadline)
 
 	t->what = T_BACK;
 	if (conn_tuple(t->fd, &t->k) || t->k.local.family != AF_INET ||
-	    hok_lookup(h->cfg.gate, h->cfg.assume_negotiated, &t->k, &mig))
+	    hok_lookup(h->hok, h->cfg.assume_negotiated, &t->k, &mig))
 		return 1;
-	if (hok_block(h->cfg.gate, h->cfg.assume_negotiated, &t->k))
+	if (hok_block(h->hok, h->cfg.assume_negotiated, &t->k))
 		return 1;
 	t->what = T_BLOCKED_BACK;
 	if (tcpr_freeze(t->fd, st, err, sizeof(err))) {
@@ -489,7 +499,7 @@ static void give_back(struct ho *h, int svc, struct taken *t)
 			log_warn("handoff: cannot resume a connection here: %s", err);
 	}
 	if (t->what != T_BACK)
-		hok_unblock(h->cfg.gate, h->cfg.assume_negotiated, &t->k);
+		hok_unblock(h->hok, h->cfg.assume_negotiated, &t->k);
 	if (ok && svc >= 0 &&
 	    !roam_ho_send_msg(svc, ROAM_HO_ADOPT, t->fd, 0, t->state, t->state_len,
 			      (int)h->cfg.timeout_ms)) {
@@ -586,7 +596,7 @@ static void settle(struct ho *h, int svc, struct taken *list, unsigned int ntake
 			give_back(h, svc, t);
 		} else {
 			/* Closed in repair mode: no FIN, no RST. */
-			hok_forget(h->cfg.gate, h->cfg.assume_negotiated, &t->k);
+			hok_forget(h->hok, h->cfg.assume_negotiated, &t->k);
 			if (s == HO_ADOPTED)
 				STAT_ADD(h, moved, 1);
 			else
@@ -675,7 +685,7 @@ static enum ho_status restore_one(struct ho *h, const uint8_t *p, size_t len)
 	struct sockaddr_storage ss;
 	struct tcpr_state st = { 0 };
 	struct hochan_conn c;
-	struct hok_conn k;
+	struct hok_conn k = { 0 };
 	const char *why = "";
 	char err[256] = "";
 	enum ho_status ret = HO_NOT_RESTORED;
@@ -711,7 +721,7 @@ static enum ho_status restore_one(struct ho *h, const uint8_t *p, size_t len)
 		memcpy(&in.orig_addr, c.mig.orig_addr, 4);
 		memcpy(&in.new_addr, k.local.addr, 4);
 		r = mig_client_key(h->cfg.kmig, c.mig.id, kc) || mig_mac(kc, &in, mac) ||
-		    hok_migrating(h->cfg.gate, &k, c.mig.orig_addr, in.counter, mac);
+		    hok_migrating(h->hok, &k, &c.mig, in.counter, mac);
 		OPENSSL_cleanse(kc, sizeof(kc));
 		if (r) {
 			snprintf(err, sizeof(err), "roam.ko refused the MIGRATING entry");
@@ -724,7 +734,7 @@ static enum ho_status restore_one(struct ho *h, const uint8_t *p, size_t len)
 	 * segments from here on, rather than when the old server settles.
 	 */
 	if (h->cfg.same_addr)
-		hok_unblock(h->cfg.gate, true, &k);
+		hok_unblock(h->hok, true, &k);
 	/* From here the client may hear from us: failures are losses. */
 	ret = HO_LOST;
 	if (tcpr_finish(fd, &st, err, sizeof(err)))

@@ -41,11 +41,9 @@ enum ho_status {
 	HO_LOST = 2,		/* restored, then failed: closed */
 };
 
-struct gate;
-
 struct ho_cfg {
 	uint8_t kmig[MIG_KEY_LEN];
-	struct gate *gate;		/* roam.ko; NULL: none (--no-gate, tests) */
+	bool kernel;			/* use roam.ko (not with --no-gate, tests) */
 	uint32_t timeout_ms;		/* a whole session, each side */
 	uint32_t max_conns;		/* per handoff, <= HOCHAN_CONNS_MAX */
 	/* Where restored sockets are bound (port 0: each its own port). */
@@ -111,25 +109,45 @@ uint64_t ho_now_ms(void);
 /* ---- The kernel boundary (handoff_kern.c): roam.ko's connection table ---- */
 struct hok_conn {
 	struct tcpr_addr local, peer;
+	int prev_state;			/* enum roam_conn_state before BLOCKED */
 };
 
 /*
+ * Our own netlink socket to roam.ko (the handoff thread's, apart from the
+ * event loop's), and the server side of the option enabled for port.
+ * NULL (*k) with a reason in err when the module is not there.
+ */
+struct hok;
+int hok_open(struct hok **k, uint16_t port, char *err, size_t errlen);
+void hok_close(struct hok *k);
+
+/*
+ * With k NULL: test mode (every connection negotiated, BLOCKED as an
+ * nft rule) or, without test, no roam.ko (nothing negotiated).
+ *
  * Whether the client negotiated MIGRATE, and what the next MAC needs.
  * 0 and *mig, or -ENOENT (not negotiated: the connection stays here).
  */
-int hok_lookup(struct gate *g, bool test, const struct hok_conn *c, struct hochan_mig *mig);
-/*
- * test: no roam.ko (ho_cfg.assume_negotiated); every connection counts
- * as negotiated and BLOCKED is an nftables rule (handoff_kern.c).
- */
+int hok_lookup(struct hok *k, bool test, struct hok_conn *c, struct hochan_mig *mig);
 /* BLOCKED: the client's segments are dropped, silently, until ... */
-int hok_block(struct gate *g, bool test, const struct hok_conn *c);
-/* ... the connection resumes here (back to NEGOTIATED) ... */
-int hok_unblock(struct gate *g, bool test, const struct hok_conn *c);
+int hok_block(struct hok *k, bool test, const struct hok_conn *c);
+/* ... the connection resumes here (its state before) ... */
+int hok_unblock(struct hok *k, bool test, const struct hok_conn *c);
 /* ... or has left: the entry goes. */
-int hok_forget(struct gate *g, bool test, const struct hok_conn *c);
-/* A restored connection: MIGRATING with orig addr, counter and MAC. */
-int hok_migrating(struct gate *g, const struct hok_conn *c, const uint8_t orig4[4],
+int hok_forget(struct hok *k, bool test, const struct hok_conn *c);
+/* A restored connection: MIGRATING with the client's id, nonces, orig
+ * addr, the move's counter and its MAC. */
+int hok_migrating(struct hok *k, const struct hok_conn *c, const struct hochan_mig *mig,
 		  uint32_t counter, const uint8_t mac[MIG_MAC_LEN]);
+
+/* hokmsg.c: the messages, pure. */
+struct nlmsghdr;
+void hokmsg_key(struct nlmsghdr *nlh, const struct hok_conn *c);
+void hokmsg_state(struct nlmsghdr *nlh, const struct hok_conn *c, int state);
+void hokmsg_migrating(struct nlmsghdr *nlh, const struct hok_conn *c,
+		      const struct hochan_mig *mig, uint32_t counter,
+		      const uint8_t mac[MIG_MAC_LEN]);
+void hokmsg_server(struct nlmsghdr *nlh, uint16_t port);
+int hokmsg_parse(const struct nlmsghdr *nlh, struct hochan_mig *mig, int *state);
 
 #endif

@@ -196,7 +196,7 @@ static int first_setup(struct roamd *r)
 
 void roamd_status(const struct roamd *r)
 {
-	char rev[512] = "", ho[320];
+	char rev[800] = "", ho[512];
 
 	if (r->rev_received || r->rev_errors)
 		snprintf(rev, sizeof(rev), "; revocations %" PRIu64 ", gate blocks %" PRIu64
@@ -367,6 +367,8 @@ static void on_gate_event(void *arg, const struct gate_event *e)
 		policy_on_violation(r, e->addr);
 	else if (e->cmd == ROAM_CMD_EVENT_ATTACK)
 		policy_on_attack(r, e->drop_rate, roamd_now_ms());
+	else if (e->cmd == ROAM_CMD_EVENT_CONN_CONFIRMED)
+		migrate_confirmed(r, e);
 }
 
 static void on_signal(struct roamd *r, uint64_t now)
@@ -379,7 +381,7 @@ static void on_signal(struct roamd *r, uint64_t now)
 			service_reap(r, now);
 			break;
 		case SIGHUP: {
-			char ho[320];
+			char ho[512];
 
 			migrate_status(r, ho, sizeof(ho));
 			log_info("epoch %" PRIu64 ", server %u active, service %s, threat raised: %s, "

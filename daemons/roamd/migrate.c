@@ -7,6 +7,7 @@
  * block for up to --handoff-timeout-ms, so they stay off the event loop,
  * which must switch the gate on time whatever a peer does.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -42,6 +43,8 @@ struct migrate {
 	struct in_addr allowed[ROAM_POOL_MAX];
 	unsigned int nallowed;
 	uint64_t strangers;
+	/* Moved connections here whose client answered (event loop only). */
+	uint64_t confirmed, stall_last_us, stall_max_us;
 };
 
 /* A connection from an address that is no pool server's channel: the
@@ -139,7 +142,8 @@ static int listen_on(const char *spec, int *out)
 int migrate_start(struct roamd *r)
 {
 	const struct roamd_config *c = &r->cfg;
-	struct ho_cfg hc = { .gate = r->gate, .timeout_ms = c->ho_timeout_ms,
+	/* roam.ko's table unless --no-gate or the test mode, which has none. */
+	struct ho_cfg hc = { .kernel = r->gate && !c->ho_test, .timeout_ms = c->ho_timeout_ms,
 			     .max_conns = c->ho_max_conns,
 			     .assume_negotiated = c->ho_test, .same_addr = c->ho_test };
 	struct roam_addr self;
@@ -314,6 +318,23 @@ void migrate_set_pool(struct roamd *r)
 	pthread_mutex_unlock(&m->lock);
 }
 
+void migrate_confirmed(struct roamd *r, const struct gate_event *e)
+{
+	struct migrate *m = r->mig;
+	char a[INET_ADDRSTRLEN];
+
+	if (!m)
+		return;
+	m->confirmed++;
+	m->stall_last_us = e->stall_ns / 1000;
+	if (m->stall_last_us > m->stall_max_us)
+		m->stall_max_us = m->stall_last_us;
+	inet_ntop(AF_INET, &e->raddr, a, sizeof(a));
+	log_info("handoff: %s:%u answered its moved connection %" PRIu64 ".%03" PRIu64
+		 " ms after the restore", a, e->rport, m->stall_last_us / 1000,
+		 m->stall_last_us % 1000);
+}
+
 void migrate_status(const struct roamd *r, char *buf, size_t len)
 {
 	struct ho_stats s;
@@ -335,6 +356,11 @@ void migrate_status(const struct roamd *r, char *buf, size_t len)
 	n = (int)strlen(buf);
 	if (strangers && (size_t)n < len)
 		snprintf(buf + n, len - (size_t)n, ", not from a peer %" PRIu64, strangers);
+	n = (int)strlen(buf);
+	if (r->mig->confirmed && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, ", confirmed %" PRIu64 " (stall last %" PRIu64
+			 " us, max %" PRIu64 " us)", r->mig->confirmed, r->mig->stall_last_us,
+			 r->mig->stall_max_us);
 }
 
 int migrate_peer_parse(const char *s, struct ho_peer *p)

@@ -169,6 +169,9 @@ struct gate_event {
 	uint32_t addr;			/* client (violation) */
 	uint64_t violations;
 	uint64_t drop_rate;		/* attack */
+	uint64_t stall_ns;		/* conn confirmed: MIGRATING -> client */
+	uint32_t raddr;			/* conn confirmed: the client, network order */
+	uint16_t rport;			/* host order */
 };
 
 /* Read pending events; calls fn per event.  0 or -errno. */
@@ -207,6 +210,8 @@ void migrate_set_pool(struct roamd *r);
 /* Readable when a handoff ended; migrate_done() refreshes the status. */
 int migrate_done_fd(const struct roamd *r);
 void migrate_done(struct roamd *r);
+/* ROAM_CMD_EVENT_CONN_CONFIRMED: a moved connection's client answered. */
+void migrate_confirmed(struct roamd *r, const struct gate_event *e);
 int migrate_peer_parse(const char *s, struct ho_peer *p);
 
 /* policy.c */

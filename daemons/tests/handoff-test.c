@@ -20,7 +20,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <libmnl/libmnl.h>
+#include <linux/roam.h>
+
 #include "../roamd/hoxfer.h"
+#include "../roamd/roamd.h"
+#include "genl.h"
 #include "fileproto.h"
 #include "handoff.h"
 #include "hochan.h"
@@ -441,15 +446,96 @@ static void test_channel(void)
 	ho_free(b);
 }
 
+/* ---- roam.ko's connection table: the messages ---- */
+
+static char nlbuf[4096] __attribute__((aligned(8)));
+
+static void test_kernel_msgs(void)
+{
+	static const enum mnl_attr_data_type top[ROAM_A_MAX + 1] = {
+		[ROAM_A_CONN] = MNL_TYPE_NESTED,
+	};
+	struct hok_conn c = { .local = { AF_INET, 8000, { 10, 0, 22, 1 } },
+			      .peer = { AF_INET, 40000, { 10, 0, 1, 2 } } };
+	struct hochan_mig mig = { .flags = HOCHAN_F_NEGOTIATED, .id = 0x01020304,
+				  .c_nonce = "cnonce!", .s_nonce = "snonce!",
+				  .orig_addr = { 10, 0, 21, 1 }, .counter = 4 }, back;
+	const struct nlattr *tb[ROAM_A_MAX + 1], *a[ROAM_CONN_A_MAX + 1];
+	uint8_t mac[MIG_MAC_LEN], want[ROAM_MIG_MIGRATE_LEN];
+	struct nlmsghdr *nlh;
+	struct nlattr *n;
+	int state = 0;
+
+	memset(mac, 0xab, sizeof(mac));
+	nlh = genl_msg_start(nlbuf, 0x20, 0, ROAM_CMD_CONN_SET, ROAM_GENL_VERSION);
+	hokmsg_migrating(nlh, &c, &mig, 5, mac);
+	memcpy(want, mig.orig_addr, 4);
+	memcpy(want + 4, "\0\0\0\5", 4);
+	memcpy(want + 8, mac, sizeof(mac));
+	tap_ok(!genl_attr_parse(nlh, top, tb, ROAM_A_MAX) && tb[ROAM_A_CONN] &&
+	       !genl_attr_parse_nested(tb[ROAM_A_CONN], NULL, a, ROAM_CONN_A_MAX) &&
+	       a[ROAM_CONN_A_LADDR4] && !memcmp(mnl_attr_get_payload(a[ROAM_CONN_A_LADDR4]),
+						c.local.addr, 4) &&
+	       a[ROAM_CONN_A_LPORT] && mnl_attr_get_u16(a[ROAM_CONN_A_LPORT]) == htons(8000) &&
+	       a[ROAM_CONN_A_RPORT] && mnl_attr_get_u16(a[ROAM_CONN_A_RPORT]) == htons(40000) &&
+	       a[ROAM_CONN_A_STATE] && mnl_attr_get_u8(a[ROAM_CONN_A_STATE]) == ROAM_CONN_MIGRATING &&
+	       a[ROAM_CONN_A_CLIENT_ID] && mnl_attr_get_u32(a[ROAM_CONN_A_CLIENT_ID]) == 0x01020304 &&
+	       a[ROAM_CONN_A_MIGRATE] &&
+	       mnl_attr_get_payload_len(a[ROAM_CONN_A_MIGRATE]) == ROAM_MIG_MIGRATE_LEN &&
+	       !memcmp(mnl_attr_get_payload(a[ROAM_CONN_A_MIGRATE]), want, sizeof(want)),
+	       "CONN_SET MIGRATING: key in network order, id, MIGRATE = orig | be32 5 | MAC");
+
+	/* A CONN_GET reply as roam.ko builds it. */
+	nlh = genl_msg_start(nlbuf, 0x20, 0, ROAM_CMD_CONN_GET, ROAM_GENL_VERSION);
+	n = mnl_attr_nest_start(nlh, ROAM_A_CONN);
+	mnl_attr_put_u32(nlh, ROAM_CONN_A_LADDR4, 0x0116000a);
+	mnl_attr_put_u8(nlh, ROAM_CONN_A_STATE, ROAM_CONN_CONFIRMED);
+	mnl_attr_put_u32(nlh, ROAM_CONN_A_CLIENT_ID, 77);
+	mnl_attr_put(nlh, ROAM_CONN_A_C_NONCE, 8, "abcdefgh");
+	mnl_attr_put(nlh, ROAM_CONN_A_S_NONCE, 8, "ABCDEFGH");
+	mnl_attr_put(nlh, ROAM_CONN_A_ORIG4, 4, mig.orig_addr);
+	mnl_attr_put_u32(nlh, ROAM_CONN_A_COUNTER, 4);
+	mnl_attr_nest_end(nlh, n);
+	tap_ok(!hokmsg_parse(nlh, &back, &state) && state == ROAM_CONN_CONFIRMED &&
+	       back.id == 77 && back.counter == 4 && !memcmp(back.c_nonce, "abcdefgh", 8) &&
+	       !memcmp(back.s_nonce, "ABCDEFGH", 8) && !memcmp(back.orig_addr, mig.orig_addr, 4) &&
+	       back.flags == HOCHAN_F_NEGOTIATED, "CONN_GET reply: the next MAC's input");
+	nlh = genl_msg_start(nlbuf, 0x20, 0, ROAM_CMD_CONN_GET, ROAM_GENL_VERSION);
+	n = mnl_attr_nest_start(nlh, ROAM_A_CONN);
+	mnl_attr_put_u8(nlh, ROAM_CONN_A_STATE, ROAM_CONN_NEGOTIATED);
+	mnl_attr_put(nlh, ROAM_CONN_A_C_NONCE, 7, "short!!");
+	mnl_attr_nest_end(nlh, n);
+	tap_ok(hokmsg_parse(nlh, &back, &state) == -EBADMSG,
+	       "CONN_GET reply without id, with a short nonce: refused");
+
+	/* The CONFIRMED event roamd counts the stall from. */
+	{
+		struct gate_event ev;
+
+		nlh = genl_msg_start(nlbuf, 0x20, 0, ROAM_CMD_EVENT_CONN_CONFIRMED,
+				     ROAM_GENL_VERSION);
+		n = mnl_attr_nest_start(nlh, ROAM_A_CONN);
+		mnl_attr_put_u32(nlh, ROAM_CONN_A_RADDR4, htonl(0x0a000101));
+		mnl_attr_put_u16(nlh, ROAM_CONN_A_RPORT, htons(40000));
+		mnl_attr_put_u8(nlh, ROAM_CONN_A_STATE, ROAM_CONN_CONFIRMED);
+		mnl_attr_put_u64(nlh, ROAM_CONN_A_STALL_NS, 3141592);
+		mnl_attr_nest_end(nlh, n);
+		tap_ok(!gatemsg_event_parse(nlh, &ev) && ev.cmd == ROAM_CMD_EVENT_CONN_CONFIRMED &&
+		       ev.stall_ns == 3141592 && ev.raddr == htonl(0x0a000101) && ev.rport == 40000,
+		       "CONN_CONFIRMED event: client and stall");
+	}
+}
+
 int main(void)
 {
 	/* As roamd: a peer that hangs up is an error return, not a signal. */
 	signal(SIGPIPE, SIG_IGN);
-	tap_plan(36);
+	tap_plan(40);
 	test_parse_table();
 	test_round_trip();
 	test_file_state();
 	test_frames();
 	test_channel();
+	test_kernel_msgs();
 	return tap_done();
 }
