@@ -35,9 +35,11 @@ done
 mtfd_topo_bottleneck || exit 1
 
 say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
-goodput_start
+# The meter and the watch first: started after the clock, they delayed
+# the attack by 2-3 s on a loaded host.
 attack_meter_start || exit 1
 filter_watch_start r3 r1
+goodput_start
 at "$T_ATTACK"
 t_att=$(demo_t)
 ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n "$SOURCES" -c 0 -r "$ATTACK_PPS" -l $((ATTACK_BYTES - 28)) >/dev/null 2>&1 &
@@ -69,8 +71,8 @@ emit summary --argjson b "$before" --argjson d "$during" --argjson a "$after" \
 	--argjson t3 "$t_r3" --argjson t1 "$t_r1" --argjson f "$r1_filters" --argjson ns "$SOURCES" \
 	--argjson ad "$att_during" --argjson aa "$att_after" \
 	'{before_kbps: $b, during_kbps: $d, after_kbps: $a,
-	  during_pct: (if $b > 0 then ($d * 100 / $b | round) else null end),
-	  after_pct: (if $b > 0 then ($a * 100 / $b | round) else null end),
+	  during_pct: (if $b > 0 and $d != null then ($d * 100 / $b | round) else null end),
+	  after_pct: (if $b > 0 and $a != null then ($a * 100 / $b | round) else null end),
 	  t_attack: $ta, t_policy: $p, t_r3_filter: $t3, t_r1_filter: $t1,
 	  t_restored_70pct: $r, r1_filters_for_1000_sources: $f,
 	  attack_kbps_during: $ad, attack_kbps_after: $aa, sources: $ns}'

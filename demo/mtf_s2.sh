@@ -22,6 +22,9 @@
 
 T_ATTACK=${DEMO_T_ATTACK:-2}
 T_POLICY=${DEMO_T_POLICY2:-3}
+# The move waits for R1's filter and R4's warned one (up to 13 s on a
+# loaded host): 20 s leave samples after it.
+MTF_SECONDS=${DEMO_MTF_SECONDS:-20}
 
 TMP=$(mktemp -d)
 trap mtfd_topo_cleanup EXIT
@@ -39,9 +42,11 @@ done
 mtfd_topo_bottleneck || exit 1
 
 say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
-goodput_start
+# The meter and the watch first: started after the clock, they delayed
+# the attack by 2-3 s on a loaded host.
 attack_meter_start || exit 1
 filter_watch_start r3 r1 r4
+goodput_start
 at "$T_ATTACK"
 t_att=$(demo_t)
 ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n "$SOURCES" -c 0 -r "$ATTACK_PPS" -l $((ATTACK_BYTES - 28)) >/dev/null 2>&1 &
@@ -79,7 +84,7 @@ emit summary --argjson b "$before" --argjson a "$after" --argjson f "$first" \
 	--argjson tm "$t_move" --argjson t1 "$t_r1" --argjson tw "$t_warn" \
 	--argjson n4 "$n4" --argjson all4 "$all4" --argjson ns "$SOURCES" --argjson d $((d1 - d0)) --argjson att "$att" --argjson vp $((v1 - v0)) \
 	'{before_kbps: $b, after_move_kbps: $a, first_after_move_kbps: $f,
-	  after_move_pct: (if $b > 0 then ($a * 100 / $b | round) else null end),
+	  after_move_pct: (if $b > 0 and $a != null then ($a * 100 / $b | round) else null end),
 	  t_r1_filter: $t1, t_r4_warned: $tw, t_move: $tm,
 	  r4_filters_for_1000_flows: $n4, r4_filters_total: $all4,
 	  r4_drops_after_move: $d, attack_kbps_at_v_after_move: $att,

@@ -144,14 +144,15 @@ attack_start() {
 	if [ "$ATT_KIND" = udp ]; then
 		ip netns exec "$atk" "$FLOOD" "$1" $PORT $ATTACK_PPS $ATTACK_BYTES 600 >/dev/null 2>&1 &
 	else
+		# No pipeline in the background: killing the loop's shell must end
+		# it, and it must not hold the caller's stdout open.
 		(
-			awk -v seed="$SEED" -v m="$(awk -v l="$ATT_LOAD" 'BEGIN { print 1.1 / l }')" \
-				'BEGIN { srand(seed + 1); for (i = 0; i < 100000; i++) printf "%.3f\n", -m * log(1 - rand()) }' |
-			while read -r gap; do
+			for gap in $(awk -v seed="$SEED" -v m="$(awk -v l="$ATT_LOAD" 'BEGIN { print 1.1 / l }')" \
+				'BEGIN { srand(seed + 1); for (i = 0; i < 5000; i++) printf "%.3f\n", -m * log(1 - rand()) }'); do
 				sleep "$gap"
-				ip netns exec "$atk" "$FETCH" --static "$1:$PORT" -f f1 -t 10000 >/dev/null 2>&1 &
+				ip netns exec "$atk" "$FETCH" --static "$1:$PORT" -f f1 -t 10000 &
 			done
-		) &
+		) >/dev/null 2>&1 &
 	fi
 	ATTACK_PID=$!
 }

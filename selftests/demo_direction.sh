@@ -8,7 +8,7 @@
 # report.  Each scenario writes its JSON lines into a private directory;
 # the checks read the summaries.
 #
-#   MTF Scenario 1 (15 s, policy at 6 s): the flood at least halves
+#   MTF Scenario 1 (24 s, policy at 6 s): the flood at least halves
 #     goodput; after V's requests goodput is back above K_RESTORE times
 #     what it was under attack; R1 blocks the 1000 sources with at most
 #     the paper's 100 filters.  V's link is 1 Mb/s and the flood 3000
@@ -17,7 +17,11 @@
 #     fall was only 22-43 % in runs beside other VMs.  V's threshold is
 #     150 pps: V counts behind its link, which passes at most ~310 of
 #     these packets a second (with 1000-byte packets at 2 Mb/s, 250 pps,
-#     under the demo's 300: V never asked, nothing was filtered).
+#     under the demo's 300: V never asked, nothing was filtered).  "After"
+#     is the last 2 s, 16 s after the policy: on a loaded host the policy
+#     went on 2-3 s late and TCP came back only when its backed-off
+#     retransmission timer fired, past the end of a 15 s run; once
+#     R1 filtered only 11 s after the policy.
 #   MTF Scenario 2 (14 s): once the attack moves to [R4, R3], R4 holds a
 #     filter for it and drops it, and no attack packet reaches V.
 #   roaming (3 transfers a case at client load 0.9): the roaming paper
@@ -79,7 +83,7 @@ check() {	# what condition(awk) values...
 }
 
 t_s1() {
-	scenario mtf_s1.sh DEMO_MTF_SECONDS=15 DEMO_T_ATTACK=1 DEMO_T_POLICY=6 \
+	scenario mtf_s1.sh DEMO_MTF_SECONDS=24 DEMO_T_ATTACK=1 DEMO_T_POLICY=6 \
 		DEMO_ATTACK_BYTES=400 DEMO_MTF_BOTTLENECK=1mbit DEMO_MTF_POLICY_PPS=150
 }
 t_s1_fall() {
@@ -130,7 +134,7 @@ t_roam_gain() {
 }
 
 ktap_header 10
-run_test "mtf-s1 runs (15 s, policy at 6 s)" t_s1
+run_test "mtf-s1 runs (24 s, policy at 6 s)" t_s1
 run_test "mtf-s1: the flood lowers goodput below half" t_s1_fall
 run_test "mtf-s1: goodput restored after the requests (> $K_RESTORE x under attack)" t_s1_restore
 run_test "mtf-s1: R1 blocks 1000 sources with 1..100 filters" t_s1_filters
