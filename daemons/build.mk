@@ -57,7 +57,10 @@ D_TESTS := $(BUILD)/tests/roam-chain-test $(BUILD)/tests/roam-proto-test \
 	$(BUILD)/tests/roam-roamd-e2e $(BUILD)/tests/roam-roamd-test \
 	$(BUILD)/tests/roam-systemd-e2e $(BUILD)/tests/mtfd-msg-test \
 	$(BUILD)/tests/roam-store-test $(BUILD)/tests/mtfd-topo-test \
-	$(BUILD)/tests/roam-admin-test
+	$(BUILD)/tests/roam-admin-test $(BUILD)/tests/roam-migkey-test \
+	$(BUILD)/tests/roam-tcprepair-test $(BUILD)/tests/roam-tcpmove-test \
+	$(BUILD)/tests/roam-handoff-test $(BUILD)/tests/roam-handoff-e2e \
+	$(BUILD)/tests/roam-roamd-handoff-e2e
 UNIT_TESTS += $(D_TESTS)
 
 D_ALL_OBJS := $(D_AUTHD_OBJS) $(D_CLIENT_LIB_OBJS) \
@@ -117,6 +120,16 @@ $(BUILD)/tests/roam-roamd-test: $(OBJ)/$(D_DIR)/tests/roamd-test.o \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
 
+# The live handoff (issue 12): roamd's objects but main, as above; the
+# end-to-end one runs the file server.
+D_HANDOFF_TESTS := $(BUILD)/tests/roam-handoff-test $(BUILD)/tests/roam-handoff-e2e
+$(D_HANDOFF_TESTS): $(BUILD)/tests/roam-handoff-%: $(OBJ)/$(D_DIR)/tests/handoff-%.o \
+	$(filter-out %/main.o,$(D_ROAMD_OBJS)) $(D_CLIENT_LIB_OBJS) $(LIB_A) \
+	$(BIN)/roam-fileserver
+	$(quiet) LD $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) -o $@ $(filter %.o,$^) $(D_LDLIBS)
+
 $(BUILD)/tests/roam-%-test: $(OBJ)/$(D_DIR)/tests/%-test.o $(LIB_A)
 	$(quiet) LD $@
 	$(Q)mkdir -p $(dir $@)
@@ -158,6 +171,11 @@ $(BUILD)/tests/roam-systemd-e2e: $(D_DIR)/tests/systemd-e2e.sh $(D_BINS) \
 	$(Q)mkdir -p $(dir $@)
 	$(Q)install -m 0755 $< $@
 
+$(BUILD)/tests/roam-roamd-handoff-e2e: $(D_DIR)/tests/roamd-handoff-e2e.sh $(D_BINS) $(BIN)/roamctl
+	$(quiet) GEN $@
+	$(Q)mkdir -p $(dir $@)
+	$(Q)install -m 0755 $< $@
+
 $(BUILD)/tests/roam-roamd-e2e: $(D_DIR)/tests/roamd-e2e.sh $(D_BINS) $(BIN)/roamctl \
 	$(BUILD)/selftests/notify_recv
 	$(quiet) GEN $@
@@ -172,7 +190,8 @@ $(BUILD)/tests/roam-roamd-e2e: $(D_DIR)/tests/roamd-e2e.sh $(D_BINS) $(BIN)/roam
 FUZZ_SECONDS ?= 20
 D_FUZZERS := $(BUILD)/fuzz/roam-proto-fuzz $(BUILD)/fuzz/roam-admin-fuzz \
 	$(BUILD)/fuzz/roam-fileproto-fuzz $(BUILD)/fuzz/mtfd-msg-fuzz \
-	$(BUILD)/fuzz/mtfd-topo-fuzz $(BUILD)/fuzz/mtfd-rapkt-fuzz
+	$(BUILD)/fuzz/mtfd-topo-fuzz $(BUILD)/fuzz/mtfd-rapkt-fuzz \
+	$(BUILD)/fuzz/roam-tcprepair-fuzz $(BUILD)/fuzz/roam-handoff-fuzz
 $(FUZZ_OBJ)/$(D_DIR)/%.o: USER_CFLAGS += $(D_CFLAGS)
 $(FUZZ_OBJ)/$(D_DIR)/mtfd/rapkt.o $(FUZZ_OBJ)/$(D_DIR)/fuzz/rapkt-fuzz.o: \
 	USER_CFLAGS += -I$(TOP)/kmod/common

@@ -11,7 +11,8 @@
 # roaming schedule (chain.h, schedule.h), the wire formats (proto.h,
 # fileproto.h), certificates (pki.h), secret files (secfile.h), logging
 # (log.h), roam.ko's command-line words (roam_args.h), the hex codec
-# (hex.h), the integer parser (parse.h) and the unit tests' TAP (tap.h).
+# (hex.h), the integer parser (parse.h), the unit tests' TAP (tap.h), and
+# the live handoff's TCP_REPAIR state (tcprepair.h) and keys (migkey.h).
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o)

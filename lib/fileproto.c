@@ -176,3 +176,109 @@ int rfile_resp_format(char *buf, size_t cap, const struct rfile_resp *r)
 	return fit(snprintf(buf, cap, tl ? "ERR %u %s\n" : "ERR %u\n", r->code,
 			    r->text), cap);
 }
+
+/* ---- A connection's handoff state (fileproto.h) ---- */
+
+static uint8_t *put_n(uint8_t *p, uint64_t v, int bytes)
+{
+	for (int i = bytes - 1; i >= 0; i--)
+		*p++ = (uint8_t)(v >> (8 * i));
+	return p;
+}
+
+static uint64_t get_n(const uint8_t *p, int bytes)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < bytes; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+int rfile_state_encode(uint8_t *buf, size_t cap, const struct rfile_state *st)
+{
+	size_t nl = strnlen(st->name, sizeof(st->name));
+	size_t need = 4 + 16 + 2 + nl + 2 + st->in_len + 4 + st->hdr_len;
+	uint8_t *p = buf;
+
+	if (nl > RFILE_NAME_MAX || (nl && !rfile_name_valid(st->name)) ||
+	    st->in_len > sizeof(st->in) || st->hdr_len > sizeof(st->hdr) ||
+	    st->hdr_off > st->hdr_len || st->off > st->end || st->end > RFILE_OFFSET_MAX)
+		return -EINVAL;
+	if (cap < need)
+		return -ENOSPC;
+	*p++ = RFILE_STATE_VERSION;
+	*p++ = st->reply;
+	p = put_n(p, 0, 2);
+	p = put_n(p, st->off, 8);
+	p = put_n(p, st->end, 8);
+	p = put_n(p, nl, 2);
+	memcpy(p, st->name, nl);
+	p += nl;
+	p = put_n(p, st->in_len, 2);
+	memcpy(p, st->in, st->in_len);
+	p += st->in_len;
+	p = put_n(p, st->hdr_len, 2);
+	p = put_n(p, st->hdr_off, 2);
+	memcpy(p, st->hdr, st->hdr_len);
+	p += st->hdr_len;
+	return (int)(p - buf);
+}
+
+/* Take a be16 length and that many bytes, at most max; NULL if short. */
+static const uint8_t *take(const uint8_t *p, const uint8_t *e, size_t max,
+			   size_t *n, const uint8_t **data)
+{
+	if (e - p < 2)
+		return NULL;
+	*n = (size_t)get_n(p, 2);
+	p += 2;
+	if (*n > max || (size_t)(e - p) < *n)
+		return NULL;
+	*data = p;
+	return p + *n;
+}
+
+int rfile_state_decode(const uint8_t *buf, size_t len, struct rfile_state *st)
+{
+	const uint8_t *p = buf, *e = buf + len, *d;
+	size_t n;
+
+	memset(st, 0, sizeof(*st));
+	if (len < 20 + 2)
+		return -EBADMSG;
+	if (p[0] != RFILE_STATE_VERSION)
+		return -EPROTO;
+	if (p[1] > 1 || p[2] || p[3])
+		return -EBADMSG;
+	st->reply = p[1];
+	st->off = get_n(p + 4, 8);
+	st->end = get_n(p + 12, 8);
+	p += 20;
+	if (st->off > st->end || st->end > RFILE_OFFSET_MAX)
+		return -EBADMSG;
+	p = take(p, e, RFILE_NAME_MAX, &n, &d);
+	if (!p)
+		return -EBADMSG;
+	memcpy(st->name, d, n);
+	st->name[n] = 0;
+	if (n && (strlen(st->name) != n || !rfile_name_valid(st->name)))
+		return -EBADMSG;
+	p = take(p, e, sizeof(st->in), &st->in_len, &d);
+	if (!p)
+		return -EBADMSG;
+	memcpy(st->in, d, st->in_len);
+	if (e - p < 4)
+		return -EBADMSG;
+	st->hdr_len = (size_t)get_n(p, 2);
+	st->hdr_off = (size_t)get_n(p + 2, 2);
+	p += 4;
+	if (st->hdr_len > sizeof(st->hdr) || st->hdr_off > st->hdr_len ||
+	    (size_t)(e - p) != st->hdr_len)
+		return -EBADMSG;
+	memcpy(st->hdr, p, st->hdr_len);
+	/* A request still being read has no reply yet, and the reverse. */
+	if (st->reply ? st->in_len != 0 : (st->hdr_len || st->end || n))
+		return -EBADMSG;
+	return 0;
+}

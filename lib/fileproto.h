@@ -70,4 +70,37 @@ int rfile_resp_parse(const char *buf, size_t len, struct rfile_resp *r,
 int rfile_req_format(char *buf, size_t cap, const struct rfile_req *r);
 int rfile_resp_format(char *buf, size_t cap, const struct rfile_resp *r);
 
+/*
+ * A connection's state as the file server hands it over with the
+ * connection (lib/handoff.h), so another server's roam-fileserver resumes
+ * it byte-exact.  Layout (integers big endian):
+ *
+ *   u8 version (1) | u8 phase (0 request, 1 reply) | u16 0 |
+ *   u64 off | u64 end | u16 name_len | name | u16 in_len | in |
+ *   u16 hdr_len | u16 hdr_off | hdr
+ *
+ * request phase: in = the partial request line; reply phase: hdr = the
+ * header line, hdr_off of it already written, then the file's bytes
+ * [off, end).  Decode checks every bound and the invariants (a name is
+ * valid or empty, off <= end, hdr_off <= hdr_len); the fuzzer runs it.
+ */
+#define RFILE_STATE_VERSION	1
+#define RFILE_STATE_MAX		(4 + 16 + 2 + RFILE_NAME_MAX + 2 + RFILE_LINE_MAX + 4 + \
+				 RFILE_LINE_MAX + 1)
+
+struct rfile_state {
+	bool reply;
+	uint64_t off, end;
+	char name[RFILE_NAME_MAX + 1];	/* "" with nothing open */
+	char in[RFILE_LINE_MAX];
+	size_t in_len;
+	char hdr[RFILE_LINE_MAX + 1];
+	size_t hdr_len, hdr_off;
+};
+
+/* The encoding's length, or -EINVAL (a bound broken) / -ENOSPC. */
+int rfile_state_encode(uint8_t *buf, size_t cap, const struct rfile_state *st);
+/* 0, or -EBADMSG / -EPROTO (another version). */
+int rfile_state_decode(const uint8_t *buf, size_t len, struct rfile_state *st);
+
 #endif

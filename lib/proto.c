@@ -32,6 +32,8 @@ static const struct {
 	[ROAM_T_KEY]		= { 1 + ROAM_KEY_LEN, 1, M(ROAM_MSG_KEYS) },
 	[ROAM_T_CODE]		= { 4, 0, M(ROAM_MSG_ERROR) },
 	[ROAM_T_TEXT]		= { 0, 0, M(ROAM_MSG_ERROR) | M(ROAM_MSG_REVOKED) },
+	[ROAM_T_MIG_ID]		= { 4, 0, M(ROAM_MSG_PARAMS) },
+	[ROAM_T_MIG_KEY]	= { ROAM_MIG_KEY_LEN, 0, M(ROAM_MSG_PARAMS) },
 };
 #define ATTR_MAX ((int)(sizeof(attr_spec) / sizeof(attr_spec[0])) - 1)
 
@@ -142,6 +144,8 @@ static int store_attr(struct roam_msg *m, int t, const uint8_t *v, uint16_t len,
 	case ROAM_T_LOOKAHEAD:		m->lookahead = (uint32_t)be(v, 4); break;
 	case ROAM_T_FIRST_EPOCH:	m->first_epoch = be(v, 8); break;
 	case ROAM_T_CODE:		m->code = (uint32_t)be(v, 4); break;
+	case ROAM_T_MIG_ID:		m->mig_id = (uint32_t)be(v, 4); break;
+	case ROAM_T_MIG_KEY:		memcpy(m->mig_key, v, ROAM_MIG_KEY_LEN); break;
 	case ROAM_T_POOL_ADDR:
 		if (m->npool >= ROAM_POOL_MAX) {
 			*why = "too many pool addresses";
@@ -191,6 +195,8 @@ static int check_msg(const struct roam_msg *m, const char **why)
 			*why = "epoch outside the chain";
 		else if (m->lookahead >= ROAM_KEYS_MAX)
 			*why = "look-ahead too large";
+		else if (m->has_mig && !m->mig_id)
+			*why = "migration id 0";
 	} else if (m->type == ROAM_MSG_KEYS) {
 		if (!m->first_epoch || m->first_epoch > ROAM_CHAIN_MAX_LEN)
 			*why = "bad first epoch";
@@ -266,6 +272,11 @@ int roam_msg_parse(const uint8_t *buf, size_t len, struct roam_msg *m,
 		*why = "required attribute missing";
 		return -EPROTO;
 	}
+	m->has_mig = !!(seen & M(ROAM_T_MIG_ID));
+	if (m->has_mig != !!(seen & M(ROAM_T_MIG_KEY))) {
+		*why = "migration id without key or key without id";
+		return -EPROTO;
+	}
 	ret = check_msg(m, why);
 	if (ret)
 		return ret;
@@ -332,7 +343,8 @@ int roam_msg_encode(const struct roam_msg *m, uint8_t *buf, size_t cap)
 
 	if (cap < ROAM_MSG_HDR_LEN)
 		return -ENOSPC;
-	if (m->npool > ROAM_POOL_MAX || m->nkeys > ROAM_KEYS_MAX)
+	if (m->npool > ROAM_POOL_MAX || m->nkeys > ROAM_KEYS_MAX ||
+	    (m->type == ROAM_MSG_PARAMS && m->has_mig && !m->mig_id))
 		return -EINVAL;
 	switch (m->type) {
 	case ROAM_MSG_SUBSCRIBE:
@@ -349,6 +361,10 @@ int roam_msg_encode(const struct roam_msg *m, uint8_t *buf, size_t cap)
 		put_int(&w, ROAM_T_MAX_HIGH_MS, m->max_high_ms, 4);
 		put_int(&w, ROAM_T_THREAT, m->threat, 1);
 		put_int(&w, ROAM_T_LOOKAHEAD, m->lookahead, 4);
+		if (m->has_mig) {
+			put_int(&w, ROAM_T_MIG_ID, m->mig_id, 4);
+			put_bytes(&w, ROAM_T_MIG_KEY, m->mig_key, ROAM_MIG_KEY_LEN);
+		}
 		put_pool(&w, m);
 		break;
 	case ROAM_MSG_KEYS:

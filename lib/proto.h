@@ -48,7 +48,11 @@ enum roam_msg_attr {
 	ROAM_T_KEY = 14,		/* repeated: u8 level, 32-byte key */
 	ROAM_T_CODE = 15,		/* u32: enum roam_err */
 	ROAM_T_TEXT = 16,		/* printable ASCII, <= 256 bytes */
+	ROAM_T_MIG_ID = 17,		/* u32: the client's id for the live handoff */
+	ROAM_T_MIG_KEY = 18,		/* 32 bytes: K_client (roam-handoff.md) */
 };
+
+#define ROAM_MIG_KEY_LEN	32
 
 enum roam_err {
 	ROAM_ERR_PROTO = 1,		/* malformed message */
@@ -69,6 +73,10 @@ struct roam_msg {
 	uint8_t anchor[ROAM_KEY_LEN];
 	uint32_t npool;
 	struct roam_addr pool[ROAM_POOL_MAX];
+	/* Optional, both or neither: authd runs with --migrate-key. */
+	uint8_t has_mig;
+	uint32_t mig_id;			/* not 0 */
+	uint8_t mig_key[ROAM_MIG_KEY_LEN];
 
 	/* KEYS: keys[k] is K_{first_epoch + k}, released at level[k] */
 	uint64_t first_epoch;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "chain.h"
+#include "hex.h"
 #include "secfile.h"
 
 /* Ownership and mode of a secret; 0 or -EPERM with the fix in err. */
@@ -122,6 +123,37 @@ int roam_file_read(const char *path, bool secret, char **data, size_t *len,
 		ret = roam_fd_read(fd, path, secret, data, len, err, errlen);
 	}
 	close(fd);
+	return ret;
+}
+
+int roam_key_file_read(const char *path, void *key, size_t n, char *err,
+		       size_t errlen)
+{
+	uint8_t tmp[256];
+	char *data;
+	size_t len;
+	int ret;
+
+	if (n > sizeof(tmp))
+		return -EINVAL;
+	ret = roam_file_read(path, true, &data, &len, err, errlen);
+	if (ret)
+		return ret;
+	if (len == n) {
+		memcpy(tmp, data, n);
+	} else if (len == 2 * n || (len == 2 * n + 1 && data[len - 1] == '\n')) {
+		data[2 * n] = 0;
+		ret = hex_decode(data, tmp, n, 0) ? -EINVAL : 0;
+	} else {
+		ret = -EINVAL;
+	}
+	roam_file_free(data, len);
+	if (ret)
+		snprintf(err, errlen, "%s: not a key of %zu bytes (or %zu hex digits)",
+			 path, n, 2 * n);
+	else
+		memcpy(key, tmp, n);
+	roam_memzero(tmp, sizeof(tmp));
 	return ret;
 }
 

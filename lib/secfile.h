@@ -31,6 +31,15 @@ int roam_fd_read(int fd, const char *name, bool secret, char **data,
 /* Free (and for secrets wipe) what roam_file_read returned. */
 void roam_file_free(char *data, size_t len);
 
+/*
+ * A key of n bytes from a secret file (checked as above): exactly n
+ * bytes, or 2n lowercase or uppercase hex digits with an optional final
+ * newline (as roamd's and mtfd's key files).  0, or -errno / -EINVAL
+ * with a reason in err; key is untouched on failure.
+ */
+int roam_key_file_read(const char *path, void *key, size_t n, char *err,
+		       size_t errlen);
+
 /* Write atomically (temp file + rename) with the given mode. 0 or -errno. */
 int roam_file_write(const char *path, const void *data, size_t len, int mode);
 

@@ -49,3 +49,7 @@ $(ST_PH_TEST): $(OBJ)/tools/tests/mtf_pathhdr_test.o
 $(BUILD)/selftests/mtfd_msg: $(OBJ)/daemons/mtfd/msg.o $(OBJ)/daemons/mtfd/addr.o $(LIB_A)
 $(BUILD)/selftests/mtfd_msg: ST_LDLIBS := $(LIB_A) \
 	$(or $(shell pkg-config --libs openssl 2>/dev/null),-lcrypto)
+
+# roam_handoff (roam_handoff.sh): TCP_REPAIR and the MAC from the library.
+$(BUILD)/selftests/roam_handoff: $(LIB_A)
+$(BUILD)/selftests/roam_handoff: ST_LDLIBS := $(USER_LDLIBS)

@@ -29,6 +29,7 @@ struct client {
 	char last_peer[64];
 	char *rev_addrs;		/* revoked: where it was last seen */
 	unsigned int nsessions;		/* subscribed connections now */
+	uint32_t mig_id;		/* live handoff id (store.h), 0: none */
 };
 
 struct threat_change {
@@ -53,6 +54,7 @@ struct authd_config {
 	const char *admin_sock;
 	const char *san;
 	const char *revoke_hook;
+	const char *migrate_key;	/* K_mig's file: clients get MIG_ID/MIG_KEY */
 	struct roam_sched_params params;	/* from flags, for a new chain */
 	struct roam_addr pool[ROAM_POOL_MAX];
 	uint64_t chain_len;
@@ -90,6 +92,8 @@ struct authd {
 	bool threat_manual;
 
 	/* Credentials. */
+	uint8_t kmig[ROAM_MIG_KEY_LEN];	/* the pool's K_mig (--migrate-key) */
+	bool has_kmig;
 	SSL_CTX *ctx;
 	X509 *ca;
 	EVP_PKEY *ca_key;

@@ -73,7 +73,8 @@ struct client *authd_client_add(struct authd *a, const char *name, const char *s
 	return c;
 }
 
-static int load_one(void *arg, const char *name, const char *serial, bool revoked)
+static int load_one(void *arg, const char *name, const char *serial, bool revoked,
+		    uint32_t mig_id)
 {
 	struct authd *a = arg;
 	struct client *c;
@@ -86,6 +87,7 @@ static int load_one(void *arg, const char *name, const char *serial, bool revoke
 	if (!c)
 		return -ENOMEM;
 	c->revoked = revoked;
+	c->mig_id = mig_id;
 	return 0;
 }
 
@@ -207,8 +209,9 @@ int authd_client_issue(struct authd *a, const char *name, bool renew, const char
 {
 	char serial[80], *k = NULL, *c = NULL, *ca = NULL;
 	size_t kl = 0, cl = 0, cal = 0;
-	struct client *cl_old = authd_client_find(a, name);
+	struct client *cl_old = authd_client_find(a, name), *cl_new;
 	EVP_PKEY *key = NULL;
+	uint32_t id = 0;
 	X509 *cert = NULL;
 	int ret = -EINVAL;
 
@@ -247,12 +250,16 @@ int authd_client_issue(struct authd *a, const char *name, bool renew, const char
 		goto out;
 	*why = "cannot record the client";
 	ret = store_add(a->store, name, serial);
+	if (!ret)
+		ret = store_mig_id(a->store, name, &id);
 	if (ret)
 		goto out;
-	if (!authd_client_add(a, name, serial)) {
+	cl_new = authd_client_add(a, name, serial);
+	if (!cl_new) {
 		ret = -ENOMEM;
 		goto out;
 	}
+	cl_new->mig_id = id;
 	ret = -ENOMEM;
 	*len = kl + cl + cal;
 	*pem = malloc(*len + 1);

@@ -30,6 +30,9 @@ static void usage(FILE *f)
 "  --san LIST                 server certificate names (reissued when they change)\n"
 "                             [DNS:localhost,IP:127.0.0.1,IP:::1]\n"
 "  --revoke-hook PROG         run 'PROG revoke NAME ADDR...' on revocation\n"
+"  --migrate-key FILE         the pool's migration key K_mig (secret file, 32\n"
+"                             bytes or 64 hex digits): clients get their live\n"
+"                             handoff id and key in PARAMS\n"
 "  --max-conns N              connection limit [20000, at most the file limit]\n"
 "  --max-preauth N            of which not yet subscribed; the oldest makes\n"
 "                             room for a new one [1024]\n"
@@ -47,7 +50,7 @@ static void usage(FILE *f)
 enum {
 	OPT_LOOKAHEAD = 256, OPT_LEAD, OPT_SAN, OPT_HOOK, OPT_MAXCONNS, OPT_HSTIMEOUT,
 	OPT_PRINT, OPT_MIN, OPT_MAXLOW, OPT_MAXHIGH, OPT_CHAINLEN, OPT_START,
-	OPT_NEWCHAIN, OPT_MAXPREAUTH, OPT_MAXPREFIX, OPT_MAXSESSIONS,
+	OPT_NEWCHAIN, OPT_MAXPREAUTH, OPT_MAXPREFIX, OPT_MAXSESSIONS, OPT_MIGKEY,
 };
 
 static const struct option opts[] = {
@@ -62,6 +65,7 @@ static const struct option opts[] = {
 	{ "lead-ms", required_argument, NULL, OPT_LEAD },
 	{ "san", required_argument, NULL, OPT_SAN },
 	{ "revoke-hook", required_argument, NULL, OPT_HOOK },
+	{ "migrate-key", required_argument, NULL, OPT_MIGKEY },
 	{ "max-conns", required_argument, NULL, OPT_MAXCONNS },
 	{ "max-preauth", required_argument, NULL, OPT_MAXPREAUTH },
 	{ "max-per-prefix", required_argument, NULL, OPT_MAXPREFIX },
@@ -132,6 +136,7 @@ static int parse_args(struct authd *a, int argc, char **argv, uint64_t *pfrom,
 			break;
 		case OPT_SAN: c->san = optarg; c->san_given = true; break;
 		case OPT_HOOK: c->revoke_hook = optarg; break;
+		case OPT_MIGKEY: c->migrate_key = optarg; break;
 		case OPT_MAXCONNS:
 			if (num(optarg, 1000000, &v) || !v)
 				return -1;

@@ -25,6 +25,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "authd.h"
+#include "migkey.h"
 #include "log.h"
 
 /* Clients only ever send SUBSCRIBE: anything bigger is refused. */
@@ -281,6 +282,7 @@ static void fill_keys(struct authd *a, struct roam_msg *m, uint64_t from, uint64
 static void subscribe(struct authd *a, struct conn *c)
 {
 	static struct roam_msg m;
+	bool ret;
 
 	if (a->exhausted) {
 		conn_refuse(a, c, ROAM_MSG_ERROR, ROAM_ERR_CHAIN_END, "the key chain is used up");
@@ -309,7 +311,18 @@ static void subscribe(struct authd *a, struct conn *c)
 	m.lookahead = a->cfg.lookahead;
 	m.npool = a->p.nservers;
 	memcpy(m.pool, a->pool, sizeof(m.pool));
-	if (!conn_send(a, c, &m))
+	/* The live handoff's id and K_client: only this client's own key. */
+	if (a->has_kmig && c->cl->mig_id) {
+		m.has_mig = 1;
+		m.mig_id = c->cl->mig_id;
+		if (mig_client_key(a->kmig, m.mig_id, m.mig_key)) {
+			conn_refuse(a, c, ROAM_MSG_ERROR, ROAM_ERR_BUSY, "internal error");
+			return;
+		}
+	}
+	ret = conn_send(a, c, &m);
+	roam_memzero(m.mig_key, sizeof(m.mig_key));
+	if (!ret)
 		return;
 	fill_keys(a, &m, a->cur.index, a->released);
 	if (!conn_send(a, c, &m))

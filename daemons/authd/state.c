@@ -612,6 +612,22 @@ static int check_dir(const char *dir)
 	return 0;
 }
 
+/* K_mig: each client's K_client is derived from it (migkey.h). */
+static int load_migrate_key(struct authd *a)
+{
+	char err[512];
+	int ret;
+
+	ret = roam_key_file_read(a->cfg.migrate_key, a->kmig, sizeof(a->kmig), err, sizeof(err));
+	if (ret) {
+		log_err("--migrate-key: %s", err);
+		return ret;
+	}
+	a->has_kmig = true;
+	log_info("live handoff: clients get their migration id and key");
+	return 0;
+}
+
 int authd_state_load(struct authd *a)
 {
 	EVP_PKEY *skey = NULL;
@@ -619,6 +635,8 @@ int authd_state_load(struct authd *a)
 	int ret;
 
 	ret = check_dir(a->cfg.dir);
+	if (!ret && a->cfg.migrate_key)
+		ret = load_migrate_key(a);
 	if (!ret)
 		ret = init_pki(a, &skey, &scert);
 	if (!ret)
@@ -651,4 +669,5 @@ void authd_state_free(struct authd *a)
 	X509_free(a->ca);
 	EVP_PKEY_free(a->ca_key);
 	SSL_CTX_free(a->ctx);
+	roam_memzero(a->kmig, sizeof(a->kmig));
 }

@@ -9,6 +9,8 @@
 #define AUTHD_STORE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 struct store;
 
@@ -20,10 +22,18 @@ void store_close(struct store *s);
 int store_add(struct store *s, const char *name, const char *serial);
 int store_revoke(struct store *s, const char *name);
 
-/* Calls fn for every client on record; 0 or -EIO. */
+/*
+ * Calls fn for every client on record; 0 or -EIO.  mig_id is the
+ * client's live-handoff id: 1 and up, given at its first store_add and
+ * kept for its name (0 only for a damaged record).
+ */
 int store_each(struct store *s,
-	       int (*fn)(void *arg, const char *name, const char *serial, bool revoked),
+	       int (*fn)(void *arg, const char *name, const char *serial, bool revoked,
+			 uint32_t mig_id),
 	       void *arg);
+
+/* One client's mig_id: 0, -ENOENT (no such name) or -EIO. */
+int store_mig_id(struct store *s, const char *name, uint32_t *id);
 
 /*
  * The old journal's records ("add NAME SERIAL", "revoke NAME"), applied

@@ -41,6 +41,10 @@ struct roam_client {
 	struct roam_addr pool[ROAM_POOL_MAX];
 	uint8_t anchor[ROAM_KEY_LEN];
 	uint64_t chain_len;
+	/* The live handoff's id and K_client, if authd gave them. */
+	bool has_mig;
+	uint32_t mig_id;
+	uint8_t mig_key[ROAM_MIG_KEY_LEN];
 
 	/* The newest verified key and the first epoch whose end is unknown. */
 	uint64_t tip_idx;
@@ -279,7 +283,20 @@ static int on_params(struct roam_client *c, const struct roam_msg *m)
 	c->chain_len = m->chain_len;
 	c->tip_idx = 0;
 	c->frontier = (struct roam_epoch){ m->epoch, m->epoch_start_ms, m->server };
+	c->has_mig = m->has_mig;
+	c->mig_id = m->mig_id;
+	memcpy(c->mig_key, m->mig_key, ROAM_MIG_KEY_LEN);
 	c->ready = true;
+	return 0;
+}
+
+int roam_client_migrate(const struct roam_client *c, uint32_t *id,
+			uint8_t key[ROAM_MIG_KEY_LEN])
+{
+	if (!c->ready || !c->has_mig)
+		return -ENODATA;
+	*id = c->mig_id;
+	memcpy(key, c->mig_key, ROAM_MIG_KEY_LEN);
 	return 0;
 }
 
@@ -358,6 +375,7 @@ static int process(struct roam_client *c)
 		memmove(c->in, c->in + used, c->in_len);
 		ret = on_message(c, &c->msg);
 		roam_memzero(c->msg.keys, sizeof(c->msg.keys));
+		roam_memzero(c->msg.mig_key, sizeof(c->msg.mig_key));
 		if (ret)
 			return ret;
 	}

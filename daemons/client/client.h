@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "proto.h"
 #include "schedule.h"
 
 struct roam_client;
@@ -53,6 +54,14 @@ const char *roam_client_error(const struct roam_client *c);
 bool roam_client_ready(const struct roam_client *c);
 const struct roam_sched_params *roam_client_params(const struct roam_client *c);
 const struct roam_addr *roam_client_pool(const struct roam_client *c);
+
+/*
+ * After PARAMS: the live handoff's client id and K_client (authd runs
+ * with --migrate-key), for roam.ko's client side (roam-handoff.md).
+ * 0, or -ENODATA (not given, or no PARAMS yet).
+ */
+int roam_client_migrate(const struct roam_client *c, uint32_t *id,
+			uint8_t key[ROAM_MIG_KEY_LEN]);
 
 /*
  * The server active at now_ms: 0, -ENODATA before PARAMS, -ERANGE for a

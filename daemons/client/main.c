@@ -142,7 +142,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	while (!ret) {
-		uint32_t idx;
+		uint8_t mig_key[ROAM_MIG_KEY_LEN];
+		uint32_t idx, mig_id;
 		struct roam_addr a;
 		uint64_t now;
 
@@ -155,6 +156,10 @@ int main(int argc, char **argv)
 
 			json_object_object_add(ev, "servers",
 					       json_object_new_int64(roam_client_params(c)->nservers));
+			/* The live handoff's id (its key stays in memory). */
+			if (!roam_client_migrate(c, &mig_id, mig_key))
+				json_object_object_add(ev, "mig_id", json_object_new_int64(mig_id));
+			roam_memzero(mig_key, sizeof(mig_key));
 			jsonl_print(stdout, ev);
 			if (inj) {
 				ret = inject(c, inj);

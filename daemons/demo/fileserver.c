@@ -4,10 +4,13 @@
  * regular files of one directory to "GET NAME OFFSET" requests
  * (common/fileproto.h), from OFFSET to the end, with sendfile().
  *
- * It knows nothing of roaming: roamd starts it on the active server and
+ * It knows little of roaming: roamd starts it on the active server and
  * stops it (SIGTERM) once the transition window after a roam has closed,
- * which is what cleans the old server's state.  One process, one epoll
- * loop, nonblocking sockets.  Exit 0 on SIGTERM/SIGINT, 1 on a runtime
+ * which is what cleans the old server's state.  When roamd hands it a
+ * handoff socket (ROAM_HANDOFF_FD, lib/handoff.h) it also exports its live
+ * connections with their state on request and adopts the ones another
+ * server exported, so a transfer continues where it was.  One process,
+ * one epoll loop, nonblocking sockets.  Exit 0 on SIGTERM/SIGINT, 1 on a runtime
  * error, 2 on bad usage.
  */
 #include <arpa/inet.h>
@@ -31,6 +34,7 @@
 #include <openssl/evp.h>
 
 #include "fileproto.h"
+#include "handoff.h"
 #include "log.h"
 #include "parse.h"
 #include "schedule.h"
@@ -53,6 +57,8 @@ struct conn {
 
 struct server {
 	int epfd, lfd, sigfd, dirfd;
+	struct roam_ho *ho;		/* NULL: no handoff */
+	bool export_req;
 	unsigned int nconns, max_conns;
 	struct conn **conns;
 	bool stop;
@@ -70,6 +76,7 @@ static void conn_close(struct server *s, struct conn *c, const char *why)
 {
 	if (why)
 		log_info("%s: %s", c->peer, why);
+	/* Also for a connection handed over: roamd holds its own copy. */
 	epoll_ctl(s->epfd, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	if (c->file >= 0)
@@ -241,6 +248,136 @@ static void expire(struct server *s)
 	}
 }
 
+/* ---- Live handoff (lib/handoff.h) ---- */
+
+static void peer_name(struct conn *c)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+
+	if (getpeername(c->fd, (struct sockaddr *)&sin, &sl) || sin.sin_family != AF_INET) {
+		snprintf(c->peer, sizeof(c->peer), "?");
+		return;
+	}
+	inet_ntop(AF_INET, &sin.sin_addr, c->peer, sizeof(c->peer));
+	snprintf(c->peer + strlen(c->peer), sizeof(c->peer) - strlen(c->peer),
+		 ":%u", ntohs(sin.sin_port));
+}
+
+static int conn_export(struct server *s, struct conn *c)
+{
+	struct rfile_state st = {
+		.reply = c->sending, .off = (uint64_t)c->off, .end = (uint64_t)c->end,
+		.in_len = c->in_len, .hdr_len = c->hdr_len, .hdr_off = c->hdr_off,
+	};
+	uint8_t buf[RFILE_STATE_MAX];
+	int n;
+
+	if (c->sending) {
+		/* Only a file being sent needs its name on the other side. */
+		if (c->file >= 0 && c->off < c->end)
+			snprintf(st.name, sizeof(st.name), "%s", c->name);
+		memcpy(st.hdr, c->hdr, c->hdr_len);
+		st.in_len = 0;
+	} else {
+		st.off = st.end = 0;
+		st.hdr_len = st.hdr_off = 0;
+		memcpy(st.in, c->in, c->in_len);
+	}
+	n = rfile_state_encode(buf, sizeof(buf), &st);
+	if (n < 0)
+		return n;
+	return roam_ho_export(s->ho, c->fd, buf, (size_t)n);
+}
+
+/* EXPORT: every connection goes to roamd; one that cannot stays here. */
+static void export_all(struct server *s)
+{
+	uint32_t sent = 0;
+	int ret;
+
+	for (unsigned int i = s->nconns; i-- > 0;) {
+		struct conn *c = s->conns[i];
+
+		ret = conn_export(s, c);
+		if (ret) {
+			log_warn("%s: cannot hand over (%s): keeping it", c->peer, strerror(-ret));
+			continue;
+		}
+		sent++;
+		log_debug("%s: handed over at byte %lld", c->peer, (long long)c->off);
+		conn_close(s, c, NULL);
+	}
+	ret = roam_ho_done(s->ho, sent);
+	log_info("handed %u connections over to roamd%s", sent, ret ? " (DONE lost)" : "");
+}
+
+/* ADOPT: a connection another server's file server was serving. */
+static void adopt(struct server *s, int fd, const uint8_t *state, size_t len)
+{
+	struct rfile_state st;
+	struct conn *c;
+	struct stat sb;
+
+	if (rfile_state_decode(state, len, &st) || s->nconns >= s->max_conns ||
+	    !(c = calloc(1, sizeof(*c)))) {
+		log_warn("cannot adopt a connection (bad state or limit %u)", s->max_conns);
+		close(fd);
+		return;
+	}
+	c->fd = fd;
+	c->file = -1;
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	peer_name(c);
+	s->conns[s->nconns++] = c;
+	c->sending = st.reply;
+	c->deadline_ms = mono_ms() + REQ_TIMEOUT_MS;
+	memcpy(c->in, st.in, st.in_len);
+	c->in_len = st.in_len;
+	memcpy(c->hdr, st.hdr, st.hdr_len);
+	c->hdr_len = st.hdr_len;
+	c->hdr_off = st.hdr_off;
+	c->off = (off_t)st.off;
+	c->end = (off_t)st.end;
+	snprintf(c->name, sizeof(c->name), "%s", st.name);
+	if (c->off < c->end) {
+		/* The same file must be here, at least as long. */
+		c->file = st.name[0] ? openat(s->dirfd, st.name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+				     : -1;
+		if (c->file < 0 || fstat(c->file, &sb) || !S_ISREG(sb.st_mode) ||
+		    sb.st_size < c->end)
+			return conn_close(s, c, "cannot resume: the file is not here");
+	}
+	epoll_ctl(s->epfd, EPOLL_CTL_ADD, fd, &(struct epoll_event){
+		.events = c->sending ? EPOLLOUT : EPOLLIN, .data.ptr = c });
+	log_info("%s: adopted%s%s at byte %lld", c->peer, c->name[0] ? ", " : "", c->name,
+		 (long long)c->off);
+}
+
+static void on_handoff(struct server *s)
+{
+	struct roam_ho_msg *m = malloc(sizeof(*m));
+	int ret;
+
+	if (!m)
+		return;
+	while (!(ret = roam_ho_recv(s->ho, m))) {
+		if (m->type == ROAM_HO_EXPORT)
+			s->export_req = true;	/* after this batch of events */
+		else
+			adopt(s, m->fd, m->state, m->state_len);
+	}
+	free(m);
+	if (ret == -EAGAIN)
+		return;
+	/* roamd went away or spoke nonsense: serve on without handoff. */
+	log_warn("handoff socket: %s; handoff off", strerror(-ret));
+	epoll_ctl(s->epfd, EPOLL_CTL_DEL, roam_ho_fd(s->ho), NULL);
+	roam_ho_close(s->ho);
+	s->ho = NULL;
+}
+
 static int listen_on(struct server *s, const char *spec)
 {
 	struct roam_addr a;
@@ -280,6 +417,9 @@ static int run(struct server *s)
 
 			if (p == &s->lfd) {
 				on_accept(s);
+			} else if (p == &s->ho) {
+				if (s->ho)
+					on_handoff(s);
 			} else if (p == &s->sigfd) {
 				log_info("stopping: closing %u connections", s->nconns);
 				s->stop = true;
@@ -293,6 +433,10 @@ static int run(struct server *s)
 				/* c may be gone now; the rest of evs never names it twice. */
 			}
 		}
+		/* Here, as it frees connections the batch may still name. */
+		if (s->export_req && s->ho)
+			export_all(s);
+		s->export_req = false;
 		expire(s);
 	}
 	return 0;
@@ -363,6 +507,12 @@ int main(int argc, char **argv)
 		  &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &s.lfd });
 	epoll_ctl(s.epfd, EPOLL_CTL_ADD, s.sigfd,
 		  &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &s.sigfd });
+	s.ho = roam_ho_open();
+	if (s.ho)
+		epoll_ctl(s.epfd, EPOLL_CTL_ADD, roam_ho_fd(s.ho),
+			  &(struct epoll_event){ .events = EPOLLIN, .data.ptr = &s.ho });
+	else if (errno != ENOENT)
+		log_warn("%s: %s; serving without handoff", ROAM_HO_ENV, strerror(errno));
 	ret = run(&s);
 	while (s.nconns)
 		conn_close(&s, s.conns[0], NULL);
@@ -371,6 +521,7 @@ int main(int argc, char **argv)
 	close(s.epfd);
 	close(s.sigfd);
 	close(s.dirfd);
+	roam_ho_close(s.ho);
 	if (ret)
 		log_err("event loop: %s", strerror(-ret));
 	return ret ? 1 : 0;

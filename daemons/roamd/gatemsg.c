@@ -4,6 +4,7 @@
  * bytes only: the unit test builds them, parses them back, and feeds the
  * event parser what the kernel would send.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,12 @@ int gatemsg_event_parse(const struct nlmsghdr *nlh, struct gate_event *e)
 	static const enum mnl_attr_data_type top[ROAM_A_MAX + 1] = {
 		[ROAM_A_GATE] = MNL_TYPE_NESTED,
 		[ROAM_A_CLIENT] = MNL_TYPE_NESTED,
+		[ROAM_A_CONN] = MNL_TYPE_NESTED,
+	};
+	static const enum mnl_attr_data_type npol[ROAM_CONN_A_MAX + 1] = {
+		[ROAM_CONN_A_RADDR4] = MNL_TYPE_U32,
+		[ROAM_CONN_A_RPORT] = MNL_TYPE_U16,
+		[ROAM_CONN_A_STALL_NS] = MNL_TYPE_U64,
 	};
 	static const enum mnl_attr_data_type cpol[ROAM_CLIENT_A_MAX + 1] = {
 		[ROAM_CLIENT_A_ADDR4] = MNL_TYPE_U32,
@@ -78,7 +85,7 @@ int gatemsg_event_parse(const struct nlmsghdr *nlh, struct gate_event *e)
 		[ROAM_GATE_A_DROP_RATE] = MNL_TYPE_U64,
 	};
 	const struct nlattr *tb[ROAM_A_MAX + 1], *ct[ROAM_CLIENT_A_MAX + 1],
-		*gt[ROAM_GATE_A_MAX + 1];
+		*gt[ROAM_GATE_A_MAX + 1], *nt[ROAM_CONN_A_MAX + 1];
 	const struct genlmsghdr *gh;
 	int ret;
 
@@ -109,6 +116,15 @@ int gatemsg_event_parse(const struct nlmsghdr *nlh, struct gate_event *e)
 			if (gt[ROAM_GATE_A_DROP_RATE])
 				e->drop_rate = mnl_attr_get_u64(gt[ROAM_GATE_A_DROP_RATE]);
 		}
+		return 0;
+	case ROAM_CMD_EVENT_CONN_CONFIRMED:
+		if (!tb[ROAM_A_CONN] ||
+		    genl_attr_parse_nested(tb[ROAM_A_CONN], npol, nt, ROAM_CONN_A_MAX) < 0 ||
+		    !nt[ROAM_CONN_A_STALL_NS] || !nt[ROAM_CONN_A_RADDR4] || !nt[ROAM_CONN_A_RPORT])
+			return -EBADMSG;
+		e->stall_ns = mnl_attr_get_u64(nt[ROAM_CONN_A_STALL_NS]);
+		e->raddr = mnl_attr_get_u32(nt[ROAM_CONN_A_RADDR4]);
+		e->rport = ntohs(mnl_attr_get_u16(nt[ROAM_CONN_A_RPORT]));
 		return 0;
 	default:
 		return -ENOENT;

@@ -158,6 +158,7 @@ static int first_setup(struct roamd *r)
 	log_info("pool of %u servers; this is %s%s", p->nservers,
 		 r->self >= 0 ? "server " : "the gate only", r->self >= 0 ? r->cfg.self : "");
 	r->pool_set = true;
+	migrate_set_pool(r);
 	if (!r->gate)
 		return 0;
 	npool = ipv4_pool(r, pool);
@@ -195,11 +196,13 @@ static int first_setup(struct roamd *r)
 
 void roamd_status(const struct roamd *r)
 {
-	char rev[160] = "";
+	char rev[800] = "", ho[512];
 
 	if (r->rev_received || r->rev_errors)
 		snprintf(rev, sizeof(rev), "; revocations %" PRIu64 ", gate blocks %" PRIu64
 			 ", errors %" PRIu64, r->rev_received, r->rev_blocked, r->rev_errors);
+	migrate_status(r, ho, sizeof(ho));
+	strncat(rev, ho, sizeof(rev) - strlen(rev) - 1);
 	if (r->applied_epoch)
 		sd_notifyf(0, "STATUS=epoch %" PRIu64 ": server %u (%s) active%s",
 			   r->applied_epoch, r->applied_server, r->applied_addr, rev);
@@ -224,6 +227,10 @@ static void apply(struct roamd *r, const struct roam_epoch *e, uint64_t now)
 		 (int64_t)(now - e->start_ms));
 	if (r->applied_epoch)
 		policy_on_roam(r);
+	/* Roaming away from this server: its live connections go along. */
+	if (r->self >= 0 && r->applied_epoch && (int)r->applied_server == r->self &&
+	    (int)e->server != r->self)
+		migrate_roam_away(r, e->server);
 	r->applied_epoch = e->index;
 	r->applied_server = e->server;
 	snprintf(r->applied_addr, sizeof(r->applied_addr), "%s", s);
@@ -360,6 +367,8 @@ static void on_gate_event(void *arg, const struct gate_event *e)
 		policy_on_violation(r, e->addr);
 	else if (e->cmd == ROAM_CMD_EVENT_ATTACK)
 		policy_on_attack(r, e->drop_rate, roamd_now_ms());
+	else if (e->cmd == ROAM_CMD_EVENT_CONN_CONFIRMED)
+		migrate_confirmed(r, e);
 }
 
 static void on_signal(struct roamd *r, uint64_t now)
@@ -371,15 +380,19 @@ static void on_signal(struct roamd *r, uint64_t now)
 		case SIGCHLD:
 			service_reap(r, now);
 			break;
-		case SIGHUP:
+		case SIGHUP: {
+			char ho[512];
+
+			migrate_status(r, ho, sizeof(ho));
 			log_info("epoch %" PRIu64 ", server %u active, service %s, threat raised: %s, "
 				 "revocations %" PRIu64 " (watching: %s), gate blocks %" PRIu64
-				 ", errors %" PRIu64,
+				 ", errors %" PRIu64 "%s",
 				 r->applied_epoch, r->applied_server,
 				 r->svc_pid ? "running" : "stopped", r->threat_raised ? "yes" : "no",
 				 r->rev_received, r->rw.synced ? "yes" : "no", r->rev_blocked,
-				 r->rev_errors);
+				 r->rev_errors, ho);
 			break;
+		}
 		default:
 			log_info("signal %u: shutting down", si.ssi_signo);
 			r->stop = true;
@@ -410,6 +423,8 @@ static int setup(struct roamd *r)
 	if (worker_start(r))
 		return -errno ? -errno : -ENOMEM;
 	watch(r, worker_fd(r), SRC_WORKER, true);
+	if (migrate_done_fd(r) >= 0)
+		watch(r, migrate_done_fd(r), SRC_MIGRATE, true);
 	srandom((unsigned int)(getpid() ^ roamd_now_ms()));
 	return 0;
 }
@@ -467,6 +482,9 @@ int roamd_run(struct roamd *r)
 				break;
 			case SRC_REVWATCH:
 				revwatch_event(r, now);
+				break;
+			case SRC_MIGRATE:
+				migrate_done(r);
 				break;
 			}
 		}

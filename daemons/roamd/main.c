@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "admin.h"
+#include "hochan.h"
 #include "log.h"
 #include "parse.h"
 #include "roamd.h"
@@ -34,6 +35,13 @@ static void usage(FILE *f)
 "  --state-dir DIR           shared strikes record [/run/roam]\n"
 "  --contract NAME,ADDR,PPS[,BPS]   a client's contract (repeatable)\n"
 "  --no-gate                 do not touch roam.ko (service only)\n"
+"  --migrate-key FILE        the pool's migration key K_mig: hand live\n"
+"                            connections over at a roam (off without it)\n"
+"  --handoff-listen ADDR:PORT   the handoff channel [self's address:7444]\n"
+"  --handoff-peer SERVER=ADDR:PORT  a pool server's channel (repeatable)\n"
+"                            [its pool address, our channel port]\n"
+"  --handoff-timeout-ms MS   one handoff, each side [5000]\n"
+"  --handoff-max-conns N     connections moved per handoff [1024]\n"
 "  -v, --verbose / -q, --quiet\n"
 "The service runs with ROAM_ADDR=ADDR:PORT and ROAM_EPOCH in its\n"
 "environment, in its own process group, while this server is active.\n");
@@ -41,7 +49,8 @@ static void usage(FILE *f)
 
 enum {
 	O_SELF = 256, O_WINDOW, O_PRESTART, O_PORTS, O_ATTACK, O_QUIET, O_STATE,
-	O_CONTRACT, O_NOGATE,
+	O_CONTRACT, O_NOGATE, O_MIGKEY, O_HOLISTEN, O_HOPEER, O_HOTIMEOUT, O_HOMAX,
+	O_HOASSUME,
 };
 
 static int u32_arg(const char *s, uint32_t max, uint32_t *out)
@@ -71,6 +80,17 @@ static int parse_args(struct roamd_config *c, int argc, char **argv)
 		{ "state-dir", required_argument, NULL, O_STATE },
 		{ "contract", required_argument, NULL, O_CONTRACT },
 		{ "no-gate", no_argument, NULL, O_NOGATE },
+		{ "migrate-key", required_argument, NULL, O_MIGKEY },
+		{ "handoff-listen", required_argument, NULL, O_HOLISTEN },
+		{ "handoff-peer", required_argument, NULL, O_HOPEER },
+		{ "handoff-timeout-ms", required_argument, NULL, O_HOTIMEOUT },
+		{ "handoff-max-conns", required_argument, NULL, O_HOMAX },
+		/*
+		 * Tests without roam.ko (no translation at the client): every
+		 * connection counts as negotiated and is restored at its own
+		 * address, so the servers must share it (one namespace).
+		 */
+		{ "handoff-test", no_argument, NULL, O_HOASSUME },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -129,6 +149,33 @@ static int parse_args(struct roamd_config *c, int argc, char **argv)
 			c->ncontracts++;
 			break;
 		case O_NOGATE: c->no_gate = true; break;
+		case O_MIGKEY: c->migrate_key = optarg; break;
+		case O_HOLISTEN:
+			if (roam_addr_parse(optarg, &a) || a.family != 4) {
+				fprintf(stderr, "roamd: bad --handoff-listen '%s' (want A.B.C.D:PORT)\n",
+					optarg);
+				return -1;
+			}
+			c->ho_listen = optarg;
+			break;
+		case O_HOPEER:
+			if (c->ho_npeers == ROAM_POOL_MAX ||
+			    migrate_peer_parse(optarg, &c->ho_peers[c->ho_npeers])) {
+				fprintf(stderr, "roamd: bad --handoff-peer '%s' (want A.B.C.D:PORT=A.B.C.D:PORT)\n",
+					optarg);
+				return -1;
+			}
+			c->ho_npeers++;
+			break;
+		case O_HOTIMEOUT:
+			if (u32_arg(optarg, 600000, &c->ho_timeout_ms) || !c->ho_timeout_ms)
+				return -1;
+			break;
+		case O_HOMAX:
+			if (u32_arg(optarg, HOCHAN_CONNS_MAX, &c->ho_max_conns) || !c->ho_max_conns)
+				return -1;
+			break;
+		case O_HOASSUME: c->ho_test = true; break;
 		case 'v': roam_log_level = ROAM_LOG_DEBUG; break;
 		case 'q': roam_log_level = ROAM_LOG_WARN; break;
 		case 'h': usage(stdout); exit(0);
@@ -138,6 +185,19 @@ static int parse_args(struct roamd_config *c, int argc, char **argv)
 	if (!c->client.ca_file || !c->client.cert_file || !c->client.key_file) {
 		fprintf(stderr, "roamd: --ca, --cert and --key are needed (roamd subscribes to authd)\n");
 		return -1;
+	}
+	if (c->migrate_key) {
+		static char def[64];
+
+		if (!c->self || roam_addr_parse(c->self, &a) || a.family != 4) {
+			fprintf(stderr, "roamd: --migrate-key needs an IPv4 --self\n");
+			return -1;
+		}
+		if (!c->ho_listen) {
+			a.port = 7444;
+			roam_addr_format(&a, def, sizeof(def));
+			c->ho_listen = def;
+		}
 	}
 	if (optind < argc) {
 		if (!c->self) {
@@ -162,6 +222,7 @@ int main(int argc, char **argv)
 		.admin_sock = ROAM_ADMIN_SOCK, .state_dir = "/run/roam",
 		.window_ms = 1000, .prestart_ms = 300, .quiet_ms = 30000,
 		.attack_pps = 1000, .stop_grace_ms = 2000,
+		.ho_timeout_ms = 5000, .ho_max_conns = 1024,
 	};
 	r->self = -1;
 	r->rw.fd = -1;
@@ -181,10 +242,18 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	ret = migrate_start(r);
+	if (ret) {
+		migrate_stop(r);
+		gate_close(r->gate);
+		free(r);
+		return 1;
+	}
 	ret = roamd_run(r);
 	if (ret)
 		log_err("stopping after an error: %s", strerror(-ret));
 	service_shutdown(r);
+	migrate_stop(r);
 	roam_client_close(r->client);
 	gate_close(r->gate);
 	free(r);

@@ -35,6 +35,11 @@ struct contract {
 	bool warned_here;
 };
 
+/* --handoff-peer: the channel address of a pool server. */
+struct ho_peer {
+	struct roam_addr server, channel;
+};
+
 struct roamd_config {
 	struct roam_client_cfg client;
 	const char *self;		/* ADDR:PORT of this server, or NULL */
@@ -47,13 +52,21 @@ struct roamd_config {
 	bool ports_given, no_gate;
 	struct contract contracts[ROAMD_CONTRACTS_MAX];
 	unsigned int ncontracts;
+	/* Live handoff (migrate.c): off without migrate_key. */
+	const char *migrate_key, *ho_listen;
+	uint32_t ho_timeout_ms, ho_max_conns;
+	bool ho_test;			/* --handoff-test: no roam.ko */
+	struct ho_peer ho_peers[ROAM_POOL_MAX];
+	unsigned int ho_npeers;
 };
 
 struct gate;
 struct worker;
+struct migrate;
 
 /* What epoll woke us for (loop.c). */
-enum roamd_src { SRC_SIG = 1, SRC_TIMER, SRC_AUTHD, SRC_GATE, SRC_WORKER, SRC_REVWATCH };
+enum roamd_src { SRC_SIG = 1, SRC_TIMER, SRC_AUTHD, SRC_GATE, SRC_WORKER, SRC_REVWATCH,
+		 SRC_MIGRATE };
 
 /* "watch revocations" at authd's admin socket (revwatch.c). */
 struct revwatch {
@@ -113,6 +126,7 @@ struct roamd {
 	char applied_addr[64];
 
 	struct gate *gate;
+	struct migrate *mig;		/* NULL: no live handoff */
 	int epfd, sigfd, tfd;
 	bool stop;
 	int fatal;
@@ -155,6 +169,9 @@ struct gate_event {
 	uint32_t addr;			/* client (violation) */
 	uint64_t violations;
 	uint64_t drop_rate;		/* attack */
+	uint64_t stall_ns;		/* conn confirmed: MIGRATING -> client */
+	uint32_t raddr;			/* conn confirmed: the client, network order */
+	uint16_t rport;			/* host order */
 };
 
 /* Read pending events; calls fn per event.  0 or -errno. */
@@ -178,6 +195,24 @@ void service_stop_later(struct roamd *r, uint64_t when);
 void service_tick(struct roamd *r, uint64_t now);
 void service_reap(struct roamd *r, uint64_t now);
 void service_shutdown(struct roamd *r);
+
+/* migrate.c: the live handoff (hoxfer.h), on a thread of its own. */
+int migrate_start(struct roamd *r);
+void migrate_stop(struct roamd *r);
+/* Before starting the service: the end to give it (-1: handoff off). */
+int migrate_service_socket(struct roamd *r, int *child);
+void migrate_service_gone(struct roamd *r);
+/* This server was active and pool server `to` is now: hand over. */
+void migrate_roam_away(struct roamd *r, uint32_t to);
+void migrate_status(const struct roamd *r, char *buf, size_t len);
+/* Once the pool is known: only its servers may use the channel. */
+void migrate_set_pool(struct roamd *r);
+/* Readable when a handoff ended; migrate_done() refreshes the status. */
+int migrate_done_fd(const struct roamd *r);
+void migrate_done(struct roamd *r);
+/* ROAM_CMD_EVENT_CONN_CONFIRMED: a moved connection's client answered. */
+void migrate_confirmed(struct roamd *r, const struct gate_event *e);
+int migrate_peer_parse(const char *s, struct ho_peer *p);
 
 /* policy.c */
 enum policy_action {

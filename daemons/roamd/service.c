@@ -7,6 +7,7 @@
  * attacker planted in them) go away with the process.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hoxfer.h"
 #include "log.h"
 #include "roamd.h"
 
@@ -22,15 +24,23 @@
 static void start(struct roamd *r, uint64_t now)
 {
 	const struct roam_addr *pool = roam_client_pool(r->client);
-	char addr[64], epoch[32];
+	char addr[64], epoch[32], hofd[16];
+	int child_ho = -1;
 	sigset_t none;
 	pid_t pid;
 
 	roam_addr_format(&pool[r->self], addr, sizeof(addr));
 	snprintf(epoch, sizeof(epoch), "%llu", (unsigned long long)r->applied_epoch);
+	/* The live handoff's socket (lib/handoff.h), when it is on. */
+	if (migrate_service_socket(r, &child_ho))
+		log_err("no handoff socket for the service: %s", strerror(errno));
+	snprintf(hofd, sizeof(hofd), "%d", child_ho);
 	pid = fork();
 	if (pid < 0) {
 		log_err("cannot start the service: %s", strerror(errno));
+		if (child_ho >= 0)
+			close(child_ho);
+		migrate_service_gone(r);
 		r->svc_restart_at = now + RESTART_MS;
 		return;
 	}
@@ -44,11 +54,17 @@ static void start(struct roamd *r, uint64_t now)
 		signal(SIGPIPE, SIG_DFL);
 		setenv("ROAM_ADDR", addr, 1);
 		setenv("ROAM_EPOCH", epoch, 1);
+		if (child_ho >= 0) {
+			fcntl(child_ho, F_SETFD, 0);
+			setenv(ROAM_HO_ENV, hofd, 1);
+		}
 		execvp(r->cfg.service[0], r->cfg.service);
 		fprintf(stderr, "roamd: cannot run %s: %s\n", r->cfg.service[0], strerror(errno));
 		_exit(127);
 	}
 	setpgid(pid, pid);
+	if (child_ho >= 0)
+		close(child_ho);
 	r->svc_pid = pid;
 	r->svc_stopping = false;
 	r->svc_starts++;
@@ -102,11 +118,11 @@ void service_reap(struct roamd *r, uint64_t now)
 	int status;
 	pid_t pid;
 
-	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (pid != r->svc_pid)
-			continue;
+	/* Only the service: the handoff thread waits for its own children. */
+	while (r->svc_pid && (pid = waitpid(r->svc_pid, &status, WNOHANG)) > 0) {
 		r->svc_pid = 0;
 		r->svc_kill_at = 0;
+		migrate_service_gone(r);
 		if (r->svc_stopping) {
 			log_info("service stopped");
 		} else {

@@ -47,7 +47,7 @@ for f in "$AUTHD" "$ADMIN" "$CLIENT"; do
 done
 
 echo "TAP version 13"
-echo "1..31"
+echo "1..33"
 
 adm() { "$ADMIN" -s "$T/admin.sock" "$@"; }
 cli() { "$CLIENT" --ca "$T/ca.crt" --cert "$T/$1.crt" --key "$T/$1.key" -P "$PORT" "${@:2}"; }
@@ -66,6 +66,10 @@ exit 0
 HOOK
 chmod 755 "$T/hook"
 
+# The pool's migration key: clients get their live-handoff id in PARAMS.
+head -c 32 /dev/urandom >"$T/kmig"
+chmod 600 "$T/kmig"
+
 start_authd() {
 	for try in 1 2 3 4 5; do
 		PORT=$((20000 + (RANDOM % 20000)))
@@ -73,7 +77,7 @@ start_authd() {
 			-p 127.0.0.1:9001 -p 127.0.0.1:9002 -p '[::1]:9003' \
 			--min-ms 300 --max-low-ms 700 --max-high-ms 400 \
 			--handshake-timeout-ms 2000 --revoke-hook "$T/hook" \
-			>>"$T/authd.log" 2>&1 &
+			--migrate-key "$T/kmig" >>"$T/authd.log" 2>&1 &
 		AUTHD_PID=$!
 		busywait 3000 test -S "$T/admin.sock" && alive && return 0
 		kill "$AUTHD_PID" 2>/dev/null; wait "$AUTHD_PID" 2>/dev/null
@@ -109,6 +113,22 @@ same_as_server() {
 }
 check "alice's schedule equals the server side's, epoch by epoch" same_as_server "$T/alice.out"
 check "bob's schedule equals the server side's, epoch by epoch" same_as_server "$T/bob.out"
+
+# --migrate-key: each client has its own live-handoff id, the same at
+# every subscription (the key, K_client, stays in roam-client's memory).
+mig_id() { sed -n 's/.*"event":"params".*"mig_id":\([0-9]*\).*/\1/p' "$1" | head -n1; }
+cli alice -n 1 -t 8000 >"$T/alice2.out" 2>/dev/null
+check "PARAMS carry a migration id per client, stable across subscriptions ($(mig_id "$T/alice.out"), $(mig_id "$T/bob.out"))" \
+	test -n "$(mig_id "$T/alice.out")" -a -n "$(mig_id "$T/bob.out")" \
+	-a "$(mig_id "$T/alice.out")" != "$(mig_id "$T/bob.out")" \
+	-a "$(mig_id "$T/alice.out")" = "$(mig_id "$T/alice2.out")"
+chmod 644 "$T/kmig"
+"$AUTHD" -d "$T/state" -l 127.0.0.1:1 -s "$T/admin3.sock" --migrate-key "$T/kmig" \
+	>/dev/null 2>"$T/kmig.err"
+rc=$?
+chmod 600 "$T/kmig"
+check "authd refuses a group/world-readable --migrate-key file (exit 1)" \
+	test $rc = 1 -a -n "$(grep 'kmig' "$T/kmig.err")"
 
 # The active server the client reports is that of the epoch holding now_ms.
 active_ok() {

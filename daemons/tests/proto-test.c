@@ -191,6 +191,75 @@ static int test_semantics(void)
 	return ok;
 }
 
+/* Append one attribute to the message in buf and fix the header's length. */
+static int append(int len, uint16_t t, const void *v, uint16_t vlen)
+{
+	uint32_t body;
+
+	buf[len] = t >> 8;
+	buf[len + 1] = t;
+	buf[len + 2] = vlen >> 8;
+	buf[len + 3] = vlen;
+	memcpy(buf + len + 4, v, vlen);
+	len += 4 + vlen;
+	body = (uint32_t)(len - ROAM_MSG_HDR_LEN);
+	buf[4] = body >> 24; buf[5] = body >> 16; buf[6] = body >> 8; buf[7] = body;
+	return len;
+}
+
+/* The live handoff's MIG_ID and MIG_KEY: both or neither, in PARAMS only. */
+static int test_mig(void)
+{
+	static const uint8_t id[4] = { 0, 0, 0, 7 }, id0[4] = { 0 };
+	uint8_t key[ROAM_MIG_KEY_LEN + 1];
+	struct roam_msg m, out;
+	const char *why = "";
+	int len, ok = 1, acc;
+	size_t used;
+
+	memset(key, 0x5a, sizeof(key));
+	sample_params(&m);
+	m.has_mig = 1;
+	m.mig_id = 0xfffffffe;
+	memset(m.mig_key, 0xc3, sizeof(m.mig_key));
+	ok &= roundtrip(&m);
+	ok &= prefixes(&m);
+	ok &= cut_bodies(&m, &acc) && acc == 1;
+	m.mig_id = 0;
+	ok &= roam_msg_encode(&m, buf, sizeof(buf)) == -EINVAL;
+
+	/* Without them: has_mig stays 0 (an authd without --migrate-key). */
+	sample_params(&m);
+	len = roam_msg_encode(&m, buf, sizeof(buf));
+	ok &= !roam_msg_parse(buf, (size_t)len, &out, &used, NULL) && !out.has_mig;
+	/* The id alone, the key alone, id 0, a short key, a repeated id. */
+	ok &= raw(buf, (size_t)append(len, ROAM_T_MIG_ID, id, 4), &why) == -EPROTO &&
+	      !strcmp(why, "migration id without key or key without id");
+	len = roam_msg_encode(&m, buf, sizeof(buf));
+	ok &= raw(buf, (size_t)append(len, ROAM_T_MIG_KEY, key, ROAM_MIG_KEY_LEN), &why) == -EPROTO;
+	len = roam_msg_encode(&m, buf, sizeof(buf));
+	len = append(len, ROAM_T_MIG_ID, id0, 4);
+	ok &= raw(buf, (size_t)append(len, ROAM_T_MIG_KEY, key, ROAM_MIG_KEY_LEN), &why) == -EPROTO &&
+	      !strcmp(why, "migration id 0");
+	len = roam_msg_encode(&m, buf, sizeof(buf));
+	len = append(len, ROAM_T_MIG_ID, id, 4);
+	ok &= raw(buf, (size_t)append(len, ROAM_T_MIG_KEY, key, ROAM_MIG_KEY_LEN - 1), &why) == -EPROTO &&
+	      !strcmp(why, "attribute has the wrong length");
+	len = roam_msg_encode(&m, buf, sizeof(buf));
+	len = append(len, ROAM_T_MIG_ID, id, 4);
+	len = append(len, ROAM_T_MIG_KEY, key, ROAM_MIG_KEY_LEN);
+	ok &= !roam_msg_parse(buf, (size_t)len, &out, &used, NULL) && out.has_mig &&
+	      out.mig_id == 7 && !memcmp(out.mig_key, key, ROAM_MIG_KEY_LEN);
+	ok &= raw(buf, (size_t)append(len, ROAM_T_MIG_ID, id, 4), &why) == -EPROTO &&
+	      !strcmp(why, "duplicate attribute");
+	/* In KEYS: not allowed. */
+	sample_keys(&m, 1);
+	len = roam_msg_encode(&m, buf, sizeof(buf));
+	ok &= raw(buf, (size_t)append(len, ROAM_T_MIG_ID, id, 4), &why) == -EPROTO &&
+	      !strcmp(why, "attribute not allowed in this message");
+	return ok;
+}
+
 /* Two messages back to back in one buffer are read one at a time. */
 static int test_stream(void)
 {
@@ -217,7 +286,7 @@ int main(void)
 	struct roam_msg m;
 	int acc, ok;
 
-	tap_plan(15);
+	tap_plan(16);
 	memset(&m, 0, sizeof(m));
 	m.type = ROAM_MSG_SUBSCRIBE;
 	tap_ok(roundtrip(&m), "round trip SUBSCRIBE");
@@ -253,6 +322,7 @@ int main(void)
 	tap_ok(test_attrs(), "unknown attributes skipped; duplicate, wrong length, misplaced rejected");
 	tap_ok(test_semantics(), "cross-attribute checks and encoder limits");
 	tap_ok(test_stream(), "two messages in one buffer");
+	tap_ok(test_mig(), "PARAMS: MIG_ID and MIG_KEY round trip, both or neither, id not 0, PARAMS only");
 	memset(&m, 0, sizeof(m));
 	m.type = 9;
 	tap_ok(roam_msg_encode(&m, buf, sizeof(buf)) == -EINVAL, "encoder refuses unknown types");

@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "../authd/store.h"
 #include "tap.h"
 
@@ -23,11 +25,22 @@ struct count {
 	unsigned long n, revoked;
 	unsigned long max_seq;	/* highest wN seen */
 	char probe[80];		/* serial of "probe", if any */
+	uint32_t probe_id, other_id, max_id;
+	unsigned long no_id;	/* records without a migration id */
 };
 
-static int counter(void *arg, const char *name, const char *serial, bool revoked)
+static int counter(void *arg, const char *name, const char *serial, bool revoked,
+		   uint32_t mig_id)
 {
 	struct count *c = arg;
+
+	c->no_id += !mig_id;
+	if (mig_id > c->max_id)
+		c->max_id = mig_id;
+	if (!strcmp(name, "probe"))
+		c->probe_id = mig_id;
+	if (!strcmp(name, "other"))
+		c->other_id = mig_id;
 
 	c->n++;
 	c->revoked += revoked;
@@ -62,6 +75,43 @@ static int reopen_count(const char *dir, struct count *c)
 	return ret;
 }
 
+/*
+ * A clients.db of the earlier schema (no mig_id): opening it adds the
+ * column and gives ids by age; they stay over a reopen; a new client
+ * takes the next one, a re-added one keeps its own.
+ */
+static int test_migrate_old(const char *dir)
+{
+	char path[256], err[256];
+	struct count c;
+	struct store *s;
+	uint32_t id = 0, id2 = 0;
+	sqlite3 *db;
+	int ok;
+
+	snprintf(path, sizeof(path), "%s/clients.db", dir);
+	unlink(path);
+	if (sqlite3_open(path, &db) != SQLITE_OK)
+		return 0;
+	ok = sqlite3_exec(db,
+		"CREATE TABLE clients (name TEXT PRIMARY KEY NOT NULL, serial TEXT NOT NULL,"
+		" revoked INTEGER NOT NULL DEFAULT 0, changed_ms INTEGER NOT NULL DEFAULT 0)"
+		" WITHOUT ROWID;"
+		"INSERT INTO clients VALUES('young', '01', 0, 300), ('old', '02', 1, 100),"
+		" ('middle', '03', 0, 200);", NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_close(db);
+	ok = ok && !store_open(&s, dir, err, sizeof(err));
+	ok = ok && !store_mig_id(s, "old", &id) && id == 1 &&
+	     !store_mig_id(s, "young", &id) && id == 3 &&
+	     store_mig_id(s, "nobody", &id) == -ENOENT;
+	ok = ok && !store_add(s, "new", "04") && !store_mig_id(s, "new", &id2) && id2 == 4 &&
+	     !store_add(s, "old", "05") && !store_mig_id(s, "old", &id) && id == 1;
+	if (s)
+		store_close(s);
+	ok = ok && !reopen_count(dir, &c) && c.n == 4 && !c.no_id && c.max_id == 4;
+	return ok;
+}
+
 int main(void)
 {
 	char dir[] = "/tmp/store-test.XXXXXX", dir2[] = "/tmp/store-test.XXXXXX";
@@ -74,7 +124,7 @@ int main(void)
 	pid_t pid;
 	FILE *f;
 
-	tap_plan(5);
+	tap_plan(8);
 	if (!mkdtemp(dir) || !mkdtemp(dir2) || !mkdtemp(dir3))
 		return 1;
 
@@ -107,6 +157,9 @@ int main(void)
 	       now_s() - t0);
 	tap_ok(ok && c.n == BIG + 200 && c.revoked == BIG / 2 + 200,
 	       "100,000 clients and 200 more survive a reopen exactly");
+	/* Ids are unique (an index), so these say 1..N, one each. */
+	tap_ok(ok && !c.no_id && c.max_id == BIG + 200,
+	       "every client has a migration id, 1 to %lu (highest %u)", c.n, c.max_id);
 
 	/* A writer killed mid-stream. */
 	if (pipe(fds))
@@ -168,6 +221,10 @@ int main(void)
 	/* "add other 0" is a whole record even without its newline. */
 	tap_ok(ok && !strcmp(c.probe, "02") && c.n == 2,
 	       "journal import: add, revoke, add again leaves the new serial, not revoked");
+	tap_ok(ok && c.probe_id == 1 && c.other_id == 2,
+	       "a name keeps its migration id through revocation and re-issue (%u, %u)",
+	       c.probe_id, c.other_id);
+	tap_ok(test_migrate_old(dir3), "a database from before migration ids gets them, oldest first");
 
 	ok = !store_open(&s, "/nonexistent/dir", err, sizeof(err));
 	printf("# %s\n", err);

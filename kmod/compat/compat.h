@@ -20,6 +20,13 @@
 #include <net/gso.h>
 #endif
 
+/* <asm/unaligned.h> became <linux/unaligned.h> in 6.12. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
 /*
  * A namespace's cookie identifies it to userspace (the same value as
  * SO_NETNS_COOKIE).  Since 5.14 it is a plain u64 set once at namespace

@@ -13,6 +13,7 @@
 
 #include "client.h"
 #include "gate.h"
+#include "mig.h"
 #include "../common/genl_status.h"
 #include "netlink.h"
 #include "netns.h"
@@ -709,6 +710,67 @@ static const struct genl_ops genl_ops[] = {
 		.maxattr = ROAM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	/* The live TCP handoff: mig_nl.c. */
+	{
+		.cmd = ROAM_CMD_MIG_GET,
+		.doit = roam_mig_nl_get,
+		.policy = no_attrs_policy,
+		.maxattr = ROAM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = ROAM_CMD_MIG_SET,
+		.doit = roam_mig_nl_set,
+		.policy = roam_mig_req_policy,
+		.maxattr = ROAM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = ROAM_CMD_CONN_SET,
+		.doit = roam_conn_nl_set,
+		.policy = roam_conn_req_policy,
+		.maxattr = ROAM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = ROAM_CMD_CONN_DEL,
+		.doit = roam_conn_nl_del,
+		.policy = roam_conn_key_req_policy,
+		.maxattr = ROAM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = ROAM_CMD_CONN_GET,
+		.start = roam_conn_nl_dump_start,
+		.dumpit = roam_conn_nl_dump,
+		.done = roam_conn_nl_dump_done,
+		.policy = roam_conn_key_req_policy,
+		.maxattr = ROAM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = ROAM_CMD_CONN_FLUSH,
+		.doit = roam_conn_nl_flush,
+		.policy = no_attrs_policy,
+		.maxattr = ROAM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = ROAM_CMD_CCONN_GET,
+		.start = roam_cconn_nl_dump_start,
+		.dumpit = roam_cconn_nl_dump,
+		.done = roam_cconn_nl_dump_done,
+		.policy = no_attrs_policy,
+		.maxattr = ROAM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = ROAM_CMD_CCONN_FLUSH,
+		.doit = roam_cconn_nl_flush,
+		.policy = no_attrs_policy,
+		.maxattr = ROAM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 /* Events name clients and the active server: listeners need the right. */
@@ -734,6 +796,11 @@ static struct genl_family genl_family __ro_after_init = {
 	.mcgrps = genl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(genl_mcgrps),
 };
+
+struct genl_family *roam_genl_family(void)
+{
+	return &genl_family;
+}
 
 int __init roam_genl_init(void)
 {

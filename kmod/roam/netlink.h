@@ -7,7 +7,10 @@
 struct net;
 struct roam_client_info;
 
+struct genl_family;
+
 int roam_genl_init(void);
+struct genl_family *roam_genl_family(void);
 void roam_genl_uninit(void);
 
 /* Multicast to the namespace's events group; process context. */

@@ -8,6 +8,7 @@
 
 #include "gate.h"
 #include "hooks.h"
+#include "mig.h"
 #include "netns.h"
 
 unsigned int roam_net_id __read_mostly;
@@ -32,11 +33,21 @@ static int __net_init pernet_init(struct net *net)
 	ret = roam_clients_init(&rn->clients);
 	if (ret)
 		goto err_free_gate;
-	ret = roam_hooks_register(net);
+	ret = roam_mig_init(rn);
 	if (ret)
 		goto err_clients;
+	ret = roam_hooks_register(net);
+	if (ret)
+		goto err_mig;
+	ret = roam_mig_hooks_register(net);
+	if (ret)
+		goto err_hooks;
 	return 0;
 
+err_hooks:
+	roam_hooks_unregister(net);
+err_mig:
+	roam_mig_exit(rn);
 err_clients:
 	roam_clients_destroy(&rn->clients);
 err_free_gate:
@@ -54,6 +65,7 @@ err_free_stats:
  */
 static void __net_exit pernet_pre_exit(struct net *net)
 {
+	roam_mig_hooks_unregister(net);
 	roam_hooks_unregister(net);
 }
 
@@ -63,6 +75,7 @@ static void __net_exit pernet_exit(struct net *net)
 
 	/* Only the packet path queues events, and it is gone. */
 	roam_events_stop(rn);
+	roam_mig_exit(rn);
 	roam_clients_destroy(&rn->clients);
 	roam_gate_free(rcu_dereference_protected(rn->gate, 1));
 	roam_stats_free(rn->stats);

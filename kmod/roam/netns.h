@@ -8,6 +8,7 @@
 
 #include "client.h"
 #include "event.h"
+#include "mig.h"
 #include "stats.h"
 
 struct roam_gate;
@@ -25,6 +26,7 @@ struct roam_net {
 	struct mutex lock;
 	struct roam_clients clients;
 	struct roam_events events;
+	struct roam_mig mig;		/* live TCP handoff */
 };
 
 extern unsigned int roam_net_id;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * roamctl monitor: the events the gate multicasts (client violations,
- * attacks), one line each, flushed as they come, until SIGINT or SIGTERM.
+ * roamctl monitor: the events roam.ko multicasts (client violations,
+ * attacks, handoffs confirmed), one line each, flushed as they come, until SIGINT or SIGTERM.
  * Text is "EVENT key value ..."; -j prints one JSON object per line.
  */
 #include <errno.h>
@@ -67,6 +67,7 @@ int roam_event_out(struct out *o, const struct nlmsghdr *nlh)
 	static const enum mnl_attr_data_type policy[ROAM_A_MAX + 1] = {
 		[ROAM_A_GATE] = MNL_TYPE_NESTED,
 		[ROAM_A_CLIENT] = MNL_TYPE_NESTED,
+		[ROAM_A_CONN] = MNL_TYPE_NESTED,
 	};
 	const struct nlattr *tb[ROAM_A_MAX + 1];
 	const struct genlmsghdr *g;
@@ -99,6 +100,10 @@ int roam_event_out(struct out *o, const struct nlmsghdr *nlh)
 		out_str(o, "event", "attack");
 		roam_gate_out(o, &gate);
 		return 1;
+	case ROAM_CMD_EVENT_CONN_CONFIRMED:
+		if (!tb[ROAM_A_CONN])
+			return -EBADMSG;
+		return roam_conn_event_out(o, tb[ROAM_A_CONN]);
 	}
 	return 0;	/* an event a newer kernel knows */
 }

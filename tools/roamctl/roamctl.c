@@ -13,6 +13,8 @@ int roamctl_auth(struct cli *cli, int argc, char **argv);
 static const struct cli_cmd objects[] = {
 	{ "status", roamctl_status, "module version, namespace cookie and counters" },
 	{ "gate", roamctl_gate, "the gate: pool, service ports, active server, clients" },
+	{ "migrate", roamctl_migrate, "live TCP handoff: client id, key, pool, ports, roles" },
+	{ "conn", roamctl_conn, "live TCP handoff: the server and client connection tables" },
 	{ "monitor", roamctl_monitor, "print gate events (client violations, attacks) as they come" },
 	{ "client", roamctl_client, "authd: add, revoke and list subscribed clients" },
 	{ "threat", roamctl_threat, "authd: set the threat level (low|high)" },

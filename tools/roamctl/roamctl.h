@@ -80,6 +80,14 @@ int roam_client_parse_nest(const struct nlattr *nest, struct roam_client *c);
 void roam_client_out(struct out *o, const struct roam_client *c);
 int roamctl_gate_client(struct cli *cli, int argc, char **argv);
 
+/* mig.c: the live TCP handoff */
+int roamctl_migrate(struct cli *cli, int argc, char **argv);
+int roamctl_conn(struct cli *cli, int argc, char **argv);
+int roam_conn_event_out(struct out *o, const struct nlattr *nest);
+/* genl_cb_t with a struct out *: a MIG_GET reply, a CONN/CCONN_GET entry. */
+int roam_mig_show_cb(const struct nlmsghdr *nlh, void *data);
+int roam_conn_show_cb(const struct nlmsghdr *nlh, void *data);
+
 /* monitor.c */
 int roam_event_out(struct out *o, const struct nlmsghdr *nlh);
 int roamctl_monitor(struct cli *cli, int argc, char **argv);

@@ -13,6 +13,22 @@ static const char *const names[] = {
 	[ROAM_STAT_CLIENT_VIOLATIONS]	= "client_violations",
 	[ROAM_STAT_ATTACK_EVENTS]	= "attack_events",
 	[ROAM_STAT_CLIENT_FULL]		= "client_full",
+	[ROAM_STAT_MIG_SYN_OPT]		= "mig_syn_opt",
+	[ROAM_STAT_MIG_NOROOM]		= "mig_noroom",
+	[ROAM_STAT_MIG_NEGOTIATED]	= "mig_negotiated",
+	[ROAM_STAT_MIG_VERIFIED]	= "mig_verified",
+	[ROAM_STAT_MIG_BAD_MAC]		= "mig_bad_mac",
+	[ROAM_STAT_MIG_REPLAY]		= "mig_replay",
+	[ROAM_STAT_MIG_NO_OPT]		= "mig_no_opt",
+	[ROAM_STAT_MIG_XLAT_IN]		= "mig_xlat_in",
+	[ROAM_STAT_MIG_XLAT_OUT]	= "mig_xlat_out",
+	[ROAM_STAT_MIG_CCONN_FULL]	= "mig_cconn_full",
+	[ROAM_STAT_MIG_ACCEPTED]	= "mig_accepted",
+	[ROAM_STAT_MIG_OPT_ADDED]	= "mig_opt_added",
+	[ROAM_STAT_MIG_DROP_BLOCKED]	= "mig_drop_blocked",
+	[ROAM_STAT_MIG_CONFIRMED]	= "mig_confirmed",
+	[ROAM_STAT_MIG_CONN_FULL]	= "mig_conn_full",
+	[ROAM_STAT_MIG_EVENT_LOST]	= "mig_event_lost",
 };
 
 const struct stats_names roam_stat_names = {

@@ -548,6 +548,22 @@ static const struct ccase ccases[] = {
 	  "cannot delete client 10.0.0.9: No such file or directory", ROAM_CMD_CLIENT_DEL },
 	{ 1, NULL, -EPERM, { "roamctl", "gate", "client", "show" }, NULL, "cannot list the clients", ROAM_CMD_CLIENT_GET },
 	{ 1, NULL, -ENOSPC, { "roamctl", "gate", "client", "set", "10.0.0.9" }, NULL, "No space left", ROAM_CMD_CLIENT_SET },
+	/* The live handoff: migrate and conn. */
+	{ 2, NULL, 0, { "roamctl", "migrate", "set" }, NULL, "at least one setting", 0 },
+	{ 2, NULL, 0, { "roamctl", "migrate", "set", "client", "maybe" }, NULL, "'client' wants on or off", 0 },
+	{ 2, NULL, 0, { "roamctl", "migrate", "set", "ports", "0" }, NULL, "bad ports '0'", 0 },
+	{ 2, NULL, 0, { "roamctl", "migrate", "set", "client-id", "7", "client-id", "8" }, NULL, "'client-id' given twice", 0 },
+	{ 2, NULL, 0, { "roamctl", "migrate", "set", "color", "red" }, NULL, "unknown migrate setting", 0 },
+	{ 1, NULL, 0, { "roamctl", "migrate", "set", "key-file", "/nonexistent/k" }, NULL, "/nonexistent/k", 0 },
+	{ 2, NULL, 0, { "roamctl", "conn", "show", "both" }, NULL, "want server or client", 0 },
+	{ 2, NULL, 0, { "roamctl", "conn", "del", "10.0.0.1:80" }, NULL, "want LADDR:LPORT RADDR:RPORT", 0 },
+	{ 2, NULL, 0, { "roamctl", "conn", "del", "10.0.0.1", "10.0.0.2:9" }, NULL, "bad endpoint", 0 },
+	{ 0, NULL, 0, { "roamctl", "migrate", "set", "client-id", "7", "pool", "10.0.0.1,10.0.0.2", "ports", "80,443", "client", "on" }, NULL, NULL, ROAM_CMD_MIG_SET },
+	{ 0, NULL, 0, { "roamctl", "migrate", "set", "server", "on", "server-ports", "all" }, NULL, NULL, ROAM_CMD_MIG_SET },
+	{ 0, NULL, 0, { "roamctl", "conn", "del", "10.0.0.1:80", "10.0.1.1:40000" }, NULL, NULL, ROAM_CMD_CONN_DEL },
+	{ 0, NULL, 0, { "roamctl", "conn", "flush", "server" }, NULL, NULL, ROAM_CMD_CONN_FLUSH },
+	{ 0, NULL, 0, { "roamctl", "conn", "flush", "client" }, NULL, NULL, ROAM_CMD_CCONN_FLUSH },
+	{ 1, NULL, -EPERM, { "roamctl", "conn", "show", "server" }, NULL, "cannot list the server connections", ROAM_CMD_CONN_GET },
 };
 
 static void run_ccase(const struct ccase *t)
