@@ -12,6 +12,8 @@
 #                                kmemleak 6.12 kernel (built once; slow)
 #   make demo                    the papers' experiments (reduced) in one VM,
 #                                build/report/ (DEMO_SCENARIOS=mtf-s1 ...)
+#   make experiments [FULL=1]    the papers' grids with repetitions, resumable,
+#                                build/experiments/ (scripts/experiments)
 #   make fuzz                    run the fuzz targets for long
 #   make bench                   benchmarks in VMs (bench/RESULTS.md):
 #                                bench-mtf-filters, bench-mtf-profile,
@@ -71,7 +73,7 @@ ROAMCTL_OBJS := $(ROAMCTL_SRCS:%.c=$(OBJ)/%.o)
 
 TOOLS := $(BIN)/mtfctl $(BIN)/roamctl
 
-.PHONY: all modules modules-all tools check check-debug demo fuzz bench clean \
+.PHONY: all modules modules-all tools check check-debug demo experiments fuzz bench clean \
 	help deps unit-tests
 
 all: modules tools
@@ -238,6 +240,9 @@ check: deps
 
 demo: deps
 	$(Q)$(TOP)/scripts/demo $(DEMO_SCENARIOS)
+
+experiments: deps
+	$(Q)FULL=$(FULL) $(TOP)/scripts/experiments
 
 # Not part of check: the first run builds a debug kernel (~20 min).
 check-debug: deps

@@ -35,14 +35,16 @@ done
 mtfd_topo_bottleneck || exit 1
 
 say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
-goodput_start
+# The meter and the watch first: started after the clock, they delayed
+# the attack by 2-3 s on a loaded host.
 attack_meter_start || exit 1
 filter_watch_start r3 r1
+goodput_start
 at "$T_ATTACK"
 t_att=$(demo_t)
-ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 -l $((ATTACK_BYTES - 28)) >/dev/null 2>&1 &
+ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n "$SOURCES" -c 0 -r "$ATTACK_PPS" -l $((ATTACK_BYTES - 28)) >/dev/null 2>&1 &
 SPRAY_A=$!
-event "attack: 1000 sources over R1, 3000 pps of ${ATTACK_BYTES} B" "$t_att"
+event "attack: $SOURCES sources over R1, $ATTACK_PPS pps of ${ATTACK_BYTES} B" "$t_att"
 at "$T_POLICY"
 t_pol=$(demo_t)
 event "V's mtfd policy on (threshold ${MTFD_POLICY_PPS} pps)" "$t_pol"
@@ -66,13 +68,13 @@ att_after=$(mean_attack $((MTF_SECONDS - 2)) "$MTF_SECONDS")
 restored=$(restored_at "$t_pol" $((before * 70 / 100)))
 emit summary --argjson b "$before" --argjson d "$during" --argjson a "$after" \
 	--argjson r "$restored" --argjson p "$t_pol" --argjson ta "$t_att" \
-	--argjson t3 "$t_r3" --argjson t1 "$t_r1" --argjson f "$r1_filters" \
+	--argjson t3 "$t_r3" --argjson t1 "$t_r1" --argjson f "$r1_filters" --argjson ns "$SOURCES" \
 	--argjson ad "$att_during" --argjson aa "$att_after" \
 	'{before_kbps: $b, during_kbps: $d, after_kbps: $a,
-	  during_pct: (if $b > 0 then ($d * 100 / $b | round) else null end),
-	  after_pct: (if $b > 0 then ($a * 100 / $b | round) else null end),
+	  during_pct: (if $b > 0 and $d != null then ($d * 100 / $b | round) else null end),
+	  after_pct: (if $b > 0 and $a != null then ($a * 100 / $b | round) else null end),
 	  t_attack: $ta, t_policy: $p, t_r3_filter: $t3, t_r1_filter: $t1,
 	  t_restored_70pct: $r, r1_filters_for_1000_sources: $f,
-	  attack_kbps_during: $ad, attack_kbps_after: $aa}'
+	  attack_kbps_during: $ad, attack_kbps_after: $aa, sources: $ns}'
 say "goodput before $before kbit/s, under attack $during kbit/s, last 2 s $after kbit/s;" \
 	"70 % of before again at t=${restored}s; R1 holds $r1_filters filter(s) for the 1000 sources"

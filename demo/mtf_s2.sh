@@ -22,6 +22,9 @@
 
 T_ATTACK=${DEMO_T_ATTACK:-2}
 T_POLICY=${DEMO_T_POLICY2:-3}
+# The move waits for R1's filter and R4's warned one (up to 13 s on a
+# loaded host): 20 s leave samples after it.
+MTF_SECONDS=${DEMO_MTF_SECONDS:-20}
 
 TMP=$(mktemp -d)
 trap mtfd_topo_cleanup EXIT
@@ -39,14 +42,16 @@ done
 mtfd_topo_bottleneck || exit 1
 
 say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
-goodput_start
+# The meter and the watch first: started after the clock, they delayed
+# the attack by 2-3 s on a loaded host.
 attack_meter_start || exit 1
 filter_watch_start r3 r1 r4
+goodput_start
 at "$T_ATTACK"
 t_att=$(demo_t)
-ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n 1000 -c 0 -r 3000 -l $((ATTACK_BYTES - 28)) >/dev/null 2>&1 &
+ip netns exec "$a" "$SPRAY" -d $V -s 10.7.0.10 -n "$SOURCES" -c 0 -r "$ATTACK_PPS" -l $((ATTACK_BYTES - 28)) >/dev/null 2>&1 &
 SPRAY_A=$!
-event "attack: 1000 sources over R1, 3000 pps of ${ATTACK_BYTES} B" "$t_att"
+event "attack: $SOURCES sources over R1, $ATTACK_PPS pps of ${ATTACK_BYTES} B" "$t_att"
 at "$T_POLICY"
 t_pol=$(demo_t)
 event "V's mtfd policy on (threshold ${MTFD_POLICY_PPS} pps)" "$t_pol"
@@ -58,7 +63,9 @@ busywait 5000 sh -c "[ \$(MTFD_SOCKET=$TMP/r4.sock $MTFCTL -j request stats | jq
 mtfd_topo_attack_via r4 2>/dev/null
 t_move=$(demo_t); event "attack moves to [R4, R3]" "$t_move"
 d0=$(fhits "$r4" '.src == "10.7.0.0/22"')
+v0=$(attack_pkts)
 goodput_finish || exit 1
+v1=$(attack_pkts)
 attack_meter_finish
 filter_watch_finish r3 r1 r4
 t_r1=$T_FILTER_R1 t_warn=$T_FILTER_R4
@@ -75,12 +82,13 @@ att=$(jq -s --argjson m "$t_move" '[.[] | select(.type == "attack" and .t > $m +
 first=$(jq -s --argjson m "$t_move" '[.[] | select(.type == "sample" and .t > $m)][0].goodput_kbps // null' "$DEMO_FILE")
 emit summary --argjson b "$before" --argjson a "$after" --argjson f "$first" \
 	--argjson tm "$t_move" --argjson t1 "$t_r1" --argjson tw "$t_warn" \
-	--argjson n4 "$n4" --argjson all4 "$all4" --argjson d $((d1 - d0)) --argjson att "$att" \
+	--argjson n4 "$n4" --argjson all4 "$all4" --argjson ns "$SOURCES" --argjson d $((d1 - d0)) --argjson att "$att" --argjson vp $((v1 - v0)) \
 	'{before_kbps: $b, after_move_kbps: $a, first_after_move_kbps: $f,
-	  after_move_pct: (if $b > 0 then ($a * 100 / $b | round) else null end),
+	  after_move_pct: (if $b > 0 and $a != null then ($a * 100 / $b | round) else null end),
 	  t_r1_filter: $t1, t_r4_warned: $tw, t_move: $tm,
 	  r4_filters_for_1000_flows: $n4, r4_filters_total: $all4,
-	  r4_drops_after_move: $d, attack_kbps_at_v_after_move: $att}'
+	  r4_drops_after_move: $d, attack_kbps_at_v_after_move: $att,
+	  attack_pkts_at_v_after_move: $vp, sources: $ns}'
 say "goodput before $before kbit/s, after the move $after kbit/s;" \
 	"R4: $n4 filter(s) for the 1000 flows dropped $((d1 - d0)) packets;" \
-	"attack reaching V from 1 s after the move: ${att} kbit/s"
+	"attack reaching V from 1 s after the move: ${att} kbit/s ($((v1 - v0)) packets after the move)"

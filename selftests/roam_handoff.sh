@@ -22,9 +22,10 @@
 
 require_root
 require_modules roam
-require_cmd ip jq nstat nft socat ss
+require_cmd ip jq nstat nft socat ss python3 setpriv
 
 TOOL=${ST_BIN:-$TOP/build/selftests}/roam_handoff
+NLPOLICY=$(dirname "$0")/tools/roam_nlpolicy.py
 [ -x "$TOOL" ] || skip_all "$TOOL not built (make tools)"
 
 A=10.0.2.1 B=10.0.3.1 C=10.0.1.1 PORT=5001 PORT2=5002 PORT3=5003 ID=7
@@ -256,6 +257,57 @@ test_data_carries_migrate() {
 	[ $((o1 - o0)) -gt $((2 + 2 * moves)) ] || fail "no data segment carried MIGRATE"
 }
 
+# What roamctl would not send: the kernel's policies refuse it, with the
+# errno each check gives (an exact binary length is a range on 6.12, may
+# be a length check elsewhere; 6.1 drops a dump's .start message), and
+# nothing changes.
+test_policy() {
+	local out want got n
+	out=$(ip netns exec "$x" "$NLPOLICY" mig-key-short mig-enable-2 mig-port-0 \
+		mig-key-set mig-addr-outside mig-conn-max-0 mig-unknown mig-pool-zero \
+		conn-no-rport conn-state-client conn-migrate-short conn-nonce-long \
+		conn-cur-readonly conn-migrating-no-bytes conn-migrate-disagrees \
+		conn-del-absent conn-del-extra conn-get-partial) || fail "roam_nlpolicy.py failed" || return 1
+	echo "$out"
+	n=0
+	while read -r want; do
+		got=$(echo "$out" | grep "^${want%%:*}: ") || { fail "no answer for ${want%%:*}"; return 1; }
+		echo "$got" | grep -qE "^$want" || { fail "want '$want', got '$got'"; return 1; }
+		n=$((n + 1))
+	done <<-EOF
+	mig-key-short: (Invalid argument|Numerical result out of range)
+	mig-enable-2: Numerical result out of range
+	mig-port-0: Numerical result out of range
+	mig-key-set: Invalid argument read-only attribute
+	mig-addr-outside: Invalid argument ADDR4 belongs inside POOL
+	mig-conn-max-0: Numerical result out of range
+	mig-unknown: Invalid argument Unknown attribute type
+	mig-pool-zero: Invalid argument 0.0.0.0 cannot be a pool address
+	conn-no-rport: Invalid argument
+	conn-state-client: Numerical result out of range
+	conn-migrate-short: (Invalid argument|Numerical result out of range)
+	conn-nonce-long: (Invalid argument|Numerical result out of range)
+	conn-cur-readonly: Invalid argument read-only attribute
+	conn-migrating-no-bytes: Invalid argument MIGRATING needs the MIGRATE bytes
+	conn-migrate-disagrees: Invalid argument MIGRATE disagrees with ORIG4/COUNTER
+	conn-del-absent: No such file or directory no such connection
+	conn-del-extra: Invalid argument Unknown attribute type
+	conn-get-partial: Invalid argument
+	EOF
+	echo "$n cases as expected"
+	[ "$(ip netns exec "$x" "$ROAMCTL" -j migrate show | jq '.server_conns + .client_conns + (.pool | length) + .client_id')" = 0 ] ||
+		fail "a refused request changed something" || return 1
+	# Every handoff command needs CAP_NET_ADMIN, reading ones too.
+	for args in "migrate show" "conn show" "migrate set server on"; do
+		# shellcheck disable=SC2086
+		if ip netns exec "$x" setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$ROAMCTL" $args >/dev/null 2>&1; then
+			fail "unprivileged '$args' allowed"
+			return 1
+		fi
+	done
+}
+
 test_unload_with_entries() {
 	local n
 	ip netns exec "$a" socat -u TCP-LISTEN:$PORT2,bind=$A,reuseaddr OPEN:/dev/null >/dev/null 2>&1 &
@@ -270,7 +322,7 @@ test_unload_with_entries() {
 	cmd rmmod roam || fail "rmmod failed"
 }
 
-ktap_header 8
+ktap_header 9
 run_test "a client without a key offers no option" test_no_key
 run_test "the client's key is loaded (write-only)" test_key
 run_test "$MOVES moves A<->B, byte-exact, forged and replayed MIGRATE dropped" test_handoff
@@ -278,5 +330,6 @@ run_test "stall per move" test_stalls
 run_test "no RST, no conntrack invalid at the client" test_no_rst
 run_test "roamctl conn show: both tables" test_tables
 run_test "MIGRATE on data segments when the probe goes unanswered" test_data_carries_migrate
+run_test "netlink policies and CAP_NET_ADMIN" test_policy
 run_test "unload with entries present" test_unload_with_entries
 ktap_finish

@@ -114,6 +114,7 @@ void roam_cconn_info(const struct roam_cconn *c, struct roam_conn_info *ci)
 	ci->raddr = c->orig;
 	ci->orig = c->orig;
 	ci->cur = READ_ONCE(c->cur);
+	/* Pairs with client_synack(): s_nonce is set before the state. */
 	ci->state = smp_load_acquire(&c->state);
 	ci->client_id = c->id;
 	ci->counter = READ_ONCE(c->counter);
@@ -136,6 +137,7 @@ static struct roam_cconn *cconn_of(struct rhlist_head *list, __be32 orig)
 
 static bool negotiated(const struct roam_cconn *c)
 {
+	/* Pairs with client_synack(): then s_nonce is readable. */
 	u32 state = smp_load_acquire(&c->state);
 
 	return state == ROAM_CONN_ESTABLISHED || state == ROAM_CONN_MOVED;
@@ -296,6 +298,7 @@ static enum roam_stat verify(struct roam_net *rn, struct roam_cconn *c,
 	WRITE_ONCE(c->counter, counter);
 	memcpy(c->last_mac, mac, ROAM_MIG_MAC_LEN);
 	WRITE_ONCE(c->cur, saddr);
+	/* After cur and counter, for readers of the state. */
 	smp_store_release(&c->state, ROAM_CONN_MOVED);
 	spin_unlock(&c->lock);
 	roam_stats_inc(rn->stats, ROAM_STAT_MIG_VERIFIED, 1);
@@ -306,6 +309,7 @@ static enum roam_stat verify(struct roam_net *rn, struct roam_cconn *c,
 static void client_synack(struct roam_net *rn, struct roam_cconn *c,
 			  const struct roam_opt *opt, bool found)
 {
+	/* Pairs with the release below (another CPU's SYN-ACK). */
 	if (smp_load_acquire(&c->state) != ROAM_CONN_PENDING)
 		return;
 	if (!found || opt->sub != ROAM_OPT_SUB_ACCEPT ||
@@ -317,6 +321,7 @@ static void client_synack(struct roam_net *rn, struct roam_cconn *c,
 	if (c->state == ROAM_CONN_PENDING) {
 		memcpy(c->s_nonce, opt->body, ROAM_MIG_NONCE_LEN);
 		WRITE_ONCE(c->expires, 0);
+		/* s_nonce first: negotiated() readers acquire the state. */
 		smp_store_release(&c->state, ROAM_CONN_ESTABLISHED);
 		roam_stats_inc(rn->stats, ROAM_STAT_MIG_NEGOTIATED, 1);
 	}

@@ -65,9 +65,15 @@
  *	(state MIGRATING with the 20 MIGRATE bytes it computed: every
  *	outgoing segment of the connection then carries the MIGRATE option
  *	until the client's first segment arrives, which makes it CONFIRMED
- *	and raises ROAM_CMD_EVENT_CONN_CONFIRMED).  A GET dump may carry
- *	the key to ask for one entry; entries carry what roamd needs for
- *	the next MAC (client id, nonces, orig address, counter).
+ *	and raises ROAM_CMD_EVENT_CONN_CONFIRMED).  MIGRATING needs
+ *	ROAM_CONN_A_MIGRATE (in this request or an earlier one), which also
+ *	sets ORIG4 and COUNTER; give CLIENT_ID and both nonces with it, so
+ *	that the entry can be read for the next move.  A new entry starts
+ *	NEGOTIATED with ORIG4 = LADDR4.  roamd's entries never expire: DEL
+ *	forgets one.  SET is refused (-ENOSPC) when the table is full.  A
+ *	GET dump may carry the whole key to ask for one entry; entries carry
+ *	what roamd needs for the next MAC (client id, nonces, orig address,
+ *	counter).
  *
  * ROAM_CMD_CCONN_GET (dump, admin) / ROAM_CMD_CCONN_FLUSH (doit, admin)
  *	ROAM_A_CONN: nest of enum roam_conn_attr, the client's table of

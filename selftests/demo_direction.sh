@@ -1,0 +1,151 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The direction of every result the papers claim, at a tiny scale, from
+# the demo's own scenario scripts (demo/mtf_s1.sh, demo/mtf_s2.sh,
+# demo/roam_rt.sh: the same code `make demo` runs, on the same testbeds),
+# so a regression in either defense fails `make check`, not only the
+# report.  Each scenario writes its JSON lines into a private directory;
+# the checks read the summaries.
+#
+#   MTF Scenario 1 (24 s, policy at 6 s): the flood takes at least 40 %
+#     of the goodput; after V's requests goodput is back above K_RESTORE
+#     times what it was under attack and above 60 % of what it was
+#     before; R1 blocks the 1000 sources with at most the paper's 100
+#     filters.  (6.12 forwards less of the flood under emulation: it
+#     kept 26-45 % of the goodput where 6.1 kept 10-18 %.)  V's link is
+#     1 Mb/s and the flood 3000
+#     pps of 400 bytes (~10x): on a loaded host the emulated routers
+#     forward fewer packets a second, and with the demo's 2 Mb/s the
+#     fall was only 22-43 % in runs beside other VMs.  V's threshold is
+#     150 pps: V counts behind its link, which passes at most ~310 of
+#     these packets a second (with 1000-byte packets at 2 Mb/s, 250 pps,
+#     under the demo's 300: V never asked, nothing was filtered).  "After"
+#     is the last 2 s, 16 s after the policy: on a loaded host the policy
+#     went on 2-3 s late and TCP came back only when its backed-off
+#     retransmission timer fired, past the end of a 15 s run; once
+#     R1 filtered only 11 s after the policy.
+#   MTF Scenario 2 (14 s): once the attack moves to [R4, R3], R4 holds a
+#     filter for it and drops it, and no attack packet reaches V.
+#   roaming (3 transfers a case at client load 0.9): the roaming paper
+#     claims roaming costs response time without attack (migrations,
+#     fresh connections) and saves it under attack.
+#     - The cost does not show at this scale, nor reliably at the demo's:
+#       with a 20 ms RTT and 1 Mb/s a fresh connection is at full rate in
+#       two round trips, so a migration costs about as much as the noise
+#       of emulation (the demo measured -72/-41 ms with 1 Mbit files, this
+#       test -367 ms with 4 Mbit ones).  What is asserted: every 4 Mbit
+#       transfer (longer than any 2-4 s epoch) migrates at least once and
+#       finishes, and roaming's response time stays within 1.5x static.
+#     - The gain does not show robustly either: under a UDP flood at the
+#       server active when it starts (1 Mbit transfers, floods of 1.5-5x
+#       the bottleneck, queues of 10 packets as NS-2's DropTail) static
+#       transfers took 1288-3383 ms and roaming ones 1071-1714 ms, either
+#       way round from run to run: the flood takes only the server's
+#       inbound link (requests, SYNs, ACKs; a download tolerates lost
+#       ACKs), and the emulated routers forward only a few thousand
+#       packets a second, fewer on a loaded host, so the flood reaching
+#       the queue is smaller than sent.  What is asserted: under a 3x
+#       flood every roaming transfer finishes, and the roaming clients
+#       were served by a server the attacker did not flood (the service
+#       left the attacked address, which is where the paper's gain comes
+#       from).  The response times and the queues' drops are printed.
+
+. "$(dirname "$0")/lib.sh"
+
+require_root
+require_modules mtf roam
+require_cmd ip tc jq nft iperf3
+
+# Goodput after the filters over goodput under attack, at least.
+K_RESTORE=1.5
+
+OUT=$(mktemp -d /tmp/demo_direction.XXXXXX)
+trap 'rm -rf "$OUT"' EXIT
+
+# scenario SCRIPT KNOBS...: one demo scenario, its results in $OUT.
+scenario() {
+	local s=$1; shift
+	env DEMO_OUT="$OUT" "$@" "$TOP/demo/$s"
+}
+# sum NAME FIELD: a field of the scenario's summary line.
+sum() {
+	jq -s --arg f "$2" '[.[] | select(.type == "summary")][0][$f]' "$OUT/$1.jsonl"
+}
+# mean ROAMING ATTACK FIELD: a field of roam-rt's mean line of that case.
+mean() {
+	jq -s --argjson r "$1" --argjson a "$2" --arg f "$3" \
+		'[.[] | select(.type == "mean" and .roaming == $r and .attack == $a)][0][$f]' \
+		"$OUT/roam-rt.jsonl"
+}
+check() {	# what condition(awk) values...
+	local what=$1 cond=$2; shift 2
+	echo "$what: $*"
+	awk -v a="${1:-}" -v b="${2:-}" -v c="${3:-}" "BEGIN { exit !($cond) }" ||
+		{ echo "FAIL: $what ($cond)"; return 1; }
+}
+
+t_s1() {
+	scenario mtf_s1.sh DEMO_MTF_SECONDS=24 DEMO_T_ATTACK=1 DEMO_T_POLICY=6 \
+		DEMO_ATTACK_BYTES=400 DEMO_MTF_BOTTLENECK=1mbit DEMO_MTF_POLICY_PPS=150
+}
+t_s1_fall() {
+	check "goodput before / under attack (kbit/s)" 'a > 0 && b < 0.6 * a' \
+		"$(sum mtf-s1 before_kbps)" "$(sum mtf-s1 during_kbps)"
+}
+t_s1_restore() {
+	check "goodput under attack / last 2 s after the policy / before (kbit/s)" \
+		"b > $K_RESTORE * a && b > 0.6 * c" \
+		"$(sum mtf-s1 during_kbps)" "$(sum mtf-s1 after_kbps)" "$(sum mtf-s1 before_kbps)"
+}
+t_s1_filters() {
+	check "R1's filters for 1000 sources (paper: 100)" 'a >= 1 && a <= 100' \
+		"$(sum mtf-s1 r1_filters_for_1000_sources)"
+}
+
+t_s2() {
+	scenario mtf_s2.sh DEMO_MTF_SECONDS=14 DEMO_T_ATTACK=1 DEMO_T_POLICY2=2
+}
+t_s2_r4() {
+	check "R4's filters for the moved attack, its drops after the move" 'a >= 1 && a <= 100 && b > 0' \
+		"$(sum mtf-s2 r4_filters_for_1000_flows)" "$(sum mtf-s2 r4_drops_after_move)"
+}
+t_s2_v() {
+	check "attack packets reaching V after the move" 'a == 0' \
+		"$(sum mtf-s2 attack_pkts_at_v_after_move)"
+}
+
+t_roam() {
+	scenario roam_rt.sh DEMO_ROAM_LOADS=0.9 DEMO_ROAM_N=3 DEMO_ROAM_FILE=f4 \
+		DEMO_ROAM_FILE_ATTACK=f1 DEMO_ROAM_ATTACK=3 DEMO_ROAM_TIMEOUT=20000 || return 1
+	jq -c 'select(.type == "drops") | del(.scenario, .type)' "$OUT/roam-rt.jsonl"
+}
+t_roam_cost() {
+	check "no attack: transfers ok static/roaming, migrations roaming" \
+		'a == 3 && b == 3 && c >= 3' \
+		"$(mean false false ok)" "$(mean true false ok)" "$(mean true false migrations)" || return 1
+	check "no attack: mean response time static / roaming (ms)" 'b > 0 && b < 1.5 * a' \
+		"$(mean false false mean_all_ms)" "$(mean true false mean_all_ms)"
+}
+t_roam_gain() {
+	local away
+	echo "flood 3x: mean response time static / roaming (ms, timeouts as 20 s):" \
+		"$(mean false true mean_all_ms) / $(mean true true mean_all_ms)"
+	away=$(jq -s '[.[] | select(.type == "case" and .roaming and .attack) |
+		(.attacked) as $a | .servers[] | split(":")[0] | select(. != $a)] | length' "$OUT/roam-rt.jsonl")
+	check "flood 3x, roaming: transfers ok, connections to servers not flooded" 'a == 3 && b >= 1' \
+		"$(mean true true ok)" "$away"
+}
+
+ktap_header 10
+run_test "mtf-s1 runs (24 s, policy at 6 s)" t_s1
+run_test "mtf-s1: the flood takes at least 40 % of the goodput" t_s1_fall
+run_test "mtf-s1: goodput restored after the requests (> $K_RESTORE x under attack)" t_s1_restore
+run_test "mtf-s1: R1 blocks 1000 sources with 1..100 filters" t_s1_filters
+run_test "mtf-s2 runs (14 s, the attack moves to [R4, R3])" t_s2
+run_test "mtf-s2: the second path is blocked at R4" t_s2_r4
+run_test "mtf-s2: no attack packet reaches V over the second path" t_s2_v
+run_test "roam-rt runs (4 cases x 3 transfers, load 0.9)" t_roam
+run_test "roam-rt: without attack every 4 Mbit transfer migrates, cost bounded" t_roam_cost
+run_test "roam-rt: under a 3x flood roaming clients are served away from it" t_roam_gain
+ktap_finish
