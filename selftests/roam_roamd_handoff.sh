@@ -169,14 +169,14 @@ test_long() {
 	e1=$(wc -l <"$TMP/events1") e2=$(wc -l <"$TMP/events2")
 	fetch "$TMP/long.json" --handoff -f big --rate $((512 << 10)) --rcvbuf 65536 \
 		--stall-ms 4000 -t 120000 --sha256 "$(sha256sum <"$TMP/files/big" | cut -c1-64)" || rc=$?
-	t1=$(date +%s%3N)
 	j=$(jq -c 'select(.event == "transfer")' "$TMP/long.json")
 	echo "roam-fetch: $(jq -c 'del(.sha256)' <<<"$j")"
 	[ $rc = 0 ] && [ "$(jq -r .ok <<<"$j")" = true ] ||
 		{ cat "$TMP/long.json.err"; diag; fail "the download failed (roam-fetch $rc)"; return 1; }
 	# The roams inside the transfer (its first and last 200 ms aside: a
 	# move there may or may not have happened).
-	t0=$((t1 - $(jq -r .ms <<<"$j")))
+	t0=$(jq -r .start_ms <<<"$j")
+	t1=$((t0 + $(jq -r .ms <<<"$j")))
 	roams=$(jq -s "[.[] | select(.start_ms > $t0 + 200 and .start_ms < $t1 - 200)] | length" "$TMP/schedule")
 	n=$(jq -r .handoffs <<<"$j")
 	echo "roams during the transfer: $roams; handoffs: $n; client verified MIGRATE: $(( $(verified) - v0 ))"

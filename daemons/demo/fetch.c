@@ -331,7 +331,7 @@ static int on_data(const struct opts *o, struct xfer *x)
 	return take(x, buf, (size_t)n);
 }
 
-static void report(struct xfer *x, uint64_t ms, bool ok)
+static void report(struct xfer *x, uint64_t start, uint64_t ms, bool ok)
 {
 	struct json_object *o = json_object_new_object();
 	char hex[HEX_LEN(32)] = "";
@@ -347,6 +347,7 @@ static void report(struct xfer *x, uint64_t ms, bool ok)
 	json_object_object_add(o, "file", json_object_new_string(x->name));
 	json_object_object_add(o, "ok", json_object_new_boolean(ok));
 	json_object_object_add(o, "bytes", json_object_new_uint64(x->got));
+	json_object_object_add(o, "start_ms", json_object_new_uint64(start));
 	json_object_object_add(o, "ms", json_object_new_uint64(ms));
 	json_object_object_add(o, "migrations", json_object_new_int64(x->migrations));
 	json_object_object_add(o, "reconnects", json_object_new_int64(x->reconnects));
@@ -506,7 +507,7 @@ static bool transfer(const struct opts *o, const char *name)
 			 o->timeout_ms, x.got);
 	if (!ok)
 		log_err("%s: %s", name, x.error);
-	report(&x, now_ms() - start, ok);
+	report(&x, start, now_ms() - start, ok);
 	if (x.out >= 0)
 		close(x.out);
 	EVP_MD_CTX_free(x.md);
