@@ -3,6 +3,9 @@
  * roam-client: subscribe and print the schedule as JSON lines, one
  * "epoch" line per epoch as soon as it is fully known and one "active"
  * line whenever the active server changes.  For tests and debugging.
+ * With --handoff it loads the live handoff's id and key from authd's
+ * PARAMS into roam.ko (the client side on; "handoff" line), so that the
+ * host's connections to the pool negotiate it (roam-handoff.md).
  * Exit 0 (done), 1 (refused, revoked, error), 2 (usage).
  */
 #include <errno.h>
@@ -19,6 +22,7 @@
 #include "log.h"
 #include "parse.h"
 #include "proto.h"
+#include "roam_mig.h"
 
 static struct roam_client *client;
 static unsigned long epochs_seen;
@@ -56,6 +60,7 @@ static void usage(FILE *f)
 "  -P, --port PORT       authd port [7443]\n"
 "  -n, --epochs N        exit 0 after N epoch lines (0: run until stopped)\n"
 "  -t, --timeout-ms MS   give up after MS [0: never]\n"
+"  --handoff             load authd's handoff id and key into roam.ko\n"
 "  --inject KIND         test only: after subscribing send garbage, an\n"
 "                        oversized header or an unexpected message\n"
 "                        (garbage|oversized|unexpected)\n");
@@ -75,6 +80,40 @@ static int inject(struct roam_client *c, const char *kind)
 	return roam_client_send_raw(c, buf, (size_t)roam_msg_encode(&m, buf, sizeof(buf)));
 }
 
+/* --handoff: MIG_SET client side; a "handoff" line, or an error. */
+static int handoff_on(struct roam_client *c)
+{
+	struct json_object *ev;
+	uint8_t key[ROAM_MIG_KEY_LEN];
+	struct roam_mig *m = NULL;
+	char err[512];
+	uint32_t id;
+	int ret;
+
+	ret = roam_client_migrate(c, &id, key);
+	if (ret)
+		snprintf(err, sizeof(err),
+			 "--handoff: authd gave no handoff key (authd runs without --migrate-key)");
+	if (!ret)
+		ret = roam_mig_open(&m, err, sizeof(err));
+	if (!ret)
+		ret = roam_mig_client_on(m, id, key, roam_client_pool(c),
+					 roam_client_params(c)->nservers, err, sizeof(err));
+	roam_memzero(key, sizeof(key));
+	roam_mig_close(m);
+	if (ret) {
+		log_err("%s", err);
+		ev = event("error");
+		json_object_object_add(ev, "text", json_object_new_string(err));
+		jsonl_print(stdout, ev);
+		return ret;
+	}
+	ev = event("handoff");
+	json_object_object_add(ev, "mig_id", json_object_new_int64(id));
+	jsonl_print(stdout, ev);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -86,6 +125,7 @@ int main(int argc, char **argv)
 		{ "epochs", required_argument, NULL, 'n' },
 		{ "timeout-ms", required_argument, NULL, 't' },
 		{ "inject", required_argument, NULL, 'i' },
+		{ "handoff", no_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -93,7 +133,7 @@ int main(int argc, char **argv)
 				       .on_epoch = on_epoch };
 	uint64_t want = 0, timeout = 0;
 	const char *inj = NULL;
-	bool params_shown = false;
+	bool params_shown = false, handoff = false;
 	struct roam_client *c;
 	uint64_t start, last_active = UINT64_MAX;
 	char err[512], addr[64];
@@ -122,6 +162,7 @@ int main(int argc, char **argv)
 			}
 			inj = optarg;
 			break;
+		case 'm': handoff = true; break;
 		case 'h': usage(stdout); return 0;
 		default: usage(stderr); return 2;
 		}
@@ -161,6 +202,10 @@ int main(int argc, char **argv)
 				json_object_object_add(ev, "mig_id", json_object_new_int64(mig_id));
 			roam_memzero(mig_key, sizeof(mig_key));
 			jsonl_print(stdout, ev);
+			if (handoff && handoff_on(c)) {
+				roam_client_close(c);
+				return 1;
+			}
 			if (inj) {
 				ret = inject(c, inj);
 				inj = NULL;

@@ -9,6 +9,13 @@
  * way.  At the end it checks the SHA-256 of what it assembled and prints
  * one JSON line per transfer with its response time and migrations.
  *
+ * With --handoff it loads the live handoff's key authd gave into roam.ko
+ * (Documentation/roam-handoff.md) and keeps, across a roam, a connection
+ * that negotiated the option: the service moves it to the new server and
+ * roam.ko follows ("handoffs" counts the moves roam.ko accepted).  A
+ * connection that did not negotiate, or that stalls after a roam, gets
+ * the paper's migration as without the option.
+ *
  * Exit 0 when every transfer finished byte-exact, 1 otherwise, 2 usage.
  */
 #include <arpa/inet.h>
@@ -35,6 +42,7 @@
 #include "jsonl.h"
 #include "log.h"
 #include "parse.h"
+#include "roam_mig.h"
 
 struct opts {
 	struct roam_client_cfg cfg;
@@ -50,6 +58,9 @@ struct opts {
 	struct roam_addr static_addr;	/* outsider mode: no schedule */
 	uint8_t want_sha[32];
 	bool have_want;
+	bool handoff;			/* keep negotiated connections */
+	uint32_t rate;			/* bytes/s read, 0: as fast as it comes */
+	uint32_t rcvbuf;		/* SO_RCVBUF, 0: the kernel's */
 };
 
 struct xfer {
@@ -65,12 +76,19 @@ struct xfer {
 	uint64_t conn_epoch, conn_end, conn_at, last_byte;
 	uint32_t server;
 	unsigned int migrations, reconnects;
+	unsigned int handoffs;		/* moves roam.ko accepted */
+	bool negotiated;		/* this connection: roam.ko has it */
+	uint32_t moves0;		/* its counter when looked at first */
+	uint32_t laddr, raddr;		/* its 4-tuple, for the lookup */
+	uint16_t lport, rport;
+	uint64_t t0;
 	struct json_object *servers;	/* every address connected to */
 	char error[160];
 };
 
 static struct roam_client *client;
 static bool client_lost;
+static struct roam_mig *mig;		/* --handoff: roam.ko */
 
 static uint64_t now_ms(void)
 {
@@ -120,7 +138,8 @@ static int where(const struct opts *o, struct xfer *x, struct roam_addr *a)
 	return 0;
 }
 
-static int tcp_connect(const struct roam_addr *a, uint32_t timeout_ms)
+static int tcp_connect(const struct roam_addr *a, uint32_t timeout_ms,
+		       uint32_t rcvbuf)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(a->port) };
 	struct pollfd pfd;
@@ -133,6 +152,8 @@ static int tcp_connect(const struct roam_addr *a, uint32_t timeout_ms)
 	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return -errno;
+	if (rcvbuf && setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)))
+		goto fail;
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) && errno != EINPROGRESS)
 		goto fail;
 	/*
@@ -152,8 +173,47 @@ fail:
 	return -soerr;
 }
 
+/*
+ * Did this connection negotiate the handoff?  roam.ko's client table
+ * lists it by the socket's 4-tuple (the first server's address, also
+ * after a move).
+ */
+static void mig_lookup(struct xfer *x, bool first)
+{
+	struct roam_mig_cconn c;
+	struct sockaddr_in l, r;
+	socklen_t ll = sizeof(l), rl = sizeof(r);
+
+	if (!mig || x->fd < 0)
+		return;
+	if (first) {
+		if (getsockname(x->fd, (struct sockaddr *)&l, &ll) ||
+		    getpeername(x->fd, (struct sockaddr *)&r, &rl) ||
+		    l.sin_family != AF_INET || r.sin_family != AF_INET)
+			return;
+		x->laddr = l.sin_addr.s_addr;
+		x->raddr = r.sin_addr.s_addr;
+		x->lport = ntohs(l.sin_port);
+		x->rport = ntohs(r.sin_port);
+	} else if (!x->negotiated) {
+		return;
+	}
+	if (roam_mig_cconn_find(mig, x->laddr, x->lport, x->raddr, x->rport, &c) ||
+	    (c.state != ROAM_CONN_ESTABLISHED && c.state != ROAM_CONN_MOVED))
+		return;
+	if (first) {
+		x->negotiated = true;
+		x->moves0 = c.counter;
+	} else if (c.counter > x->moves0) {
+		x->handoffs += c.counter - x->moves0;
+		x->moves0 = c.counter;
+	}
+}
+
 static void drop_conn(struct xfer *x)
 {
+	mig_lookup(x, false);
+	x->negotiated = false;
 	if (x->fd >= 0)
 		close(x->fd);
 	x->fd = -1;
@@ -171,7 +231,7 @@ static int open_conn(const struct opts *o, struct xfer *x)
 	ret = where(o, x, &a);
 	if (ret)
 		return ret;
-	fd = tcp_connect(&a, o->connect_ms);
+	fd = tcp_connect(&a, o->connect_ms, o->rcvbuf);
 	roam_addr_format(&a, as, sizeof(as));
 	if (fd < 0) {
 		log_debug("connect %s: %s", as, strerror(-fd));
@@ -185,8 +245,10 @@ static int open_conn(const struct opts *o, struct xfer *x)
 	}
 	x->fd = fd;
 	x->last_byte = x->conn_at = now_ms();
+	mig_lookup(x, true);
 	json_object_array_add(x->servers, json_object_new_string(as));
-	log_debug("connected to %s for %s from byte %" PRIu64, as, x->name, x->got);
+	log_debug("connected to %s for %s from byte %" PRIu64 "%s", as, x->name, x->got,
+		  x->negotiated ? " (handoff negotiated)" : "");
 	return 0;
 }
 
@@ -241,12 +303,16 @@ static int take(struct xfer *x, const char *buf, size_t n)
 }
 
 /* Read what is there: 0 go on, 1 connection over (retry), <0 fatal. */
-static int on_data(struct xfer *x)
+static int on_data(const struct opts *o, struct xfer *x)
 {
 	static char buf[64 * 1024];
+	size_t want = sizeof(buf);
 	ssize_t n;
 	int ret;
 
+	/* --rate: small reads, so that the pace is smooth. */
+	if (o->rate && o->rate / 20 + 1 < want)
+		want = o->rate / 20 + 1;
 	if (!x->have_hdr) {
 		n = read(x->fd, x->hdr + x->hdr_len, sizeof(x->hdr) - x->hdr_len);
 		if (n <= 0)
@@ -259,13 +325,13 @@ static int on_data(struct xfer *x)
 		x->hdr_len = 0;
 		return ret;
 	}
-	n = read(x->fd, buf, sizeof(buf));
+	n = read(x->fd, buf, want);
 	if (n <= 0)
 		return n < 0 && errno == EAGAIN ? 0 : 1;
 	return take(x, buf, (size_t)n);
 }
 
-static void report(struct xfer *x, uint64_t ms, bool ok)
+static void report(struct xfer *x, uint64_t start, uint64_t ms, bool ok)
 {
 	struct json_object *o = json_object_new_object();
 	char hex[HEX_LEN(32)] = "";
@@ -281,9 +347,11 @@ static void report(struct xfer *x, uint64_t ms, bool ok)
 	json_object_object_add(o, "file", json_object_new_string(x->name));
 	json_object_object_add(o, "ok", json_object_new_boolean(ok));
 	json_object_object_add(o, "bytes", json_object_new_uint64(x->got));
+	json_object_object_add(o, "start_ms", json_object_new_uint64(start));
 	json_object_object_add(o, "ms", json_object_new_uint64(ms));
 	json_object_object_add(o, "migrations", json_object_new_int64(x->migrations));
 	json_object_object_add(o, "reconnects", json_object_new_int64(x->reconnects));
+	json_object_object_add(o, "handoffs", json_object_new_int64(x->handoffs));
 	json_object_object_add(o, "servers", json_object_get(x->servers));
 	json_object_object_add(o, "sha256", json_object_new_string(hex));
 	if (!ok)
@@ -343,13 +411,21 @@ static int step(const struct opts *o, struct xfer *x, uint64_t deadline)
 	if (x->conn_end && x->conn_end + o->guard_ms > now)
 		wait = x->conn_end + o->guard_ms - now < wait ? x->conn_end + o->guard_ms - now : wait;
 	pfd[n++] = (struct pollfd){ .fd = x->fd, .events = POLLIN };
+	if (o->rate && x->got > (now - x->t0) * o->rate / 1000) {
+		/* Ahead of --rate: read again when the pace allows. */
+		uint64_t due = x->t0 + x->got * 1000 / o->rate;
+
+		pfd[0].events = 0;
+		if (due > now && due - now < wait)
+			wait = due - now;
+	}
 	if (client && !client_lost)
 		pfd[n++] = (struct pollfd){ .fd = roam_client_fd(client), .events = POLLIN };
 	poll(pfd, (nfds_t)n, (int)wait);
 	if (n > 1 && pfd[1].revents)
 		pump_authd(0);
 	if (pfd[0].revents) {
-		ret = on_data(x);
+		ret = on_data(o, x);
 		if (ret < 0)
 			return ret;
 		if (x->have_hdr && x->got == x->size)
@@ -370,7 +446,25 @@ static int step(const struct opts *o, struct xfer *x, uint64_t deadline)
 		    e.index == x->conn_epoch)
 			x->conn_end = end;
 	}
-	if (x->conn_end && now >= x->conn_end + o->guard_ms) {
+	if (x->conn_end && now >= x->conn_end + o->guard_ms && x->negotiated) {
+		/*
+		 * The service takes this connection along (live handoff):
+		 * keep it, and watch the next epoch.  If it does not move,
+		 * the stall timer below falls back to a fresh connection.
+		 */
+		struct roam_epoch e;
+		uint64_t end;
+
+		x->conn_at = now;
+		x->conn_end = 0;
+		if (!roam_client_epoch(client, now, &e, &end)) {
+			x->conn_epoch = e.index;
+			x->conn_end = end;
+			x->server = e.server;
+		} else {
+			x->conn_epoch = UINT64_MAX;
+		}
+	} else if (x->conn_end && now >= x->conn_end + o->guard_ms) {
 		/* The paper's migration: the service moved, follow it. */
 		drop_conn(x);
 		x->migrations++;
@@ -389,6 +483,7 @@ static bool transfer(const struct opts *o, const char *name)
 	bool ok = false;
 	int ret;
 
+	x.t0 = start;
 	x.md = EVP_MD_CTX_new();
 	x.servers = json_object_new_array();
 	if (!x.md || !x.servers || !EVP_DigestInit_ex(x.md, EVP_sha256(), NULL)) {
@@ -412,12 +507,40 @@ static bool transfer(const struct opts *o, const char *name)
 			 o->timeout_ms, x.got);
 	if (!ok)
 		log_err("%s: %s", name, x.error);
-	report(&x, now_ms() - start, ok);
+	report(&x, start, now_ms() - start, ok);
 	if (x.out >= 0)
 		close(x.out);
 	EVP_MD_CTX_free(x.md);
 	json_object_put(x.servers);
 	return ok;
+}
+
+/* --handoff: authd's id and key into roam.ko, the client side on. */
+static int handoff_on(const struct opts *o)
+{
+	uint8_t key[ROAM_MIG_KEY_LEN];
+	uint32_t id;
+	char err[512];
+	int ret;
+
+	(void)o;
+	if (roam_client_migrate(client, &id, key)) {
+		log_err("--handoff: authd gave no handoff key (authd runs without --migrate-key)");
+		error_event("no handoff key");
+		return -1;
+	}
+	ret = roam_mig_open(&mig, err, sizeof(err));
+	if (!ret)
+		ret = roam_mig_client_on(mig, id, key, roam_client_pool(client),
+					 roam_client_params(client)->nservers, err, sizeof(err));
+	roam_memzero(key, sizeof(key));
+	if (ret) {
+		log_err("--handoff: %s", err);
+		error_event("cannot load the handoff key");
+		return -1;
+	}
+	log_debug("handoff: client id %u loaded into roam.ko", id);
+	return 0;
 }
 
 static void usage(FILE *f)
@@ -435,6 +558,10 @@ static void usage(FILE *f)
 "  --stall-ms MS          reconnect when no byte came for MS [1500]\n"
 "  --connect-ms MS        connect timeout [300]\n"
 "  --guard-ms MS          migrate this long after the roam time [20]\n"
+"  --handoff              load authd's handoff key into roam.ko and keep a\n"
+"                         connection that negotiated it when the service roams\n"
+"  --rate BYTES           read at most BYTES per second [no limit]\n"
+"  --rcvbuf BYTES         the sockets' SO_RCVBUF [the kernel's]\n"
 "  -v, --verbose / -q, --quiet\n");
 }
 
@@ -446,7 +573,8 @@ static int u32_arg(const char *s, uint32_t *out)
 
 static int parse_args(int argc, char **argv, struct opts *o)
 {
-	enum { O_SHA = 256, O_STALL, O_CONNECT, O_GUARD, O_STATIC };
+	enum { O_SHA = 256, O_STALL, O_CONNECT, O_GUARD, O_STATIC, O_HANDOFF, O_RATE,
+	       O_RCVBUF };
 	static const struct option lo[] = {
 		{ "ca", required_argument, NULL, 'a' },
 		{ "cert", required_argument, NULL, 'c' },
@@ -462,6 +590,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		{ "connect-ms", required_argument, NULL, O_CONNECT },
 		{ "guard-ms", required_argument, NULL, O_GUARD },
 		{ "static", required_argument, NULL, O_STATIC },
+		{ "handoff", no_argument, NULL, O_HANDOFF },
+		{ "rate", required_argument, NULL, O_RATE },
+		{ "rcvbuf", required_argument, NULL, O_RCVBUF },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -494,6 +625,9 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			bad |= roam_addr_parse(optarg, &o->static_addr) != 0;
 			o->have_static = true;
 			break;
+		case O_HANDOFF: o->handoff = true; break;
+		case O_RATE: bad |= u32_arg(optarg, &o->rate); break;
+		case O_RCVBUF: bad |= u32_arg(optarg, &o->rcvbuf) || o->rcvbuf > INT32_MAX; break;
 		case 'v': roam_log_level = ROAM_LOG_DEBUG; break;
 		case 'q': roam_log_level = ROAM_LOG_WARN; break;
 		case 'h': usage(stdout); exit(0);
@@ -501,7 +635,8 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (bad || optind != argc || !o->nfiles ||
-	    (!o->have_static && (!o->cfg.ca_file || !o->cfg.cert_file || !o->cfg.key_file)))
+	    (!o->have_static && (!o->cfg.ca_file || !o->cfg.cert_file || !o->cfg.key_file)) ||
+	    (o->have_static && o->handoff))
 		return -1;
 	return 0;
 }
@@ -541,9 +676,14 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (o.handoff && handoff_on(&o)) {
+		roam_client_close(client);
+		return 1;
+	}
 	for (unsigned int r = 0; r < o.repeat; r++)
 		for (int i = 0; i < o.nfiles; i++)
 			failed += !transfer(&o, o.files[i]);
 	roam_client_close(client);
+	roam_mig_close(mig);
 	return failed ? 1 : 0;
 }

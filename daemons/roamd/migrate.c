@@ -98,10 +98,12 @@ static void *thread_main(void *arg)
 		if (p[0].revents & POLLIN)
 			while (read(m->evfd, &v, sizeof(v)) > 0)
 				;
-		if (go) {
-			ho_move_out(m->ho, (struct sockaddr *)&peer, sizeof(peer));
-			write(m->donefd, &(uint64_t){ 1 }, sizeof(uint64_t));
-		}
+		/*
+		 * A peer's session before our own: one thread each, so two
+		 * roamds going out to each other (a handoff that outlasted an
+		 * epoch, two servers taking turns) would each wait for the
+		 * other until the timeout, and again at every later roam.
+		 */
 		if (p[1].revents & POLLIN) {
 			fd = accept4(m->lfd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 			if (fd >= 0 && !from_peer(m, fd)) {
@@ -110,6 +112,10 @@ static void *thread_main(void *arg)
 				ho_serve(m->ho, fd);
 				write(m->donefd, &(uint64_t){ 1 }, sizeof(uint64_t));
 			}
+		}
+		if (go) {
+			ho_move_out(m->ho, (struct sockaddr *)&peer, sizeof(peer));
+			write(m->donefd, &(uint64_t){ 1 }, sizeof(uint64_t));
 		}
 	}
 	return NULL;

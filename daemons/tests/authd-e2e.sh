@@ -47,7 +47,7 @@ for f in "$AUTHD" "$ADMIN" "$CLIENT"; do
 done
 
 echo "TAP version 13"
-echo "1..33"
+echo "1..34"
 
 adm() { "$ADMIN" -s "$T/admin.sock" "$@"; }
 cli() { "$CLIENT" --ca "$T/ca.crt" --cert "$T/$1.crt" --key "$T/$1.key" -P "$PORT" "${@:2}"; }
@@ -122,6 +122,13 @@ check "PARAMS carry a migration id per client, stable across subscriptions ($(mi
 	test -n "$(mig_id "$T/alice.out")" -a -n "$(mig_id "$T/bob.out")" \
 	-a "$(mig_id "$T/alice.out")" != "$(mig_id "$T/bob.out")" \
 	-a "$(mig_id "$T/alice.out")" = "$(mig_id "$T/alice2.out")"
+# --handoff loads the id and key into roam.ko: on the host there is none,
+# and roam-client says so (exit 1) instead of running without it.
+cli alice -n 1 -t 8000 --handoff >"$T/ho.out" 2>"$T/ho.err"
+HO_RC=$?
+check "roam-client --handoff without roam.ko: exit 1, 'not loaded', an error event" \
+	test $HO_RC = 1 -a -n "$(grep -l 'roam kernel module is not loaded' "$T/ho.err")" \
+	-a -n "$(grep -l '"event":"error"' "$T/ho.out")"
 chmod 644 "$T/kmig"
 "$AUTHD" -d "$T/state" -l 127.0.0.1:1 -s "$T/admin3.sock" --migrate-key "$T/kmig" \
 	>/dev/null 2>"$T/kmig.err"

@@ -21,6 +21,7 @@
 
 #include "roamctl.h"
 #include "hex.h"
+#include "roam_mig.h"
 #include "secfile.h"
 #include "util.h"
 
@@ -91,30 +92,13 @@ static int read_key(const char *path, uint8_t *key, char *err, size_t errlen)
 	return ret;
 }
 
-static void put_ports(struct nlmsghdr *nlh, uint16_t type,
-		      const uint16_t *ports, unsigned int n)
-{
-	struct nlattr *list = mnl_attr_nest_start(nlh, type);
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		mnl_attr_put_u16(nlh, ROAM_MIG_A_PORT, ports[i]);
-	mnl_attr_nest_end(nlh, list);
-}
-
 static int mig_set(struct cli *cli, int argc, char **argv)
 {
-	uint32_t pool[ROAM_POOL_MAX];
-	uint16_t ports[ROAM_PORTS_MAX], sports[ROAM_PORTS_MAX];
-	unsigned int n_pool = 0, n_ports = 0, n_sports = 0;
-	uint8_t key[ROAM_MIG_KEY_LEN], cl = 0, sv = 0;
-	uint64_t id = 0, conn_max = 0;
-	unsigned int has = 0;
-	struct nlattr *nest;
+	struct roam_mig_set s = { .has = 0 };
+	uint64_t v;
 	struct nlmsghdr *nlh;
 	char err[512];
 	int i, ret;
-	enum { ID = 1, KEY = 2, POOL = 4, PORTS = 8, CL = 16, SV = 32, SPORTS = 64, MAX = 128 };
 
 	if (argc == 0)
 		return cli_usage_error(cli, "migrate set needs at least one setting");
@@ -123,89 +107,71 @@ static int mig_set(struct cli *cli, int argc, char **argv)
 		unsigned int bit;
 
 		if (!strcmp(kw, "client-id"))
-			bit = ID;
+			bit = ROAM_MIG_SET_ID;
 		else if (!strcmp(kw, "key-file"))
-			bit = KEY;
+			bit = ROAM_MIG_SET_KEY;
 		else if (!strcmp(kw, "pool"))
-			bit = POOL;
+			bit = ROAM_MIG_SET_POOL;
 		else if (!strcmp(kw, "ports"))
-			bit = PORTS;
+			bit = ROAM_MIG_SET_PORTS;
 		else if (!strcmp(kw, "client"))
-			bit = CL;
+			bit = ROAM_MIG_SET_CLIENT;
 		else if (!strcmp(kw, "server"))
-			bit = SV;
+			bit = ROAM_MIG_SET_SERVER;
 		else if (!strcmp(kw, "server-ports"))
-			bit = SPORTS;
+			bit = ROAM_MIG_SET_SPORTS;
 		else if (!strcmp(kw, "conn-max"))
-			bit = MAX;
+			bit = ROAM_MIG_SET_MAX;
 		else
 			return cli_usage_error(cli, "unknown migrate setting '%s'", kw);
-		if (has & bit)
+		if (s.has & bit)
 			return cli_usage_error(cli, "'%s' given twice", kw);
 		if (!val)
 			return cli_usage_error(cli, "'%s' needs a value", kw);
-		has |= bit;
+		s.has |= bit;
 		switch (bit) {
-		case ID:
-			if (roam_parse_u64(val, UINT32_MAX, &id))
+		case ROAM_MIG_SET_ID:
+			if (roam_parse_u64(val, UINT32_MAX, &v))
 				return cli_usage_error(cli, "bad client-id '%s'", val);
+			s.id = v;
 			break;
-		case KEY:
-			if (read_key(val, key, err, sizeof(err))) {
+		case ROAM_MIG_SET_KEY:
+			if (read_key(val, s.key, err, sizeof(err))) {
 				fprintf(stderr, "roamctl: %s\n", err);
 				return CLI_ERR;
 			}
 			break;
-		case POOL:
-			ret = roam_parse_addr_list(val, pool, ROAM_POOL_MAX, &n_pool);
+		case ROAM_MIG_SET_POOL:
+			ret = roam_parse_addr_list(val, s.pool, ROAM_POOL_MAX, &s.n_pool);
 			if (ret)
 				return cli_usage_error(cli, "bad pool '%s' (want A,B,... or none)", val);
 			break;
-		case PORTS:
-		case SPORTS:
-			if (parse_port_list(val, bit == PORTS ? ports : sports,
-					    bit == PORTS ? &n_ports : &n_sports))
+		case ROAM_MIG_SET_PORTS:
+		case ROAM_MIG_SET_SPORTS:
+			if (parse_port_list(val, bit == ROAM_MIG_SET_PORTS ? s.ports : s.sports,
+					    bit == ROAM_MIG_SET_PORTS ? &s.n_ports : &s.n_sports))
 				return cli_usage_error(cli, "bad ports '%s' (want 80,443,... or all)", val);
 			break;
-		case CL:
-		case SV:
-			if (on_off(val, bit == CL ? &cl : &sv))
+		case ROAM_MIG_SET_CLIENT:
+		case ROAM_MIG_SET_SERVER:
+			if (on_off(val, bit == ROAM_MIG_SET_CLIENT ? &s.client : &s.server))
 				return cli_usage_error(cli, "'%s' wants on or off", kw);
 			break;
-		case MAX:
-			if (roam_parse_u64(val, UINT32_MAX, &conn_max) || !conn_max)
+		case ROAM_MIG_SET_MAX:
+			if (roam_parse_u64(val, UINT32_MAX, &v) || !v)
 				return cli_usage_error(cli, "bad conn-max '%s'", val);
+			s.conn_max = v;
 			break;
 		}
 	}
 	ret = cli_connect(cli);
-	if (ret != CLI_OK)
+	if (ret != CLI_OK) {
+		explicit_bzero(s.key, sizeof(s.key));
 		return ret;
-	nlh = cli_req(cli, ROAM_CMD_MIG_SET);
-	nest = mnl_attr_nest_start(nlh, ROAM_A_MIG);
-	if (has & ID)
-		mnl_attr_put_u32(nlh, ROAM_MIG_A_CLIENT_ID, id);
-	if (has & KEY)
-		mnl_attr_put(nlh, ROAM_MIG_A_KEY, sizeof(key), key);
-	if (has & POOL) {
-		struct nlattr *list = mnl_attr_nest_start(nlh, ROAM_MIG_A_POOL);
-
-		for (unsigned int j = 0; j < n_pool; j++)
-			mnl_attr_put_u32(nlh, ROAM_MIG_A_ADDR4, pool[j]);
-		mnl_attr_nest_end(nlh, list);
 	}
-	if (has & PORTS)
-		put_ports(nlh, ROAM_MIG_A_PORTS, ports, n_ports);
-	if (has & SPORTS)
-		put_ports(nlh, ROAM_MIG_A_SERVER_PORTS, sports, n_sports);
-	if (has & CL)
-		mnl_attr_put_u8(nlh, ROAM_MIG_A_CLIENT_ENABLE, cl);
-	if (has & SV)
-		mnl_attr_put_u8(nlh, ROAM_MIG_A_SERVER_ENABLE, sv);
-	if (has & MAX)
-		mnl_attr_put_u32(nlh, ROAM_MIG_A_CONN_MAX, conn_max);
-	mnl_attr_nest_end(nlh, nest);
-	explicit_bzero(key, sizeof(key));
+	nlh = cli_req(cli, ROAM_CMD_MIG_SET);
+	roam_mig_put_set(nlh, &s);
+	explicit_bzero(s.key, sizeof(s.key));
 	ret = genl_doit(&cli->gs, nlh, no_reply, NULL);
 	explicit_bzero(cli->gs.req, sizeof(cli->gs.req));
 	if (ret < 0)
