@@ -82,6 +82,7 @@ struct xfer {
 	uint32_t laddr, raddr;		/* its 4-tuple, for the lookup */
 	uint16_t lport, rport;
 	uint64_t t0;
+	uint64_t first_conn;		/* wall clock of the first connection */
 	struct json_object *servers;	/* every address connected to */
 	char error[160];
 };
@@ -245,6 +246,8 @@ static int open_conn(const struct opts *o, struct xfer *x)
 	}
 	x->fd = fd;
 	x->last_byte = x->conn_at = now_ms();
+	if (!x->first_conn)
+		x->first_conn = x->conn_at;
 	mig_lookup(x, true);
 	json_object_array_add(x->servers, json_object_new_string(as));
 	log_debug("connected to %s for %s from byte %" PRIu64 "%s", as, x->name, x->got,
@@ -349,6 +352,8 @@ static void report(struct xfer *x, uint64_t start, uint64_t ms, bool ok)
 	json_object_object_add(o, "bytes", json_object_new_uint64(x->got));
 	json_object_object_add(o, "start_ms", json_object_new_uint64(start));
 	json_object_object_add(o, "ms", json_object_new_uint64(ms));
+	if (x->first_conn)
+		json_object_object_add(o, "connected_ms", json_object_new_uint64(x->first_conn));
 	json_object_object_add(o, "migrations", json_object_new_int64(x->migrations));
 	json_object_object_add(o, "reconnects", json_object_new_int64(x->reconnects));
 	json_object_object_add(o, "handoffs", json_object_new_int64(x->handoffs));

@@ -45,6 +45,12 @@ struct ho {
 	int svc;			/* roamd's end of the service's socket */
 	struct hok *hok;		/* roam.ko; NULL: none */
 	struct ho_stats st;
+	/* Connections sent away, BLOCKED here until `until` (cfg.linger_ms). */
+	struct ho_linger {
+		struct hok_conn k;
+		uint64_t until;
+	} *lg;
+	unsigned int nlg, lg_cap;
 };
 
 /* One connection taken from the service during an outbound handoff. */
@@ -216,6 +222,8 @@ void ho_free(struct ho *h)
 {
 	if (!h)
 		return;
+	ho_linger_expire(h, true);
+	free(h->lg);
 	SSL_CTX_free(h->cli);
 	SSL_CTX_free(h->srv);
 	hok_close(h->hok);
@@ -576,8 +584,80 @@ static unsigned int collect(struct ho *h, int svc, SSL *ssl, struct taken **list
 }
 
 /* RESULT for the sent ones: who went, who comes back. */
+static bool same_conn(const struct hok_conn *a, const struct hok_conn *b)
+{
+	return a->local.port == b->local.port && a->peer.port == b->peer.port &&
+	       !memcmp(a->local.addr, b->local.addr, sizeof(a->local.addr)) &&
+	       !memcmp(a->peer.addr, b->peer.addr, sizeof(a->peer.addr));
+}
+
+/*
+ * Keep a sent connection BLOCKED for a while: the client goes on sending
+ * here until the new server's first segment reaches it (a restored
+ * socket facing a closed window waits for its probe timer), and during
+ * the transition window the gate lets those segments through to a
+ * server that no longer has the socket.  Its RST would kill the moved
+ * connection.  No room: forget it now, as before.
+ */
+static void linger_add(struct ho *h, const struct hok_conn *k, uint64_t until)
+{
+	if (h->nlg == h->lg_cap) {
+		unsigned int cap = h->lg_cap ? 2 * h->lg_cap : 64;
+		struct ho_linger *n = cap <= HO_TAKE_MAX ? realloc(h->lg, cap * sizeof(*n)) : NULL;
+
+		if (!n) {
+			hok_forget(h->hok, h->cfg.assume_negotiated, k);
+			return;
+		}
+		h->lg = n;
+		h->lg_cap = cap;
+	}
+	h->lg[h->nlg++] = (struct ho_linger){ .k = *k, .until = until };
+}
+
+/* The connection comes back here: its entry is about to be rewritten. */
+static void linger_take(struct ho *h, const struct hok_conn *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < h->nlg; i++) {
+		if (same_conn(&h->lg[i].k, k)) {
+			h->lg[i] = h->lg[--h->nlg];
+			return;
+		}
+	}
+}
+
+int ho_linger_next_ms(struct ho *h)
+{
+	uint64_t now = ho_now_ms(), next = UINT64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < h->nlg; i++)
+		if (h->lg[i].until < next)
+			next = h->lg[i].until;
+	if (next == UINT64_MAX)
+		return -1;
+	return next <= now ? 0 : next - now > INT32_MAX ? INT32_MAX : (int)(next - now);
+}
+
+void ho_linger_expire(struct ho *h, bool all)
+{
+	uint64_t now = ho_now_ms();
+	unsigned int i = 0;
+
+	while (i < h->nlg) {
+		if (all || h->lg[i].until <= now) {
+			hok_forget(h->hok, h->cfg.assume_negotiated, &h->lg[i].k);
+			h->lg[i] = h->lg[--h->nlg];
+		} else {
+			i++;
+		}
+	}
+}
+
 static void settle(struct ho *h, int svc, struct taken *list, unsigned int ntaken,
-		   const uint8_t *status, unsigned int nstatus)
+		   const uint8_t *status, unsigned int nstatus, uint64_t linger_until)
 {
 	unsigned int k = 0;
 
@@ -595,8 +675,14 @@ static void settle(struct ho *h, int svc, struct taken *list, unsigned int ntake
 			t->what = T_FROZEN_BACK;
 			give_back(h, svc, t);
 		} else {
-			/* Closed in repair mode: no FIN, no RST. */
-			hok_forget(h->hok, h->cfg.assume_negotiated, &t->k);
+			/*
+			 * Closed in repair mode: no FIN, no RST.  Under test
+			 * (one namespace) the new server lifted the block.
+			 */
+			if (h->cfg.linger_ms && !h->cfg.same_addr)
+				linger_add(h, &t->k, linger_until);
+			else
+				hok_forget(h->hok, h->cfg.assume_negotiated, &t->k);
 			if (s == HO_ADOPTED)
 				STAT_ADD(h, moved, 1);
 			else
@@ -666,7 +752,7 @@ int ho_move_out(struct ho *h, const struct sockaddr *peer, socklen_t plen)
 		nstatus = 0;
 		STAT_ADD(h, out_failed, 1);
 	}
-	settle(h, svc, list, ntaken, status, nstatus);
+	settle(h, svc, list, ntaken, status, nstatus, t0 + h->cfg.linger_ms);
 	free(list);
 	ho_tls_close(ssl);
 	close(svc);
@@ -708,6 +794,8 @@ static enum ho_status restore_one(struct ho *h, const uint8_t *p, size_t len)
 	fd = tcpr_restore(&st, (struct sockaddr *)&ss, sl, err, sizeof(err));
 	if (fd < 0)
 		goto out;
+	/* Sent away from here earlier: MIGRATING replaces the block. */
+	linger_take(h, &k);
 	if (c.mig.flags & HOCHAN_F_NEGOTIATED) {
 		struct mig_mac_input in = { .id = c.mig.id, .client_port = k.peer.port,
 					    .server_port = k.local.port,

@@ -56,6 +56,13 @@ struct ho_cfg {
 	bool same_addr;
 	/* ... and take every connection as negotiated (no roam.ko). */
 	bool assume_negotiated;
+	/*
+	 * How long a connection sent away stays BLOCKED here after its
+	 * move began (roamd's transition window: until it closes the gate
+	 * passes the client's late segments to this server, whose TCP
+	 * would answer them with an RST).
+	 */
+	uint32_t linger_ms;
 };
 
 /* Counters, for roamd's status (all since start). */
@@ -91,6 +98,13 @@ void ho_set_service(struct ho *h, int fd);
  * to the service what did not move.  0 or -errno (then nothing moved).
  */
 int ho_move_out(struct ho *h, const struct sockaddr *peer, socklen_t len);
+/*
+ * The blocks left behind by ho_move_out(): ms until the next one is due
+ * (-1: none), and lifting those that are (all of them with all).  The
+ * handoff thread's, as ho_move_out() and ho_serve().
+ */
+int ho_linger_next_ms(struct ho *h);
+void ho_linger_expire(struct ho *h, bool all);
 
 /* One inbound session on an accepted socket (closed here). */
 int ho_serve(struct ho *h, int fd);

@@ -84,8 +84,9 @@ static void *thread_main(void *arg)
 	int fd;
 
 	for (;;) {
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
+		if (poll(p, 2, ho_linger_next_ms(m->ho)) < 0 && errno != EINTR)
 			break;
+		ho_linger_expire(m->ho, false);
 		pthread_mutex_lock(&m->lock);
 		if (m->quit) {
 			pthread_mutex_unlock(&m->lock);
@@ -150,7 +151,7 @@ int migrate_start(struct roamd *r)
 	const struct roamd_config *c = &r->cfg;
 	/* roam.ko's table unless --no-gate or the test mode, which has none. */
 	struct ho_cfg hc = { .kernel = r->gate && !c->ho_test, .timeout_ms = c->ho_timeout_ms,
-			     .max_conns = c->ho_max_conns,
+			     .max_conns = c->ho_max_conns, .linger_ms = c->window_ms,
 			     .assume_negotiated = c->ho_test, .same_addr = c->ho_test };
 	struct roam_addr self;
 	sigset_t all, old;
