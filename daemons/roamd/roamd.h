@@ -204,6 +204,11 @@ int migrate_service_socket(struct roamd *r, int *child);
 void migrate_service_gone(struct roamd *r);
 /* This server was active and pool server `to` is now: hand over. */
 void migrate_roam_away(struct roamd *r, uint32_t to);
+/*
+ * A handoff out is queued or running: the service it takes connections
+ * from must not be stopped yet (it ends by --handoff-timeout-ms).
+ */
+bool migrate_out_busy(struct roamd *r);
 void migrate_status(const struct roamd *r, char *buf, size_t len);
 /* Once the pool is known: only its servers may use the channel. */
 void migrate_set_pool(struct roamd *r);

@@ -104,7 +104,13 @@ static void stop_now(struct roamd *r, uint64_t now)
 
 void service_tick(struct roamd *r, uint64_t now)
 {
-	if (r->svc_pid && r->svc_stop_at && now >= r->svc_stop_at)
+	/*
+	 * Not while a handoff out still takes connections from it: those
+	 * not sent yet would go back to a service that is gone (seen with
+	 * 100 connections on a loaded emulator).  The handoff's end wakes
+	 * the loop (migrate_done_fd).
+	 */
+	if (r->svc_pid && r->svc_stop_at && now >= r->svc_stop_at && !migrate_out_busy(r))
 		stop_now(r, now);
 	if (r->svc_pid && r->svc_stopping && r->svc_kill_at && now >= r->svc_kill_at) {
 		log_warn("service (pid %d) ignored SIGTERM; killing it", (int)r->svc_pid);
