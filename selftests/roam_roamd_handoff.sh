@@ -175,13 +175,16 @@ test_long() {
 	echo "roam-fetch: $(jq -c 'del(.sha256)' <<<"$j")"
 	[ $rc = 0 ] && [ "$(jq -r .ok <<<"$j")" = true ] ||
 		{ cat "$TMP/long.json.err"; diag; fail "the download failed (roam-fetch $rc)"; return 1; }
-	# The roams while the connection was up (its first and last 200 ms
-	# aside: a move there may or may not have happened).  It is up from
-	# its connect (after authd's first key, up to seconds into the
-	# transfer on a loaded host) to the transfer's end.
+	# The roams while the connection was up, from its connect (after
+	# authd's first key, up to seconds into the transfer on a loaded
+	# host) to the transfer's end; a move in its first 200 ms or its last
+	# second may or may not show (a move takes a few hundred ms under a
+	# loaded emulator, and once the last bytes are at the client it has
+	# nothing left to move).  Epochs are 2 s or more, so at most one roam
+	# in each margin: handoffs are the roams counted, or up to 2 more.
 	t0=$(jq -r .connected_ms <<<"$j")
 	t1=$(( $(jq -r .start_ms <<<"$j") + $(jq -r .ms <<<"$j") ))
-	roams=$(jq -s "[.[] | select(.start_ms > $t0 + 200 and .start_ms < $t1 - 200)] | length" "$TMP/schedule")
+	roams=$(jq -s "[.[] | select(.start_ms > $t0 + 200 and .start_ms < $t1 - 1000)] | length" "$TMP/schedule")
 	n=$(jq -r .handoffs <<<"$j")
 	echo "connected $((t0 - $(jq -r .start_ms <<<"$j"))) ms into the transfer"
 	echo "roams during the transfer: $roams; handoffs: $n; client verified MIGRATE: $(( $(verified) - v0 ))"
@@ -219,8 +222,11 @@ test_many() {
 	eps = [json.loads(l) for l in open(sched)]
 	# The connections must be up inside one epoch: on a loaded machine
 	# that can miss, then try the next epoch (at most 3 times).
+	# A roam F followed by an epoch of 2.3 s or more (2-2.5 s here): the
+	# 100 moves take 1.3-1.7 s under TCG, longer on a loaded host.
 	for attempt in range(3):
-	    i = next(k for k, e in enumerate(eps) if e["start_ms"] > ms() + 300)
+	    i = next(k for k, e in enumerate(eps) if e["start_ms"] > ms() + 300 and
+	             eps[k + 2]["start_ms"] - eps[k + 1]["start_ms"] >= 2300)
 	    E, F, G = eps[i], eps[i + 1], eps[i + 2]
 	    time.sleep((E["start_ms"] + 300 - ms()) / 1000)
 	    host, port = E["addr"].rsplit(":", 1)
