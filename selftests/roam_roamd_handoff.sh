@@ -213,10 +213,16 @@ test_many() {
 	e1=$(wc -l <"$TMP/events1") e2=$(wc -l <"$TMP/events2")
 	r0=$(rsts) || return 1
 	ip netns exec "$c" python3 - "$TMP/schedule" "$ROAMCTL" \
-		"$(sha256sum <"$TMP/files/small" | cut -c1-64)" 100 "$A" "$a" "$B" "$b" <<-'EOF' || rc=$?
+		"$(sha256sum <"$TMP/files/small" | cut -c1-64)" 100 "$A" "$a" "$B" "$b" "$r" <<-'EOF' || rc=$?
 	import hashlib, json, select, socket, subprocess, sys, time
 	sched, roamctl, want, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 	nsof = {sys.argv[5]: sys.argv[6], sys.argv[7]: sys.argv[8]}
+	def rsts():	# the router's RST counters, both ways
+	    j = json.loads(subprocess.check_output(["ip", "netns", "exec", sys.argv[9], "nft", "-j",
+	                                            "list", "chain", "inet", "ho", "pass"]))
+	    return sum(x["counter"]["packets"] for r in j["nftables"] if "rule" in r
+	               for x in r["rule"]["expr"] if "counter" in x)
+	r0 = rsts()
 	ms = lambda: time.time() * 1000
 	def verified():
 	    return json.loads(subprocess.check_output([roamctl, "-j", "status"]))["stats"]["mig_verified"]
@@ -280,6 +286,11 @@ test_many() {
 	             (ms() - F["start_ms"]))
 	if left_ss or left_tab:
 	    sys.exit("FAIL: the old server kept %d sockets, %d conn entries of them" % (left_ss, left_tab))
+	# The move, its window included: a late client segment at the old
+	# server would have drawn an RST without the BLOCKED entries.
+	print("RSTs client<->pool during the move: %d" % (rsts() - r0))
+	if rsts() != r0:
+	    sys.exit("FAIL: RSTs between the client and the pool during the move")
 	print("the old server %s: no socket, no conn entry of the 100" % host)
 	ok = 0
 	for s in socks:
@@ -300,11 +311,9 @@ test_many() {
 	st=$(stalls_since "$e1" "$e2" | sort -n)
 	echo "CONFIRMED events: $(wc -l <<<"$st"); stall min/median/max (ms):" \
 		"$(head -1 <<<"$st") $(sed -n "$(( ($(wc -l <<<"$st") + 1) / 2 ))p" <<<"$st") $(tail -1 <<<"$st")"
-	[ $rc = 0 ] || { diag; fail "100 connections"; return 1; }
-	# The old server holds their blocks through the transition window:
-	# a late client segment there would otherwise draw an RST.
-	echo "RSTs client<->pool: $(( $(rsts) - r0 ))"
-	[ $(( $(rsts) - r0 )) = 0 ] || fail "RSTs between the client and the pool"
+	# Afterwards (reads, closes, later roams): printed, not judged here.
+	echo "RSTs client<->pool in the whole test: $(( $(rsts) - r0 ))"
+	[ $rc = 0 ] || { diag; fail "100 connections"; }
 }
 
 test_fallback() {
