@@ -49,7 +49,7 @@ ROAM_QUEUE_PKTS=${DEMO_ROAM_QUEUE-10}
 SEED=${DEMO_SEED:-42}
 FILE=f1
 AUTHD_ARGS=(--max-client-sessions 64)
-ATTACKED='' ATTACK_PID=''
+ATTACKED='' ATTACK_PID='' EPOCH0=0 GATE0=0
 
 T=$(mktemp -d /tmp/combo.XXXXXX)
 chmod 700 "$T"
@@ -94,22 +94,46 @@ attack_stop() {
 	return 0
 }
 
-# mtf_numbers DEFENSE KIND: what MTF did in the series (before the
-# daemons stop and the filters are flushed): one "mtf" line.
-mtf_numbers() {
-	local f1 d1 f4 d4 f3 d3 req=0 i
-	read -r f1 d1 < <(combo_filters "$r1" "$ATTACKED")
-	read -r f4 d4 < <(combo_filters "$r4" "$ATTACKED")
-	read -r f3 d3 < <(combo_filters "$r3" "$ATTACKED")
-	for i in 1 2 3; do req=$((req + $(dstat "v$i" victim_requests))); done
-	emit mtf --arg d "$1" --arg k "$2" --arg at "$ATTACKED" --argjson rq "$req" \
+# defense_numbers DEFENSE KIND: what each defense did in the series
+# (before the MTF daemons stop and the filters are flushed): one
+# "defense" line.  MTF: the victims' requests, the filters for the
+# attacked address at R1 (the attacker's border), R4 (the clients') and
+# R3 (the pool's gateway), and their drops.  Roaming: the epochs that
+# began during the series (each moves the service to another server) and
+# what the gates dropped as addressed to an inactive server.
+defense_numbers() {
+	local def=$1 kind=$2 f1=0 d1=0 f4=0 d4=0 f3=0 d3=0 req=0 ep=0 gd=0 i s
+	local mtf=false roaming=false
+	case $def in mtf|both) mtf=true ;; esac
+	case $def in roam|both) roaming=true ;; esac
+	if $mtf; then
+		read -r f1 d1 < <(combo_filters "$r1" "$ATTACKED")
+		read -r f4 d4 < <(combo_filters "$r4" "$ATTACKED")
+		read -r f3 d3 < <(combo_filters "$r3" "$ATTACKED")
+		for i in 1 2 3; do req=$((req + $(dstat "v$i" victim_requests))); done
+		say "MTF: $req request(s) from the victims; filters for $ATTACKED (dropped):" \
+			"R1 $f1 ($d1), R4 $f4 ($d4), R3 $f3 ($d3)"
+	fi
+	if $roaming; then
+		ep=$(( $(status .epoch) - EPOCH0 ))
+		gd=$(( $(sum_stat drop_inactive) - GATE0 ))
+		say "roaming: $ep epoch(s) began during the series; the gates dropped $gd packets to inactive servers"
+	fi
+	if [ -n "${DEMO_COMBO_DEBUG:-}" ]; then
+		for i in 1 2 3; do
+			s=srv$i
+			echo "srv$i paths: $(q "${!s}" -j path show | jq -c '[.[] | {slots: [.slots[].addr], packets}]')"
+			! $mtf || tail -3 "$TMP/v$i.log"
+		done
+	fi
+	emit defense --arg d "$def" --arg k "$kind" --arg at "$ATTACKED" \
+		--argjson m "$mtf" --argjson r "$roaming" --argjson rq "$req" \
 		--argjson f1 "$f1" --argjson d1 "$d1" --argjson f4 "$f4" --argjson d4 "$d4" \
-		--argjson f3 "$f3" --argjson d3 "$d3" --argjson ag "$(dstat r1 ag_filters)" \
-		'{defense: $d, attack_kind: $k, attacked: $at, victim_requests: $rq,
-		  r1_filters: $f1, r1_drops: $d1, r1_ag_filters: $ag,
-		  r4_filters: $f4, r4_drops: $d4, r3_filters: $f3, r3_drops: $d3}'
-	say "MTF: $req request(s) from the victims; R1 holds $f1 filter(s) for $ATTACKED" \
-		"($d1 packets dropped), R4 $f4 ($d4), R3 $f3 ($d3)"
+		--argjson f3 "$f3" --argjson d3 "$d3" --argjson ep "$ep" --argjson gd "$gd" \
+		'{defense: $d, attack_kind: $k, attacked: $at, mtf: $m, roaming: $r}
+		 + (if $m then {victim_requests: $rq, r1_filters: $f1, r1_drops: $d1,
+		   r4_filters: $f4, r4_drops: $d4, r3_filters: $f3, r3_drops: $d3} else {} end)
+		 + (if $r then {epochs: $ep, gate_drop_inactive: $gd} else {} end)'
 }
 
 # series DEFENSE KIND: N transfers; one "case" line each.
@@ -148,18 +172,24 @@ series() {
 		   [.[].migrations] | add)"' "$DEMO_FILE"
 }
 
-# run_case DEFENSE KIND ADDR: the defense's MTF part, the attack at ADDR,
-# the series.
+# run_case DEFENSE KIND: the defense's MTF part, the attack at the server
+# active when it starts (right after an epoch change when roaming), the
+# series.
 run_case() {
-	local def=$1 kind=$2
+	local def=$1 kind=$2 a=${SRV[1]}
 	case $def in mtf|both) combo_mtf_start || return 1 ;; esac
-	attack_start "$kind" "$3"
-	event "$def: $kind attack at $3 ($(srv_of "$3"))"
-	series "$def" "$kind"
 	case $def in
-	mtf|both) mtf_numbers "$def" "$kind"; attack_stop; combo_mtf_stop || return 1 ;;
-	*) attack_stop ;;
+	roam|both) wait_roam >/dev/null; a=$(status .server_addr); a=${a%:*} ;;
 	esac
+	case $def in
+	roam|both) EPOCH0=$(status .epoch) GATE0=$(sum_stat drop_inactive) ;;
+	esac
+	attack_start "$kind" "$a"
+	event "$def: $kind attack at $a ($(srv_of "$a"))"
+	series "$def" "$kind"
+	defense_numbers "$def" "$kind"
+	attack_stop
+	case $def in mtf|both) combo_mtf_stop || return 1 ;; esac
 }
 
 say "testbed: the pool behind MTF gateways (selftests/combo_topo.lib); $N transfers of 1 Mbit" \
@@ -174,7 +204,7 @@ if has none "$DEFENSES" || has mtf "$DEFENSES" || [ "$QUIET" = 1 ]; then
 	for kind in $ATTACKS; do
 		for def in none mtf; do
 			has $def "$DEFENSES" || continue
-			run_case $def "$kind" "${SRV[1]}" || exit 1
+			run_case $def "$kind" || exit 1
 		done
 	done
 	ip netns pids "$srv1" | xargs -r kill 2>/dev/null
@@ -188,9 +218,7 @@ if has roam "$DEFENSES" || has both "$DEFENSES"; then
 	for kind in $ATTACKS; do
 		for def in roam both; do
 			has $def "$DEFENSES" || continue
-			wait_roam >/dev/null
-			a=$(status .server_addr); a=${a%:*}
-			run_case $def "$kind" "$a" || exit 1
+			run_case $def "$kind" || exit 1
 			# The attack raised the threat; quiet again before the next case.
 			busywait 15000 bash -c "[ \"\$($ROAMCTL -j auth status socket $SOCK | jq -r .threat)\" = low ]"
 		done
