@@ -177,7 +177,7 @@ series() {
 # series.
 run_case() {
 	local def=$1 kind=$2 a=${SRV[1]}
-	case $def in mtf|both) combo_mtf_start || return 1 ;; esac
+	case $def in mtf|both) combo_mtf_start || return 1; say "MTF daemons up at t=$(demo_t)s" ;; esac
 	case $def in
 	roam|both) wait_roam >/dev/null; a=$(status .server_addr); a=${a%:*} ;;
 	esac
@@ -187,6 +187,7 @@ run_case() {
 	attack_start "$kind" "$a"
 	event "$def: $kind attack at $a ($(srv_of "$a"))"
 	series "$def" "$kind"
+	say "series done at t=$(demo_t)s"
 	defense_numbers "$def" "$kind"
 	attack_stop
 	case $def in mtf|both) combo_mtf_stop || return 1 ;; esac
@@ -196,6 +197,7 @@ say "testbed: the pool behind MTF gateways (selftests/combo_topo.lib); $N transf
 	"a case at load $LOAD; defenses: $DEFENSES; attacks: $ATTACKS (udp $UDP_LOAD, tcp $TCP_LOAD);" \
 	"MTF policy $COMBO_POLICY_PPS pps"
 combo_topo_setup 2>"$T/setup.err" || { cat "$T/setup.err"; exit 1; }
+say "testbed up at t=$(demo_t)s"
 
 if has none "$DEFENSES" || has mtf "$DEFENSES" || [ "$QUIET" = 1 ]; then
 	say "no roaming: the service on srv1 (${SRV[1]}) only"
@@ -215,6 +217,7 @@ if has roam "$DEFENSES" || has both "$DEFENSES"; then
 	say "roaming: authd and a roamd on each server"
 	roam_topo_start || exit 1
 	busywait 20000 sh -c "[ \$($ROAMCTL -j auth status socket $SOCK | jq .epoch) -gt 0 ]" || exit 1
+	say "roaming up at t=$(demo_t)s"
 	for kind in $ATTACKS; do
 		for def in roam both; do
 			has $def "$DEFENSES" || continue
