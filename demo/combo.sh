@@ -178,11 +178,11 @@ series() {
 run_case() {
 	local def=$1 kind=$2 a=${SRV[1]}
 	case $def in mtf|both) combo_mtf_start || return 1; say "MTF daemons up at t=$(demo_t)s" ;; esac
+	# The gates' counter before waiting: the attack starts as soon after
+	# the epoch change as it can (its server's whole epoch for MTF to see it).
 	case $def in
-	roam|both) wait_roam >/dev/null; a=$(status .server_addr); a=${a%:*} ;;
-	esac
-	case $def in
-	roam|both) EPOCH0=$(status .epoch) GATE0=$(sum_stat drop_inactive) ;;
+	roam|both) GATE0=$(sum_stat drop_inactive); wait_roam >/dev/null
+		a=$(status .server_addr); a=${a%:*}; EPOCH0=$(status .epoch) ;;
 	esac
 	attack_start "$kind" "$a"
 	event "$def: $kind attack at $a ($(srv_of "$a"))"
