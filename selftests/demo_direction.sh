@@ -147,9 +147,11 @@ t_roam_gain() {
 # attacked address and drops the flood there, upstream of the pool; R4,
 # the clients' border router, holds none; every transfer finishes; and
 # the service roamed during the series (the attack begins just after an
-# epoch change, the third arrival is 2.9 s later and epochs last at most
-# 4 s, so at least one epoch begins).  What it cannot assert at this
-# scale: which defense alone is faster (see demo/combo.sh's results).
+# epoch change; the third arrival is 2.9 s later, its transfer takes ~1 s
+# and the counters are read after it, while epochs last at most 4 s: 4
+# epochs began in runs on both kernels).  What it cannot assert at this
+# scale: which defense is faster (demo/combo.sh's means differ by less
+# than their noise with 4 transfers a case).  37-49 s under TCG.
 t_combo() {
 	scenario combo.sh DEMO_COMBO_N=3 DEMO_COMBO_QUIET=0 DEMO_COMBO_DEFENSES=both \
 		DEMO_COMBO_ATTACKS=udp DEMO_COMBO_POLICY_PPS=150 DEMO_COMBO_TIMEOUT=15000 || return 1
