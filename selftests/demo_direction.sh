@@ -151,7 +151,7 @@ t_roam_gain() {
 # and the counters are read after it, while epochs last at most 4 s: 4
 # epochs began in runs on both kernels).  What it cannot assert at this
 # scale: which defense is faster (demo/combo.sh's means differ by less
-# than their noise with 4 transfers a case).  37-49 s under TCG.
+# than their noise with 4 transfers a case).  37-51 s under TCG.
 t_combo() {
 	scenario combo.sh DEMO_COMBO_N=3 DEMO_COMBO_QUIET=0 DEMO_COMBO_DEFENSES=both \
 		DEMO_COMBO_ATTACKS=udp DEMO_COMBO_POLICY_PPS=150 DEMO_COMBO_TIMEOUT=15000 || return 1
