@@ -65,8 +65,9 @@ TMP=$(mktemp -d)
 trap mtfd_topo_cleanup EXIT
 demo_begin mtf-fp
 
-say "testbed: Figure 5 (selftests/mtfd_topo.lib) and $K border gateways on R3 with $N clients"
-{ mtfd_topo_setup && mtfd_topo_edges "$K"; } 2>"$TMP/setup.err" || { cat "$TMP/setup.err"; exit 1; }
+say "testbed: R3 and V of Figure 5 (selftests/mtfd_topo.lib) and $K border gateways on R3 with $N clients"
+{ mtfd_topo_setup core && mtfd_topo_edges "$K"; } 2>"$TMP/setup.err" || { cat "$TMP/setup.err"; exit 1; }
+say "testbed up in $SECONDS s"
 
 # The clients: client i behind gateway i % K + 1 ("ADDR GATEWAY").
 awk -v n="$N" -v k="$K" 'BEGIN { for (i = 0; i < n; i++) { g = i % k + 1; j = int(i / k)
@@ -90,32 +91,43 @@ table ip fp {
 EON
 done
 
-# snap NS: {att, leg (packets so far), seen_att, seen_leg (sources since
-# the last flush)}.
-snap() {
-	ip netns exec "$1" nft -j list table ip fp | jq -c '[.nftables[]] as $o |
-		def pk($c): [$o[].rule? | select(. and .comment == $c) | .expr[].counter? | select(.) | .packets] | add // 0;
-		def el($s): [$o[].set? | select(. and .name == $s) | .elem[]? | if type == "object" then .elem.val else . end];
-		{att: pk("att"), leg: pk("leg"), seen_att: el("seen_att"), seen_leg: el("seen_leg")}'
-}
-unseen() { ip netns exec "$1" nft flush set ip fp seen_att && ip netns exec "$1" nft flush set ip fp seen_leg; }
+# snap NS: nftables' table there as JSON (parsed by nftsum at the end:
+# fewer processes per point, each slow under emulation).
+snap() { ip netns exec "$1" nft -j list table ip fp; }
+# unseen NS: forget the sources seen so far.
+unseen() { printf 'flush set ip fp seen_att\nflush set ip fp seen_leg\n' | ip netns exec "$1" nft -f -; }
 
 # fstate: filters for V now, at the gateways and at R3: which gateways'
 # paths are filtered (edge: at the gateway; r3: at R3), how many
 # filters, their drops.
 fstate() {
+	local i
 	{
 		for i in $(seq "$K"); do
-			q "${EDGES[i - 1]}" -j filter show |
-				jq -c --argjson k "$i" --arg v $V '[.[] | select(.dst == $v)] |
-					{k: $k, at: "edge", n: length, drops: (map(.drops // 0) | add // 0)}'
+			echo "{\"k\": $i, \"f\": "
+			q "${EDGES[i - 1]}" -j filter show
+			echo "}"
 		done
-		q "$r3" -j filter show | jq -c --arg v $V '.[] | select(.dst == $v) |
-			{k: ((.slots[0].addr | split(".")[2] | tonumber)), at: "r3", n: 1, drops: (.drops // 0)}'
-	} | jq -sc '{edge: [.[] | select(.at == "edge" and .n > 0) | .k],
-		r3: ([.[] | select(.at == "r3") | .k] | unique),
-		filters: (map(.n) | add // 0), drops: (map(.drops) | add // 0)}'
+		echo '{"k": 0, "f": '
+		q "$r3" -j filter show
+		echo "}"
+	}
 }
+# The jq definitions that read what snap and fstate wrote: nftsum gives
+# {att, leg (packets so far), seen_att, seen_leg (sources since the last
+# unseen)}, fsum {edge, r3 (the gateways whose path is filtered there),
+# filters, drops} of the filters for V.
+JQDEFS='
+def nftsum: [.nftables[]] as $o |
+	def pk($c): [$o[].rule? | select(. and .comment == $c) | .expr[].counter? | select(.) | .packets] | add // 0;
+	def el($s): [$o[].set? | select(. and .name == $s) | .elem[]? | if type == "object" then .elem.val else . end];
+	{att: pk("att"), leg: pk("leg"), seen_att: el("seen_att"), seen_leg: el("seen_leg")};
+def fsum($v): map(.k as $k | .f[] | select(.dst == $v) |
+		{k: (if $k > 0 then $k else (.slots[0].addr | split(".")[2] | tonumber) end),
+		 at: (if $k > 0 then "edge" else "r3" end), drops: (.drops // 0)}) |
+	{edge: ([.[] | select(.at == "edge") | .k] | unique),
+	 r3: ([.[] | select(.at == "r3") | .k] | unique),
+	 filters: length, drops: (map(.drops) | add // 0)};'
 
 # reset: R3's and the gateways' mtfd fresh, no filter, V's paths flushed.
 DAEMONS=(r3 "${EDGE_NAMES[@]}")
@@ -143,24 +155,26 @@ reset() {
 	done
 }
 
-# settle: after the policy, SETTLE s, then until no handshake is pending
-# at R3 and the filtered gateways held still for a second (20 s at most).
+# settle: after the policy, at least SETTLE s and until R3's handshakes
+# (one per filtered path: its gateway, its state) held still for a poll
+# with none pending (20 s at most).
 settle() {
-	local t0=$SECONDS last="" cur pend
-	sleep "$SETTLE"
+	local t0=$SECONDS last="" cur
 	while [ $((SECONDS - t0)) -lt 20 ]; do
-		cur=$(fstate | jq -c '{edge, r3}')
-		pend=$(ctl r3 -j request show | jq '[.handshakes[]? | select(.state == "pending")] | length')
-		[ "$cur" = "$last" ] && [ "$pend" = 0 ] && break
+		cur=$(ctl r3 -j request show | jq -c '[.handshakes[]? | [.peer, .state]] | sort')
+		[ "$cur" = "$last" ] && [ $((SECONDS - t0)) -ge "$SETTLE" ] &&
+			! grep -q '"pending"' <<<"$cur" && break
 		last=$cur
-		sleep 1
+		sleep 0.5
 	done
 }
 
 point() {
 	local n=$1 spray t_pol t_set nleg
+	local t0=$SECONDS t1 t2
 	say "-- $n attacker(s) among $N clients"
 	reset || return 1
+	t1=$SECONDS
 	# Attackers: n of the N clients at random (the seed and n pick them).
 	awk -v m="$n" -v seed=$((SEED * 10007 + n)) 'BEGIN { srand(seed) } { a[NR] = $0 }
 		END { for (i = NR; i > 1; i--) { j = int(rand() * i) + 1; t = a[i]; a[i] = a[j]; a[j] = t }
@@ -186,6 +200,7 @@ point() {
 	mtfd_topo_policy_on || return 1
 	settle
 	t_set=$(demo_t)
+	t2=$SECONDS
 
 	# False negatives: the attack that still reaches V.
 	unseen "$dist" && unseen "$v" || return 1
@@ -194,13 +209,13 @@ point() {
 	snap "$dist" >"$TMP/d1" && snap "$v" >"$TMP/v1" || return 1
 	[ -z "$spray" ] || { kill "$spray"; wait "$spray" 2>/dev/null; }
 	stop_mtfd v
-	sleep 0.5
+	sleep 0.3
 
-	# False positives: one packet from every legitimate client.
-	unseen "$dist" && unseen "$v" || return 1
-	snap "$dist" >"$TMP/p0" && snap "$v" >"$TMP/q0" && fstate >"$TMP/f0" || return 1
+	# False positives: one packet from every legitimate client (no
+	# legitimate packet was sent before: the window's end is the start).
+	cp "$TMP/d1" "$TMP/p0" && cp "$TMP/v1" "$TMP/q0" && fstate >"$TMP/f0" || return 1
 	ip netns exec "$cl" "$SPRAY" -d $V -f "$TMP/leg" -c "$nleg" -r "$PROBE_PPS" >/dev/null || return 1
-	sleep 0.5
+	sleep 0.3
 	snap "$dist" >"$TMP/p1" && snap "$v" >"$TMP/q1" && fstate >"$TMP/f1" || return 1
 
 	jq -nc --arg s "$DEMO_NAME" --argjson n "$n" --argjson N "$N" --argjson K "$K" \
@@ -209,10 +224,11 @@ point() {
 		--slurpfile v1 "$TMP/v1" --slurpfile p0 "$TMP/p0" --slurpfile p1 "$TMP/p1" \
 		--slurpfile q0 "$TMP/q0" --slurpfile q1 "$TMP/q1" --slurpfile f0 "$TMP/f0" \
 		--slurpfile f1 "$TMP/f1" --argjson tp "$t_pol" --argjson ts "$t_set" \
-		--argjson pps "$ATTACK_PPS" --argjson thr "$MTFD_POLICY_PPS" '
-		($d0[0]) as $d0 | ($d1[0]) as $d1 | ($v0[0]) as $v0 | ($v1[0]) as $v1 |
-		($p0[0]) as $p0 | ($p1[0]) as $p1 | ($q0[0]) as $q0 | ($q1[0]) as $q1 |
-		($f0[0]) as $f0 | ($f1[0]) as $f1 |
+		--argjson pps "$ATTACK_PPS" --argjson thr "$MTFD_POLICY_PPS" --arg V $V "$JQDEFS"'
+		($d0[0] | nftsum) as $d0 | ($d1[0] | nftsum) as $d1 | ($v0[0] | nftsum) as $v0 |
+		($v1[0] | nftsum) as $v1 | ($p0[0] | nftsum) as $p0 | ($p1[0] | nftsum) as $p1 |
+		($q0[0] | nftsum) as $q0 | ($q1[0] | nftsum) as $q1 |
+		($f0 | fsum($V)) as $f0 | ($f1 | fsum($V)) as $f1 |
 		def ratio($a; $b): if $b > 0 then ($a / $b * 10000 | round / 10000) else null end;
 		($roles | split("\n") | map(select(length > 0) | split(" ")) |
 		 map({a: .[0], g: (.[1] | tonumber), att: (.[2] == "1")})) as $r |
@@ -246,6 +262,7 @@ point() {
 		" false positives \(.fp_sources)/\(.legit) = \(.fp_ratio) (shared-gateway bound \(.shared_gateway_ratio));" +
 		" filter drops in the probe \(.filter_drops_probe), legitimate packets lost \(.legit_sent - .legit_delivered);" +
 		" attack reaching V \(.fn_att_pkts_at_v)/\(.fn_att_pkts_sent) packets, \(.fn_att_sources_at_v)/\(.fn_att_sources_sent) sources"'
+	say "   (reset $((t1 - t0)) s, attack and policy until settled $((t2 - t1)) s, windows $((SECONDS - t2)) s)"
 }
 
 for n in $POINTS; do
