@@ -51,6 +51,8 @@ ATTACK_PPS=${DEMO_FP_ATTACK_PPS:-1000}
 MTFD_POLICY_PPS=${DEMO_FP_POLICY_PPS:-50}
 PROBE_PPS=${DEMO_FP_PROBE_PPS:-1000}
 SETTLE=${DEMO_FP_SETTLE:-3}
+# The policy goes on this long after the attack starts.
+T_POLICY=${DEMO_FP_T_POLICY:-1}
 WINDOW=${DEMO_FP_WINDOW:-2}
 SEED=${DEMO_SEED:-42}
 
@@ -194,7 +196,7 @@ point() {
 	if [ "$n" -gt 0 ]; then
 		ip netns exec "$cl" "$SPRAY" -d $V -f "$TMP/att" -c 0 -r "$ATTACK_PPS" >/dev/null 2>&1 &
 		spray=$!
-		sleep 1
+		sleep "$T_POLICY"
 	fi
 	t_pol=$(demo_t)
 	mtfd_topo_policy_on || return 1

@@ -152,7 +152,7 @@ t_roam_gain() {
 # spoofed flow stays filtered for Tlong; Documentation/demo.md.)
 t_fp() {
 	scenario mtf_fp.sh DEMO_FP_CLIENTS=60 DEMO_FP_GATEWAYS=2 DEMO_FP_ATTACKERS="1 12" \
-		DEMO_FP_WINDOW=1 DEMO_FP_SETTLE=2
+		DEMO_FP_WINDOW=1 DEMO_FP_SETTLE=1 DEMO_FP_T_POLICY=0.5
 }
 # fpc ATTACKERS FIELD: a field of mtf-fp's case line for that point.
 fpc() {
