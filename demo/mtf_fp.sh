@@ -22,8 +22,8 @@
 #   policy      V's mtfd on (threshold DEMO_FP_POLICY_PPS per path
 #               suffix): R3 filters the suffixes above it at once and
 #               asks their gateways, which filter after the handshake;
-#               waited for until no handshake is pending and the set of
-#               filtered gateways holds still
+#               waited for (DEMO_FP_SETTLE s at least) until R3's
+#               handshakes hold still with none pending
 #   FN window   DEMO_FP_WINDOW s, attack on: attack packets and sources
 #               seen before the gateways (dist) and at V
 #   probe       attack off, V's policy off (the filters stay: Tlong), so
@@ -270,8 +270,9 @@ point() {
 for n in $POINTS; do
 	point "$n" || exit 1
 done
-jq -s -c --arg s mtf-fp '[.[] | select(.type == "case")] |
+summary=$(jq -s -c --arg s mtf-fp '[.[] | select(.type == "case")] |
 	{scenario: $s, type: "summary", clients: .[0].clients, gateways: .[0].gateways,
 	 points: length, fp_max: (map(.fp_ratio) | max), fp_min: (map(.fp_ratio) | min),
 	 fn_pkt_max: (map(.fn_pkt_ratio // 0) | max),
-	 clean_blocked: (map(.clean_blocked) | add)}' "$DEMO_FILE" >>"$DEMO_FILE"
+	 clean_blocked: (map(.clean_blocked) | add)}' "$DEMO_FILE")
+echo "$summary" >>"$DEMO_FILE"
