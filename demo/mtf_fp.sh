@@ -80,14 +80,16 @@ awk -v n="$N" -v k="$K" 'BEGIN { for (i = 0; i < n; i++) { g = i % k + 1; j = in
 for ns in "$dist" "$v"; do
 	ip netns exec "$ns" nft -f - <<'EON' || exit 1
 table ip fp {
+	counter att { }
+	counter leg { }
 	set att { type ipv4_addr; size 65536; }
 	set seen_att { type ipv4_addr; size 65536; flags dynamic; }
 	set seen_leg { type ipv4_addr; size 65536; flags dynamic; }
 	chain pre {
 		type filter hook prerouting priority -300;
 		ip saddr != 10.64.0.0/10 return
-		ip saddr @att add @seen_att { ip saddr } counter comment "att"
-		ip saddr != @att add @seen_leg { ip saddr } counter comment "leg"
+		ip saddr @att add @seen_att { ip saddr } counter name "att"
+		ip saddr != @att add @seen_leg { ip saddr } counter name "leg"
 	}
 }
 EON
@@ -96,8 +98,11 @@ done
 # snap NS: nftables' table there as JSON (parsed by nftsum at the end:
 # fewer processes per point, each slow under emulation).
 snap() { ip netns exec "$1" nft -j list table ip fp; }
-# unseen NS: forget the sources seen so far.
-unseen() { printf 'flush set ip fp seen_att\nflush set ip fp seen_leg\n' | ip netns exec "$1" nft -f -; }
+# unseen NS: forget the sources seen and the packets counted so far.
+unseen() {
+	printf 'flush set ip fp seen_att\nflush set ip fp seen_leg\nreset counters table ip fp\n' |
+		ip netns exec "$1" nft -f - >/dev/null
+}
 
 # fstate: filters for V now, at the gateways and at R3: which gateways'
 # paths are filtered (edge: at the gateway; r3: at R3), how many
@@ -121,7 +126,7 @@ fstate() {
 # filters, drops} of the filters for V.
 JQDEFS='
 def nftsum: [.nftables[]] as $o |
-	def pk($c): [$o[].rule? | select(. and .comment == $c) | .expr[].counter? | select(.) | .packets] | add // 0;
+	def pk($c): [$o[].counter? | select(. and .name == $c) | .packets] | add // 0;
 	def el($s): [$o[].set? | select(. and .name == $s) | .elem[]? | if type == "object" then .elem.val else . end];
 	{att: pk("att"), leg: pk("leg"), seen_att: el("seen_att"), seen_leg: el("seen_leg")};
 def fsum($v): map(.k as $k | .f[] | select(.dst == $v) |
@@ -204,9 +209,9 @@ point() {
 	t_set=$(demo_t)
 	t2=$SECONDS
 
-	# False negatives: the attack that still reaches V.
+	# False negatives: the attack that still reaches V (counted from 0).
 	unseen "$dist" && unseen "$v" || return 1
-	snap "$dist" >"$TMP/d0" && snap "$v" >"$TMP/v0" || return 1
+	echo '{"nftables": []}' | tee "$TMP/d0" >"$TMP/v0"
 	sleep "$WINDOW"
 	snap "$dist" >"$TMP/d1" && snap "$v" >"$TMP/v1" || return 1
 	[ -z "$spray" ] || { kill "$spray"; wait "$spray" 2>/dev/null; }
