@@ -6,9 +6,11 @@
  * marking router.  Unlike mtf_flood it never writes a path header: the
  * routers on the way insert and fill it.
  *
- *   udp_spray -d DST -s SRC [-n NSRC] [-c COUNT] [-r PPS] [-l LEN] [-P PORT] [-F]
+ *   udp_spray -d DST { -s SRC [-n NSRC] | -f FILE } [-c COUNT] [-r PPS] [-l LEN] [-P PORT] [-F]
  *
  *   -n  sources: packet i comes from SRC + i % NSRC (default 1)
+ *   -f  sources listed in FILE, one address a line: packet i comes from
+ *       the (i % lines)-th (a random subset of clients, demo/mtf_fp.sh)
  *   -c  packets (default 1; 0: until killed)
  *   -r  packets per second (0: as fast as possible)
  *   -l  UDP payload bytes (default 22: a 50-byte packet, as in the paper)
@@ -44,7 +46,7 @@ static void on_signal(int sig)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: udp_spray -d DST -s SRC [-n NSRC] [-c COUNT] [-r PPS] [-l LEN] [-P PORT] [-F]\n");
+	fprintf(stderr, "usage: udp_spray -d DST { -s SRC [-n NSRC] | -f FILE } [-c COUNT] [-r PPS] [-l LEN] [-P PORT] [-F]\n");
 	exit(2);
 }
 
@@ -57,6 +59,43 @@ static double now(void)
 }
 
 #define FRAG_DATA	1480	/* 1500-byte fragments; a multiple of 8 */
+#define SRC_FILE_MAX	65536
+
+/* read_sources: the addresses in @path, one a line; their number, or 0. */
+static unsigned int read_sources(const char *path, uint32_t **out)
+{
+	char line[64], *nl;
+	struct in_addr a;
+	uint32_t *v;
+	unsigned int n = 0;
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	v = calloc(SRC_FILE_MAX, sizeof(*v));
+	if (!v) {
+		perror("calloc");
+		exit(1);
+	}
+	while (fgets(line, sizeof(line), f)) {
+		nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		if (!line[0])
+			continue;
+		if (n == SRC_FILE_MAX || inet_pton(AF_INET, line, &a) != 1) {
+			fprintf(stderr, "%s:%u: not an address, or more than %d\n",
+				path, n + 1, SRC_FILE_MAX);
+			exit(2);
+		}
+		v[n++] = a.s_addr;
+	}
+	fclose(f);
+	*out = v;
+	return n;
+}
 
 /*
  * Send the datagram in @buf (IPv4 header, UDP, payload) as fragments.
@@ -92,17 +131,20 @@ int main(int argc, char **argv)
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	static uint8_t buf[8100];
 	int frag = 0, ret;
+	uint32_t *srcs = NULL;
+	unsigned int nfile = 0;
 	struct iphdr *ip = (struct iphdr *)buf;
 	struct udphdr *udp = (struct udphdr *)(ip + 1);
 	struct sigaction sa = { .sa_handler = on_signal };
 	double t0, t;
 	int c, fd;
 
-	while ((c = getopt(argc, argv, "d:s:n:c:r:l:P:F")) != -1) {
+	while ((c = getopt(argc, argv, "d:s:n:f:c:r:l:P:F")) != -1) {
 		switch (c) {
 		case 'd': if (inet_pton(AF_INET, optarg, &dst) != 1) usage(); break;
 		case 's': if (inet_pton(AF_INET, optarg, &src) != 1) usage(); break;
 		case 'n': nsrc = strtoul(optarg, NULL, 0); break;
+		case 'f': nfile = read_sources(optarg, &srcs); if (!nfile) usage(); break;
 		case 'c': count = strtoul(optarg, NULL, 0); break;
 		case 'r': rate = strtoul(optarg, NULL, 0); break;
 		case 'l': len = strtoul(optarg, NULL, 0); break;
@@ -111,7 +153,11 @@ int main(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (!dst.s_addr || !src.s_addr || !nsrc || len > (frag ? 8000 : 1400) ||
+	if (nfile && !src.s_addr) {
+		src.s_addr = srcs[0];
+		nsrc = nfile;
+	}
+	if (!dst.s_addr || !src.s_addr || !nsrc || (nfile && nsrc != nfile) || len > (frag ? 8000 : 1400) ||
 	    !port || port > 65535)
 		usage();
 
@@ -139,7 +185,7 @@ int main(int argc, char **argv)
 	for (i = 0; !stop && (!count || i < count); i++) {
 		unsigned int s = i % nsrc;
 
-		ip->saddr = htonl(ntohl(src.s_addr) + s);
+		ip->saddr = nfile ? srcs[s] : htonl(ntohl(src.s_addr) + s);
 		/* Fragments of one datagram share an id; 0 the kernel fills. */
 		ip->id = htons(i % 65535 + 1);
 		udp->source = htons(10000 + s);
