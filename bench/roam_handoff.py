@@ -61,7 +61,7 @@ def sniff(iface, port, out):
         tot = struct.unpack("!H", pkt[2:4])[0]
         sport = struct.unpack("!H", pkt[ihl:ihl + 2])[0]
         doff = (pkt[ihl + 12] >> 4) * 4
-        if sport != port or tot - ihl - doff <= 0:
+        if sport != port:
             continue
         lines.append("%.3f %s %d" % (t, socket.inet_ntoa(pkt[12:16]), tot - ihl - doff))
     with open(out, "w") as f:
@@ -70,11 +70,13 @@ def sniff(iface, port, out):
 
 def gaps(sniff_file, sched, t0, t1):
     t0, t1 = float(t0), float(t1)
-    pk = []
+    pk, allpk = [], []
     for line in open(sniff_file):
         p = line.split()
         if len(p) == 3:
-            pk.append((float(p[0]), p[1]))
+            allpk.append((float(p[0]), p[1]))
+            if int(p[2]) > 0:
+                pk.append((float(p[0]), p[1]))
     eps = [json.loads(l) for l in open(sched)]
     res = []
     for a, b in zip(eps, eps[1:]):
@@ -86,12 +88,15 @@ def gaps(sniff_file, sched, t0, t1):
         if first_new is None:
             continue
         last_old = max((t for t, s in pk if s == old and t < first_new), default=None)
-        late_old = sum(1 for t, s in pk if s == old and first_new < t < first_new + 3000)
+        # The new server's first segment of any kind: the window probe.
+        probe = next((t for t, s in allpk if s == new and t >= T - 500), None)
+        late_old = sum(1 for t, s in pk if s == old and probe < t < probe + 3000)
         if last_old is None:
             continue
         res.append({"roam_ms": T, "gap_ms": round(first_new - last_old, 1),
                     "first_new_after_roam_ms": round(first_new - T, 1),
-                    "old_segments_after_first_new": late_old})
+                    "probe_after_roam_ms": round(probe - T, 1),
+                    "old_data_after_probe": late_old})
     inter = sorted(b[0] - a[0] for a, b in zip(pk, pk[1:]))
     base = {"segments": len(pk),
             "interarrival_median_ms": round(inter[len(inter) // 2], 2) if inter else None,
@@ -231,22 +236,34 @@ def conns(sched, roamctl, n, want, flen, out, *maps):
         r["cpu_ms"]["fileserver_old_until_exit"] = (c[1] - cpu0["old"][1] - fcpu0["old"][0]) * tick
     r["vm_busy_ms"] = (vm1[0] - vm0[0]) * tick
     r["vm_total_ms"] = (vm1[1] - vm0[1]) * tick
+    # Read them all at once (one by one, each would wait for its own
+    # round trips): until EOF, or 60 s for all.
     good = 0
     t_read = ms()
+    data = {s.fileno(): [s, b""] for s in socks}
     for s in socks:
-        s.settimeout(30)
-        data = b""
-        try:
-            while True:
+        s.setblocking(False)
+    ep = select.epoll()
+    for fd in data:
+        ep.register(fd, select.EPOLLIN)
+    while data and ms() < t_read + 60000:
+        for fd, _ in ep.poll(1):
+            s, buf = data[fd]
+            try:
                 d = s.recv(65536)
-                if not d:
-                    break
-                data += d
-        except OSError:
-            pass
-        _, _, body = data.partition(b"\n")
-        good += hashlib.sha256(body).hexdigest() == want
-        s.close()
+            except BlockingIOError:
+                continue
+            except OSError:
+                d = b""
+            if d:
+                data[fd][1] = buf + d
+                continue
+            ep.unregister(fd)
+            _, _, body = buf.partition(b"\n")
+            good += hashlib.sha256(body).hexdigest() == want
+            s.close()
+            del data[fd]
+    r["unfinished"] = len(data)
     r["byte_exact"] = good
     r["read_ms"] = round(ms() - t_read)
     with open(out, "w") as f:

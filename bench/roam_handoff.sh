@@ -31,10 +31,13 @@
 . "$(dirname "$0")/../selftests/lib.sh"
 . "$TOP/selftests/roam_topo.lib"
 
-RATE=${RATE:-65536}		# part 1: bytes/s the client reads
+RATE=${RATE:-80000}		# part 1: bytes/s the client reads
 BIG_MB=${BIG_MB:-4}		# part 1: the file (MiB): BIG_MB / RATE s long
 RT_N=${RT_N:-30} RT_BATCH=${RT_BATCH:-10}
-CONNS=${CONNS:-1000} CONN_KB=${CONN_KB:-24}
+CONNS=${CONNS:-1000} CONN_KB=${CONN_KB:-64} WMEM3=${WMEM3:-4096 8192 8192}
+MGMT=${MGMT:-1}			# 1: the handoff channel on its own network
+PARTS=${PARTS:-1 2 3}		# which parts to run
+ROAMD_V=${ROAMD_V:-}		# -v: roamd's per-handoff timings in its log
 HELPER=$TOP/bench/roam_handoff.py
 
 require_root
@@ -48,7 +51,15 @@ T=$(mktemp -d)
 chmod 700 "$T"
 OUT=${VM_OUT:+$VM_OUT/roam_handoff}
 cleanup() {
-	[ -n "$OUT" ] && cp "$T"/*.json "$T"/*/*.log "$OUT/" 2>/dev/null
+	local d
+	if [ -n "$OUT" ]; then
+		cp "$T"/*.json "$OUT/" 2>/dev/null
+		for d in "$T"/p*/; do
+			for f in "$d"*.log "$d"events?; do
+				[ -f "$f" ] && cp "$f" "$OUT/$(basename "$d")-$(basename "$f")"
+			done
+		done
+	fi
 	roam_topo_cleanup
 }
 trap cleanup EXIT
@@ -60,6 +71,29 @@ die() { say "FAILED: $*"; exit $KSFT_FAIL; }
 ulimit -n 65536
 
 roam_topo_setup || die "topology"
+# The handoff channel's own network (MGMT=1): a bridge in namespace mg,
+# srvN at 10.0.99.N.  Without it the channel runs over the 1 Mb/s links,
+# and a connection's queues (100-170 KB here) take a second to cross.
+if [ "$MGMT" = 1 ]; then
+	setup_ns mg || die "mg"
+	ip -n "$mg" link add br0 type bridge && ip -n "$mg" link set br0 up || die "bridge"
+	for i in 1 2 3; do
+		s=srv$i
+		ip link add m$i netns "$mg" type veth peer name eth1 netns "${!s}" &&
+		ip -n "$mg" link set m$i master br0 && ip -n "$mg" link set m$i up &&
+		ip -n "${!s}" addr add 10.0.99.$i/24 dev eth1 && ip -n "${!s}" link set eth1 up ||
+			die "mgmt link $i"
+	done
+fi
+# mgmt_args N: roamd's channel options for server N
+mgmt_args() {
+	local j
+	[ "$MGMT" = 1 ] || return 0
+	echo "--handoff-listen 10.0.99.$1:7444"
+	for j in 1 2 3; do
+		[ "$j" = "$1" ] || echo "--handoff-peer ${SRV[$j]}:$PORT=10.0.99.$j:7444"
+	done
+}
 head -c $((BIG_MB << 20)) /dev/urandom >"$T/files/big"
 head -c $((CONN_KB << 10)) /dev/urandom >"$T/files/c"
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$T/kmig"
@@ -88,7 +122,7 @@ start_pool() {
 		ip netns exec "${!s}" "$ROAMCTL" -j monitor >"$D/events$i" 2>&1 &
 		ip netns exec "${!s}" "$ROAMD" --ca "$D/creds/ca.crt" --cert "$D/creds/$s.crt" \
 			--key "$D/creds/$s.key" -H $AUTH -P 7443 --self "${SRV[$i]}:$PORT" -s none \
-			--state-dir "$D/run" --migrate-key "$T/kmig" "$@" \
+			--state-dir "$D/run" --migrate-key "$T/kmig" $ROAMD_V $(mgmt_args $i) "$@" \
 			-- "$FILESERVER" -l "${SRV[$i]}:$PORT" -d "$T/files" -m 4096 \
 			>"$D/roamd$i.log" 2>&1 &
 	done
@@ -118,20 +152,39 @@ stats() {
 		      printf "n=%d min %.1f median %.1f p90 %.1f max %.1f mean %.1f\n", NR, v[1],
 			v[int((NR + 1) / 2)], v[int(NR * 0.9 + 0.999)], v[NR], s / NR }'
 }
+# tcp_srv NAME: the three servers' retransmission counters summed, in $T/NAME
+tcp_srv() {
+	local i s
+	for i in 1 2 3; do
+		s=srv$i
+		ip netns exec "${!s}" cat /proc/net/snmp /proc/net/netstat
+	done | awk '$1 in seen { p = substr($1, 1, length($1) - 1)
+			for (i = 2; i <= NF; i++) v[p name[$1, i]] += $i; next }
+		{ seen[$1] = 1; for (i = 2; i <= NF; i++) name[$1, i] = $i }
+		END { for (k in v) if (k ~ /^Tcp(RetransSegs|ExtTCPTimeouts|ExtTCPLossProbes|ExtTCPSackRecovery|ExtTCPRenoRecovery|ExtTCPSpuriousRTOs|ExtTCPLostRetransmit)$/) print k, v[k] }' |
+		sort >"$T/$1"
+}
+tcp_delta() { join "$T/$1" "$T/$2" | awk '{ printf "%s %d  ", $1, $3 - $2 }'; }
 med() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
 
 say "# roam_handoff.sh on $(uname -r), $(date -u '+%F %T') UTC; host load (guest view): $(cut -d' ' -f1-3 /proc/loadavg)"
-say "# RATE=$RATE BIG_MB=$BIG_MB RT_N=$RT_N RT_BATCH=$RT_BATCH CONNS=$CONNS CONN_KB=$CONN_KB"
+say "# RATE=$RATE BIG_MB=$BIG_MB RT_N=$RT_N RT_BATCH=$RT_BATCH CONNS=$CONNS CONN_KB=$CONN_KB MGMT=$MGMT"
 
-start_pool p12 2000 2500 || die "the pool did not start"
+part() { [[ " $PARTS " == *" $1 "* ]]; }
+if part 1 || part 2; then
+	start_pool p12 2000 2500 || die "the pool did not start"
+fi
 
 # ---- 1. stall distribution
+if part 1; then
 for i in 1 2 3; do
 	ip netns exec "$cl" ping -c 10 -i 0.2 -W 1 "${SRV[$i]}" | sed -n 's/.*time=\([0-9.]*\).*/\1/p'
 done >"$T/ping"
 RTT=$(med <"$T/ping")
 say "== 1. stall per move; client RTT to the servers (ping, idle links): $(stats <"$T/ping") ms"
 [ -n "$RTT" ] || die "no ping answer"
+tcp_srv snap0
+cctr0=$(ip netns exec "$cl" "$ROAMCTL" -j status | jq -c .stats)
 ip netns exec "$cl" python3 "$HELPER" sniff eth0 $PORT "$T/sniff" &
 SNIFF=$!
 t=$(date +%s%3N)
@@ -140,6 +193,7 @@ fetch_al "$T/long.json" --handoff -f big --rate "$RATE" --rcvbuf 65536 --stall-m
 rc=$?
 say "part 1 took $(( $(date +%s%3N) - t )) ms"
 kill $SNIFF; wait $SNIFF
+tcp_srv snap1
 j=$(jq -c 'select(.event == "transfer")' "$T/long.json")
 say "roam-fetch: $(jq -c 'del(.sha256, .servers)' <<<"$j")"
 [ $rc = 0 ] && [ "$(jq -r .ok <<<"$j")" = true ] || { cat "$T/long.json.err"; die "download (rc $rc)"; }
@@ -157,45 +211,87 @@ say "median stall vs RTT + 5 ms: $ms vs $(awk "BEGIN { print $RTT + 5 }") ms: $(
 python3 "$HELPER" gaps "$T/sniff" "$D/schedule" "$t0" "$t1" >"$T/gaps.json"
 say "client-observed gap, last data from the old server -> first from the new (ms): $(jq '.moves[].gap_ms' "$T/gaps.json" | stats)"
 say "  first data from the new server after the roam time (ms): $(jq '.moves[].first_new_after_roam_ms' "$T/gaps.json" | stats)"
-say "  old server's segments after the new one's first (dropped by roam.ko), per move: $(jq '.moves[].old_segments_after_first_new' "$T/gaps.json" | stats)"
+say "  the new server's first segment (the window probe) after the roam time (ms): $(jq '.moves[].probe_after_roam_ms' "$T/gaps.json" | stats)"
+say "  old server's data segments after the probe (roam.ko drops them once moved), per move: $(jq '.moves[].old_data_after_probe' "$T/gaps.json" | stats)"
 say "  baseline inter-arrival of data segments: $(jq -c .baseline "$T/gaps.json")"
+say "  servers' TCP counters (sum of the three): $(tcp_delta snap0 snap1)"
+say "  client roam.ko counters (delta, non-zero): $(ip netns exec "$cl" "$ROAMCTL" -j status |
+	jq -c --argjson a "$cctr0" '.stats | with_entries(.value -= ($a[.key] // 0)) | with_entries(select(.value != 0))')"
 say "  per move (gap ms): $(jq -r '[.moves[].gap_ms] | map(tostring) | join(" ")' "$T/gaps.json")"
 say "  per move (stall ms): $(xargs printf '%.1f ' <"$T/stalls")"
+fi
 
 # ---- 2. response time of f1, live handoff vs fresh connections
-say ""
-say "== 2. response time of f1 (125000 B) through 1 Mb/s, epochs 2-2.5 s: $RT_N each way, batches of $RT_BATCH"
-: >"$T/rt_fresh.json"
-: >"$T/rt_ho.json"
-t=$(date +%s%3N)
-for b in $(seq 1 $((RT_N / RT_BATCH))); do
-	ip netns exec "$cl" "$ROAMCTL" migrate set client off >/dev/null || die "client off"
-	fetch_al "$T/rt_fresh.json" -f f1 -r "$RT_BATCH" --sha256 "$(sha f1)" || say "fresh batch $b: rc $?"
-	fetch_al "$T/rt_ho.json" --handoff -f f1 -r "$RT_BATCH" --sha256 "$(sha f1)" || say "handoff batch $b: rc $?"
-done
-say "part 2 took $(( $(date +%s%3N) - t )) ms"
-rt() {	# FILE: one summary line
-	local f=$1 sel='select(.event == "transfer")'
+# rt_summary FILE: the transfers of FILE; "spanning a roam" by the schedule
+# (a roam inside [start, start + ms]), whatever the client did at it.
+rt_summary() {
+	local f=$1 sel span
+	sel='select(.event == "transfer")'
+	span="$sel | select(.ok) | (.start_ms) as \$s | (.start_ms + .ms) as \$e |
+		{ms, span: ([\$sch[] | select(.start_ms > \$s and .start_ms < \$e)] | length > 0)}"
 	say "  ok $(jq -s "[.[] | $sel | select(.ok)] | length" "$f") of $(jq -s "[.[] | $sel] | length" "$f");" \
 		"ms: $(jq "$sel | select(.ok) | .ms" "$f" | stats)"
 	say "  per transfer: migrations $(jq -s "[.[] | $sel | .migrations] | add / length" "$f")," \
 		"handoffs $(jq -s "[.[] | $sel | .handoffs] | add / length" "$f")," \
 		"reconnects $(jq -s "[.[] | $sel | .reconnects] | add / length" "$f")"
-	say "  spanning a roam: $(jq "$sel | select(.ok and .migrations + .handoffs + .reconnects > 0) | .ms" "$f" | stats)"
-	say "  not spanning one: $(jq "$sel | select(.ok and .migrations + .handoffs + .reconnects == 0) | .ms" "$f" | stats)"
+	say "  spanning a roam: $(jq --slurpfile sch "$D/schedule" "$span | select(.span) | .ms" "$f" | stats)"
+	say "  not spanning one: $(jq --slurpfile sch "$D/schedule" "$span | select(.span | not) | .ms" "$f" | stats)"
 }
-say "fresh-connection migration (roam.ko client side off):"
-rt "$T/rt_fresh.json"
-say "live handoff (roam-fetch --handoff):"
-rt "$T/rt_ho.json"
-mean() { jq -s '[.[] | select(.event == "transfer" and .ok) | .ms] | add / length' "$1"; }
-say "ratio handoff/fresh: mean $(awk "BEGIN { printf \"%.3f\", $(mean "$T/rt_ho.json") / $(mean "$T/rt_fresh.json") }")," \
-	"median $(awk "BEGIN { printf \"%.3f\", $(jq 'select(.event == "transfer" and .ok) | .ms' "$T/rt_ho.json" | med) / $(jq 'select(.event == "transfer" and .ok) | .ms' "$T/rt_fresh.json" | med) }")"
+okms() { jq 'select(.event == "transfer" and .ok) | .ms' "$1"; }
+ratio() { awk "BEGIN { printf \"%.3f\", $1 / $2 }"; }
+mean() { awk '{ s += $1 } END { print s / NR }'; }
+
+# rt_run TAG TITLE: RT_N transfers of f1 each way, alternating batches
+rt_run() {
+	local tag=$1 b t
+	say ""
+	say "== $2"
+	: >"$T/rt_fresh_$tag.json"
+	: >"$T/rt_ho_$tag.json"
+	t=$(date +%s%3N)
+	for b in $(seq 1 $((RT_N / RT_BATCH))); do
+		ip netns exec "$cl" "$ROAMCTL" migrate set client off >/dev/null || die "client off"
+		fetch_al "$T/rt_fresh_$tag.json" -f f1 -r "$RT_BATCH" --sha256 "$(sha f1)" ||
+			say "fresh batch $b: rc $?"
+		fetch_al "$T/rt_ho_$tag.json" --handoff -f f1 -r "$RT_BATCH" --sha256 "$(sha f1)" ||
+			say "handoff batch $b: rc $?"
+	done
+	say "took $(( $(date +%s%3N) - t )) ms"
+	say "fresh-connection migration (roam.ko client side off):"
+	rt_summary "$T/rt_fresh_$tag.json"
+	say "live handoff (roam-fetch --handoff):"
+	rt_summary "$T/rt_ho_$tag.json"
+	say "ratio handoff/fresh: mean $(ratio "$(okms "$T/rt_ho_$tag.json" | mean)" "$(okms "$T/rt_fresh_$tag.json" | mean)")," \
+		"median $(ratio "$(okms "$T/rt_ho_$tag.json" | med)" "$(okms "$T/rt_fresh_$tag.json" | med)")"
+}
+
+# srv_wmem "MIN DEF MAX": the servers' tcp_wmem (per namespace)
+srv_wmem() {
+	local i s
+	for i in 1 2 3; do
+		s=srv$i
+		ip netns exec "${!s}" sysctl -qw net.ipv4.tcp_wmem="$1" || return 1
+	done
+}
+
+if part 2; then
+	rt_run def "2a. response time of f1 (125000 B) through 1 Mb/s, epochs 2-2.5 s: $RT_N each way, batches of $RT_BATCH; servers' tcp_wmem default ($(ip netns exec "$srv1" sysctl -n net.ipv4.tcp_wmem | tr '\t' ' '))"
+	# The file server hands a socket the whole file when its send buffer
+	# takes it: then nothing of it is left to hand over (below).
+	WMEM2=${WMEM2:-4096 16384 32768}
+	srv_wmem "$WMEM2" || die "tcp_wmem"
+	rt_run cap "2b. the same with the servers' tcp_wmem at $WMEM2 (the file server still holds most of f1 at a roam)"
+	srv_wmem "$(ip netns exec "$cl" sysctl -n net.ipv4.tcp_wmem | tr '\t' ' ')"
+fi
 
 # ---- 3. CONNS connections in one roam
+part 3 || exit 0
 say ""
-say "== 3. $CONNS connections ($CONN_KB KiB file, client SO_RCVBUF 4096, not read) in one roam; no shaping, epochs 10-12 s"
+say "== 3. $CONNS connections ($CONN_KB KiB file, client SO_RCVBUF 4096, not read) in one roam; no shaping, epochs 10-12 s, servers' tcp_wmem $WMEM3"
 stop_pool
+# A small send buffer: what moves is mostly the file server's offset,
+# the queues stay at a few KiB a connection.
+srv_wmem "$WMEM3" || die "tcp_wmem"
 for i in 1 2 3; do
 	s=srv$i
 	tc -n "$r2" qdisc del dev s$i root
@@ -208,8 +304,9 @@ fetch_al "$T/warm.json" --handoff -f f1 --sha256 "$(sha f1)" || die "warm-up fet
 t=$(date +%s%3N)
 ip netns exec "$cl" python3 "$HELPER" conns "$D/schedule" "$ROAMCTL" "$CONNS" "$(sha c)" \
 	$((CONN_KB << 10)) "$T/conns.json" \
-	${SRV[1]}=$srv1 ${SRV[2]}=$srv2 ${SRV[3]}=$srv3 2>&1 | tee -a "${OUT:-/dev/null}.txt"
-rc=${PIPESTATUS[0]}
+	${SRV[1]}=$srv1 ${SRV[2]}=$srv2 ${SRV[3]}=$srv3 >"$T/conns.out" 2>&1
+rc=$?
+while read -r l; do say "$l"; done <"$T/conns.out"
 say "part 3 took $(( $(date +%s%3N) - t )) ms"
 for ns in "$srv1" "$srv2" "$srv3"; do	# roamd logs its handoff counters
 	for p in $(ip netns pids "$ns"); do
