@@ -36,6 +36,7 @@ struct migrate {
 	bool started;
 	pthread_mutex_t lock;
 	bool quit, pending;
+	bool out_busy;			/* a handoff out is pending or running */
 	struct sockaddr_in peer;	/* where the pending handoff goes */
 	/* Who may connect to the channel: the other servers' channel
 	 * addresses, once the pool is known (before: anyone with the key). */
@@ -115,6 +116,9 @@ static void *thread_main(void *arg)
 		}
 		if (go) {
 			ho_move_out(m->ho, (struct sockaddr *)&peer, sizeof(peer));
+			pthread_mutex_lock(&m->lock);
+			m->out_busy = m->pending;
+			pthread_mutex_unlock(&m->lock);
 			write(m->donefd, &(uint64_t){ 1 }, sizeof(uint64_t));
 		}
 	}
@@ -288,8 +292,21 @@ void migrate_roam_away(struct roamd *r, uint32_t to)
 	pthread_mutex_lock(&m->lock);
 	m->peer = sin;
 	m->pending = true;
+	m->out_busy = true;
 	pthread_mutex_unlock(&m->lock);
 	write(m->evfd, &(uint64_t){ 1 }, sizeof(uint64_t));
+}
+
+bool migrate_out_busy(const struct roamd *r)
+{
+	bool busy;
+
+	if (!r->mig)
+		return false;
+	pthread_mutex_lock(&r->mig->lock);
+	busy = r->mig->out_busy;
+	pthread_mutex_unlock(&r->mig->lock);
+	return busy;
 }
 
 int migrate_done_fd(const struct roamd *r)

@@ -112,6 +112,7 @@ struct roamd {
 	/* The service child. */
 	pid_t svc_pid;
 	bool svc_stopping;
+	bool svc_stop_deferred;		/* the window is over, a handoff out is not */
 	uint64_t svc_stop_at, svc_kill_at, svc_restart_at;
 	unsigned int svc_starts;
 
@@ -204,6 +205,8 @@ int migrate_service_socket(struct roamd *r, int *child);
 void migrate_service_gone(struct roamd *r);
 /* This server was active and pool server `to` is now: hand over. */
 void migrate_roam_away(struct roamd *r, uint32_t to);
+/* A handoff out is pending or running: the service must not stop yet. */
+bool migrate_out_busy(const struct roamd *r);
 void migrate_status(const struct roamd *r, char *buf, size_t len);
 /* Once the pool is known: only its servers may use the channel. */
 void migrate_set_pool(struct roamd *r);

@@ -104,8 +104,20 @@ static void stop_now(struct roamd *r, uint64_t now)
 
 void service_tick(struct roamd *r, uint64_t now)
 {
-	if (r->svc_pid && r->svc_stop_at && now >= r->svc_stop_at)
-		stop_now(r, now);
+	/*
+	 * A handoff out still taking the service's connections outlasts the
+	 * window (many connections, a slow channel): stopping the service
+	 * now would close those it has not exported yet.  The handoff's
+	 * deadline (--handoff-timeout-ms) bounds the wait; its end wakes
+	 * the loop (migrate_done_fd), which runs this again.
+	 */
+	if (r->svc_pid && r->svc_stop_at && now >= r->svc_stop_at) {
+		if (!migrate_out_busy(r))
+			stop_now(r, now);
+		else if (!r->svc_stop_deferred)
+			log_info("transition window over, a handoff still running: the service stops after it");
+		r->svc_stop_deferred = migrate_out_busy(r);
+	}
 	if (r->svc_pid && r->svc_stopping && r->svc_kill_at && now >= r->svc_kill_at) {
 		log_warn("service (pid %d) ignored SIGTERM; killing it", (int)r->svc_pid);
 		kill(-r->svc_pid, SIGKILL);
