@@ -115,11 +115,18 @@ def stat_of(pid):
 
 
 def child_of(pid):
+    """roamd's service (the file server), or None."""
     try:
         out = subprocess.check_output(["pgrep", "-P", str(pid)], text=True).split()
-        return int(out[0]) if out else None
     except subprocess.CalledProcessError:
         return None
+    for p in out:
+        try:
+            if open("/proc/%s/comm" % p).read().strip() == "roam-fileserver":
+                return int(p)
+        except OSError:
+            pass
+    return None
 
 
 def vm_cpu():
@@ -226,8 +233,9 @@ def conns(sched, roamctl, n, want, flen, out, *maps):
     r["cpu_ms"] = {
         "roamd_old": (cpu1["old"][0] - cpu0["old"][0]) * tick,
         "roamd_new": (cpu1["new"][0] - cpu0["new"][0]) * tick,
-        "fileserver_new": ((fcpu1["new"] or (0, 0))[0] - (fcpu0["new"] or (0, 0))[0]) * tick,
     }
+    if fcpu1["new"]:
+        r["cpu_ms"]["fileserver_new"] = (fcpu1["new"][0] - (fcpu0["new"] or (0, 0))[0]) * tick
     # The old file server stops at the end of the transition window:
     # its CPU lands in roamd's children's time once reaped.
     time.sleep(max(0, F["start_ms"] + 1500 - ms()) / 1000)

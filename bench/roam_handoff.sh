@@ -25,7 +25,7 @@
 #    until the new server's roam.ko counted CONNS CONFIRMED (and the
 #    client's CONNS verified MIGRATE), CPU of both roamds and file servers,
 #    of the whole VM; then every connection read to the end and checked.
-#    Shaping off, epochs 10-12 s, fresh daemons (--handoff-max-conns 4096).
+#    Shaping off, epochs 14-16 s, fresh daemons (--handoff-max-conns 4096).
 # Results: $VM_OUT/roam_handoff.txt (and the raw JSON next to it).
 
 . "$(dirname "$0")/../selftests/lib.sh"
@@ -287,7 +287,7 @@ fi
 # ---- 3. CONNS connections in one roam
 part 3 || exit 0
 say ""
-say "== 3. $CONNS connections ($CONN_KB KiB file, client SO_RCVBUF 4096, not read) in one roam; no shaping, epochs 10-12 s, servers' tcp_wmem $WMEM3"
+say "== 3. $CONNS connections ($CONN_KB KiB file, client SO_RCVBUF 4096, not read) in one roam; no shaping, epochs 14-16 s, servers' tcp_wmem $WMEM3"
 stop_pool
 # A small send buffer: what moves is mostly the file server's offset,
 # the queues stay at a few KiB a connection.
@@ -297,7 +297,7 @@ for i in 1 2 3; do
 	tc -n "$r2" qdisc del dev s$i root
 	tc -n "${!s}" qdisc del dev eth0 root
 done
-start_pool p3 10000 12000 --handoff-max-conns 4096 --handoff-timeout-ms 60000 ||
+start_pool p3 14000 16000 --handoff-max-conns 4096 --handoff-timeout-ms 60000 ||
 	die "the pool did not start again"
 # Loads the new authd's id and key into the client's roam.ko.
 fetch_al "$T/warm.json" --handoff -f f1 --sha256 "$(sha f1)" || die "warm-up fetch"
