@@ -227,7 +227,10 @@ def conns(sched, roamctl, n, want, flen, out, *maps):
     if not fs["new"]:
         fs["new"] = child_of(rd["new"])
     fcpu1 = {k: (stat_of(p) if p else None) for k, p in fs.items()}
+    # When the count reached its final value (all, or as many as moved).
+    last = next(t for t, v, c in trace if c == trace[-1][2])
     r.update({"verified_all_ms": t_v and round(t_v), "confirmed_all_ms": t_c and round(t_c),
+              "confirmed_final_at_ms": last,
               "verified": trace[-1][1], "confirmed": trace[-1][2], "trace": trace[::5] + trace[-1:]})
     tick = 1000 // HZ
     r["cpu_ms"] = {
