@@ -173,11 +173,14 @@ test_long() {
 	echo "roam-fetch: $(jq -c 'del(.sha256)' <<<"$j")"
 	[ $rc = 0 ] && [ "$(jq -r .ok <<<"$j")" = true ] ||
 		{ cat "$TMP/long.json.err"; diag; fail "the download failed (roam-fetch $rc)"; return 1; }
-	# The roams inside the transfer (its first and last 200 ms aside: a
-	# move there may or may not have happened).
+	# The roams inside the transfer (its first 200 ms and last 1000 ms
+	# aside: a move there may or may not have happened; near the end the
+	# file server has written the rest of the file into the socket and
+	# closed it, so nothing is left to export, and the old server's
+	# kernel sends the rest during the transition window).
 	t0=$(jq -r .start_ms <<<"$j")
 	t1=$((t0 + $(jq -r .ms <<<"$j")))
-	roams=$(jq -s "[.[] | select(.start_ms > $t0 + 200 and .start_ms < $t1 - 200)] | length" "$TMP/schedule")
+	roams=$(jq -s "[.[] | select(.start_ms > $t0 + 200 and .start_ms < $t1 - 1000)] | length" "$TMP/schedule")
 	n=$(jq -r .handoffs <<<"$j")
 	echo "roams during the transfer: $roams; handoffs: $n; client verified MIGRATE: $(( $(verified) - v0 ))"
 	echo "stall per handoff (ms, MIGRATING -> the client's first segment):" \
