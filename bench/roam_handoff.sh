@@ -8,6 +8,8 @@
 # roam-fileserver; authd with the same key):
 #
 #   alice 10.0.1.1 -- r1 -- 5 ms -- r2 =1 Mb/s= srv1 10.0.21.1 / srv2 .22.1 / srv3 .23.1
+#                                                   |             |             |
+#                            handoff channel (MGMT=1): bridge, 10.0.99.1 / .2 / .3
 #
 # 1. Stall distribution: one roam-fetch --handoff download read at RATE
 #    (below the bottleneck: the stall, not the link's queue, is measured)
@@ -19,14 +21,17 @@
 # 2. Response time: the paper's 1 Mbit file f1, RT_N transfers each way,
 #    sequential, in alternating batches of RT_BATCH: roam-fetch --handoff
 #    (live handoff) and roam-fetch with roam.ko's client side off (the
-#    paper's fresh-connection migration), through the 1 Mb/s links.
+#    paper's fresh-connection migration), through the 1 Mb/s links; 2a
+#    with the servers' default tcp_wmem, 2b with it capped (WMEM2) so
+#    that the file server still holds the file at a roam.
 # 3. CONNS concurrent negotiated connections (python, one process; their
 #    requests sent, data not read) move in one roam: the time from the roam
 #    until the new server's roam.ko counted CONNS CONFIRMED (and the
 #    client's CONNS verified MIGRATE), CPU of both roamds and file servers,
 #    of the whole VM; then every connection read to the end and checked.
 #    Shaping off, epochs 14-16 s, fresh daemons (--handoff-max-conns 4096).
-# Results: $VM_OUT/roam_handoff.txt (and the raw JSON next to it).
+# Results: $VM_OUT/roam_handoff.txt (raw JSON and logs in $VM_OUT/roam_handoff/);
+# bench/RESULTS.md.  PARTS="1 2 3" picks the parts; ~6.5 min under TCG.
 
 . "$(dirname "$0")/../selftests/lib.sh"
 . "$TOP/selftests/roam_topo.lib"
