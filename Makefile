@@ -17,7 +17,8 @@
 #   make fuzz                    run the fuzz targets for long
 #   make bench                   benchmarks in VMs (bench/RESULTS.md):
 #                                bench-mtf-filters, bench-mtf-profile,
-#                                bench-authd
+#                                bench-authd, bench-mtfd,
+#                                bench-roam-handoff
 #   make install                 CLIs, daemons, man pages, systemd units,
 #                                modules (PREFIX, DESTDIR, INSTALL_KVERS)
 #   make dkms-install            module sources into /usr/src for DKMS
@@ -120,6 +121,7 @@ include $(wildcard $(TOP)/tools/build.mk)
 include $(wildcard $(TOP)/selftests/build.mk)
 include $(wildcard $(TOP)/bench/mtf_filters.mk)
 include $(wildcard $(TOP)/bench/mtfd.mk)
+include $(wildcard $(TOP)/bench/roam_handoff.mk)
 
 # ---------------------------------------------------------------------------
 # Kernel modules

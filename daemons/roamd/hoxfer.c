@@ -518,20 +518,76 @@ static void give_back(struct ho *h, int svc, struct taken *t)
 	}
 }
 
-/* Take the service's CONNs until DONE or the deadline; streams them out. */
+/* Keep one CONN (its fd and state) in the list; false if it had to go. */
+static bool take(struct ho *h, const struct roam_ho_msg *m, struct taken **list,
+		 unsigned int *ntaken, unsigned int *cap)
+{
+	struct taken *t;
+
+	if (*ntaken == HO_TAKE_MAX)
+		goto lost;
+	if (*ntaken == *cap) {
+		unsigned int ncap = *cap ? 2 * *cap : 64;
+		struct taken *n = realloc(*list, ncap * sizeof(*n));
+
+		if (!n)
+			goto lost;
+		*list = n;
+		*cap = ncap;
+	}
+	t = &(*list)[(*ntaken)++];
+	*t = (struct taken){ .fd = m->fd, .what = T_BACK, .state_len = m->state_len };
+	t->state = malloc(m->state_len ? m->state_len : 1);
+	if (!t->state)
+		t->state_len = 0;
+	else
+		memcpy(t->state, m->state, m->state_len);
+	return true;
+lost:
+	close(m->fd);
+	STAT_ADD(h, lost, 1);
+	return false;
+}
+
+/*
+ * Take the service's CONNs until DONE or the deadline, and stream them
+ * out.  Every CONN waiting on the service socket is taken before the
+ * next connection moves: a move can wait on the channel (the new server
+ * restores at its own pace), and the service gives up on a CONN it
+ * cannot send within its own timeout (SERVICE_SEND_MS) and keeps the
+ * connection, which then dies with it.
+ */
 static unsigned int collect(struct ho *h, int svc, SSL *ssl, struct taken **list,
 			    unsigned int *ntaken, bool *chan_ok, uint64_t deadline)
 {
 	struct roam_ho_msg *m = malloc(sizeof(*m));
-	unsigned int cap = 0, sent = 0;
+	unsigned int cap = 0, sent = 0, next = 0;
 	struct pollfd p = { .fd = svc, .events = POLLIN };
+	bool done = false;
 	int ret;
 
 	if (!m)
 		return 0;
 	for (;;) {
-		ret = roam_ho_recv_msg(svc, true, m);
+		ret = done ? -EAGAIN : roam_ho_recv_msg(svc, true, m);
 		if (ret == -EAGAIN) {
+			/* Nothing waiting: move the next one taken. */
+			if (next < *ntaken) {
+				struct taken *t = &(*list)[next++];
+
+				if (!*chan_ok || sent == h->cfg.max_conns || !t->state)
+					continue;
+				ret = move_one(h, ssl, t, deadline);
+				if (ret < 0) {
+					log_warn("handoff: channel: %s; the rest stays here",
+						 strerror(-ret));
+					*chan_ok = false;
+				}
+				sent += !ret;
+				continue;
+			}
+			if (done)
+				break;
 			if (poll(&p, 1, left_ms(deadline)) <= 0) {
 				log_warn("handoff: the service did not finish its export in time");
 				break;
@@ -540,44 +596,15 @@ static unsigned int collect(struct ho *h, int svc, SSL *ssl, struct taken **list
 		}
 		if (ret) {
 			log_warn("handoff: service socket: %s", strerror(-ret));
-			break;
+			done = true;
+			continue;
 		}
-		if (m->type == ROAM_HO_DONE)
-			break;
+		if (m->type == ROAM_HO_DONE) {
+			done = true;
+			continue;
+		}
 		STAT_ADD(h, exported, 1);
-		if (*ntaken == HO_TAKE_MAX) {
-			close(m->fd);
-			STAT_ADD(h, lost, 1);
-			continue;
-		}
-		if (*ntaken == cap) {
-			struct taken *n = realloc(*list, (cap ? 2 * cap : 64) * sizeof(*n));
-
-			if (!n) {
-				close(m->fd);
-				STAT_ADD(h, lost, 1);
-				continue;
-			}
-			*list = n;
-			cap = cap ? 2 * cap : 64;
-		}
-		struct taken *t = &(*list)[(*ntaken)++];
-
-		*t = (struct taken){ .fd = m->fd, .what = T_BACK, .state_len = m->state_len };
-		t->state = malloc(m->state_len ? m->state_len : 1);
-		if (!t->state) {
-			t->state_len = 0;
-			continue;
-		}
-		memcpy(t->state, m->state, m->state_len);
-		if (!*chan_ok || sent == h->cfg.max_conns)
-			continue;
-		ret = move_one(h, ssl, t, deadline);
-		if (ret < 0) {
-			log_warn("handoff: channel: %s; the rest stays here", strerror(-ret));
-			*chan_ok = false;
-		}
-		sent += !ret;
+		take(h, m, list, ntaken, &cap);
 	}
 	free(m);
 	return sent;

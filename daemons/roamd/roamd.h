@@ -112,6 +112,7 @@ struct roamd {
 	/* The service child. */
 	pid_t svc_pid;
 	bool svc_stopping;
+	bool svc_stop_deferred;		/* the window is over, a handoff out is not */
 	uint64_t svc_stop_at, svc_kill_at, svc_restart_at;
 	unsigned int svc_starts;
 

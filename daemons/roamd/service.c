@@ -110,8 +110,13 @@ void service_tick(struct roamd *r, uint64_t now)
 	 * 100 connections on a loaded emulator).  The handoff's end wakes
 	 * the loop (migrate_done_fd).
 	 */
-	if (r->svc_pid && r->svc_stop_at && now >= r->svc_stop_at && !migrate_out_busy(r))
-		stop_now(r, now);
+	if (r->svc_pid && r->svc_stop_at && now >= r->svc_stop_at) {
+		if (!migrate_out_busy(r))
+			stop_now(r, now);
+		else if (!r->svc_stop_deferred)
+			log_info("transition window over, a handoff still running: the service stops after it");
+		r->svc_stop_deferred = migrate_out_busy(r);
+	}
 	if (r->svc_pid && r->svc_stopping && r->svc_kill_at && now >= r->svc_kill_at) {
 		log_warn("service (pid %d) ignored SIGTERM; killing it", (int)r->svc_pid);
 		kill(-r->svc_pid, SIGKILL);

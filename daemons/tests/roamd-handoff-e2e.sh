@@ -13,7 +13,9 @@
 #   authd 127.0.0.1:PORT: the schedule (roams every 1.5-2.5 s)
 #
 # One 24 MB transfer spans several roams and must finish byte-exact on
-# its first connection.  Prints TAP; exit 0 all passed, 1 some failed,
+# its first connection.  The transition window is 1 ms: the old service
+# must stay until its handoff is over (the TLS handshake alone outlasts
+# the window), else it closes the connection before exporting it.  Prints TAP; exit 0 all passed, 1 some failed,
 # 4 skipped.
 
 set -u
@@ -56,7 +58,7 @@ busywait() {
 }
 
 echo "TAP version 13"
-echo "1..8"
+echo "1..9"
 
 ip link set lo up
 head -c 25165824 /dev/urandom >"$T/files/big"
@@ -89,7 +91,7 @@ rc2=$?
 check "a 31-byte or group-readable key: roamd exits 1 with a reason" \
 	test $rc1 = 1 -a $rc2 = 1 -a -n "$(grep '32 bytes' "$T/bad.err")" -a -s "$T/open.err"
 
-for i in 1 2 3; do roamd $i >"$T/roamd$i.log" 2>&1 & eval "R$i=\$!"; done
+for i in 1 2 3; do roamd $i --window-ms 1 >"$T/roamd$i.log" 2>&1 & eval "R$i=\$!"; done
 check "three roamds with the handoff channel" \
 	busywait 5000 eval 'grep -q "live handoff on" "$T/roamd1.log" "$T/roamd2.log" "$T/roamd3.log" &&
 		[ "$(grep -l "live handoff on" "$T"/roamd[123].log | wc -l)" = 3 ]'
@@ -149,6 +151,8 @@ moves=$(cat "$T"/roamd[123].log | grep -c "handoff: 1 connections from the servi
 ins=$(cat "$T"/roamd[123].log | grep -c "handoff: 1 connections came in")
 check "it moved at least twice between roamds ($moves handoffs out, $ins in)" \
 	test "$moves" -ge 2 -a "$ins" = "$moves"
+check "the old service stopped after its handoff, not at the end of the window" \
+	eval '[ "$(cat "$T"/roamd[123].log | grep -c "a handoff still running: the service stops after it")" -ge 1 ]'
 # Only pool servers' channel addresses may connect: a stranger is hung up on.
 stranger=$(timeout 5 python3 -c '
 import socket, time
