@@ -12,9 +12,10 @@
 #   roaming      authd + a roamd on each server (2-4 s epochs); clients
 #                subscribe and follow the service (roam-fetch)
 #   attack       1.5 Mb/s of UDP (1500 pps x 125 B, the paper's 1000-bit
-#                CBR packets at load 1.5) at the server that is active
+#                CBR packets at load 1.5), spread over the testbed's four
+#                attackers (375 pps each), at the server that is active
 #                when the attack starts, for the whole series: the
-#                attacker does not know the other pool servers
+#                attackers do not know the other pool servers
 #
 # Clients arrive as a Poisson process of rate load / At_ftp (At_ftp
 # 1.1 s, the paper's unloaded transfer time, per Mbit of the file),
@@ -37,7 +38,7 @@ CASES=${DEMO_ROAM_CASES:-static-quiet static-attack roam-quiet roam-attack}
 # Roaming intervals in s, each fixed (authd's bounds all equal), or 2-4:
 # 2 to 4 s at threat low, at most 3 s at threat high.
 INTERVALS=${DEMO_ROAM_INTERVAL:-2-4}
-INTERVAL='' ATTACKED=''
+INTERVAL='' ATTACKED='' ATTACK_PIDS=()
 ATT_KIND=${DEMO_ROAM_ATTACK_KIND:-udp}
 case $ATT_KIND in udp|tcp) ;; *) echo "DEMO_ROAM_ATTACK_KIND: udp or tcp" >&2; exit 2 ;; esac
 # Packets the bottleneck queues hold (as NS-2's DropTail; empty: tbf's
@@ -51,9 +52,10 @@ mbit() {
 	case $1 in f1) echo 1 ;; f4) echo 4 ;; f12) echo 12 ;; *) echo "DEMO_ROAM_FILE: f1, f4 or f12" >&2; exit 2 ;; esac
 }
 MBIT=$(mbit "$FILE") && MBIT_ATT=$(mbit "$FILE_ATT") || exit 2
-# The paper's R_att = Tot_att * BW / 1000 bits, from one attacker here.
-ATTACK_BYTES=125
-ATTACK_PPS=$(awk -v l="$ATT_LOAD" 'BEGIN { printf "%d", l * 1000 }')
+# The paper's R_att = Tot_att * BW / (1000 bits * N_att), per attacker:
+# the same total as from one, spread over the testbed's four.
+ATTACK_BYTES=125 N_ATT=4
+ATTACK_PPS=$(awk -v l="$ATT_LOAD" -v n=$N_ATT 'BEGIN { p = int(l * 1000 / n + 0.5); printf "%d", (p > 0 ? p : 1) }')
 
 T=$(mktemp -d /tmp/roam_rt.XXXXXX)
 chmod 700 "$T"
@@ -135,38 +137,48 @@ series() {
 }
 
 # attack_start ADDR LOAD: the attack on ADDR, in the background, for the
-# whole series.  UDP: one attacker's CBR flood, ATT_LOAD x 1 Mb/s of
-# 1000-bit packets.  TCP: the paper's attack of file-transfer clients:
-# f1 fetches from the attacker's namespace (no credential: it knows only
-# that address), Poisson arrivals at ATT_LOAD of the bottleneck.
+# whole series, from the four attackers (ATKS).  UDP: a CBR flood from
+# each, ATT_LOAD x 1 Mb/s of 1000-bit packets in all.  TCP: the paper's
+# attack of file-transfer clients: f1 fetches from the attackers'
+# namespaces in turn (no credential: they know only that address),
+# Poisson arrivals at ATT_LOAD of the bottleneck in all.
 attack_start() {
-	ATTACKED=$1
+	local a
+	ATTACKED=$1 ATTACK_PIDS=()
 	if [ "$ATT_KIND" = udp ]; then
-		ip netns exec "$atk" "$FLOOD" "$1" $PORT $ATTACK_PPS $ATTACK_BYTES 600 >/dev/null 2>&1 &
+		for a in "${ATKS[@]:0:N_ATT}"; do
+			ip netns exec "$a" "$FLOOD" "$1" $PORT $ATTACK_PPS $ATTACK_BYTES 600 >/dev/null 2>&1 &
+			ATTACK_PIDS+=($!)
+		done
 	else
 		# No pipeline in the background: killing the loop's shell must end
 		# it, and it must not hold the caller's stdout open.
 		(
+			i=0
 			for gap in $(awk -v seed="$SEED" -v m="$(awk -v l="$ATT_LOAD" 'BEGIN { print 1.1 / l }')" \
 				'BEGIN { srand(seed + 1); for (i = 0; i < 5000; i++) printf "%.3f\n", -m * log(1 - rand()) }'); do
 				sleep "$gap"
-				ip netns exec "$atk" "$FETCH" --static "$1:$PORT" -f f1 -t 10000 &
+				ip netns exec "${ATKS[i % N_ATT]}" "$FETCH" --static "$1:$PORT" -f f1 -t 10000 &
+				i=$((i + 1))
 			done
 		) >/dev/null 2>&1 &
+		ATTACK_PIDS+=($!)
 	fi
-	ATTACK_PID=$!
 }
 attack_stop() {
+	local a
 	ATTACKED=
-	kill "$ATTACK_PID" 2>/dev/null; wait "$ATTACK_PID" 2>/dev/null
-	ip netns pids "$atk" | xargs -r kill 2>/dev/null
+	kill "${ATTACK_PIDS[@]}" 2>/dev/null; wait "${ATTACK_PIDS[@]}" 2>/dev/null
+	for a in "${ATKS[@]}"; do
+		ip netns pids "$a" | xargs -r kill 2>/dev/null
+	done
 	return 0
 }
 
 has() { [[ " $CASES " == *" $1 "* ]]; }
 
 say "testbed: Figure 2 (selftests/roam_topo.lib); loads $LOADS, $N transfers of $MBIT Mbit each" \
-	"($MBIT_ATT Mbit under attack); $ATT_KIND attack $ATT_LOAD of the bottleneck;" \
+	"($MBIT_ATT Mbit under attack); $ATT_KIND attack $ATT_LOAD of the bottleneck from $N_ATT attackers;" \
 	"cases: $CASES; intervals: $INTERVALS"
 ROAM_QUEUE_PKTS=$QUEUE
 roam_topo_setup || exit 1
