@@ -145,12 +145,10 @@ reset() {
 		[ -n "${PID[$n]:-}" ] && stop_mtfd "$n"
 		q "${!n}" filter flush || return 1
 	done
-	# V's mtfd sets its threshold when it starts, and mtf.ko sends a
-	# path-rate event once per crossing: with the last point's threshold
-	# still set, the paths would cross it before the policy listens and
-	# never again (a restarted victim does not look at the paths already
-	# above it).
-	q "$v" config set path-rate-threshold 0 && q "$v" path flush || return 1
+	# Each point from an empty path table: V's mtfd asks, when it
+	# starts, about every path already above its threshold, and the last
+	# point's probe left some there.
+	q "$v" path flush || return 1
 	# All at once, then wait for each: a start takes a while emulated.
 	for n in "${DAEMONS[@]}"; do
 		ip netns exec "${!n}" "$MTFD" -c "$TMP/$n.conf" >>"$TMP/$n.log" 2>&1 &

@@ -267,7 +267,7 @@ test_scenario2() {
 		fail "c2 (behind R4, not warned about) cannot reach V"
 }
 
-ktap_header 16
+ktap_header 17
 run_test "mtfd starts on V, R3, R1, R4, h1, h2" test_start
 run_test "stop request: a compliant host stops itself, R1 lets go" test_stop_compliant
 run_test "stop request: a refusing host is disconnected for Tlong" test_stop_refused
@@ -342,6 +342,42 @@ r1_filters 5000 >"$TMP/r1_before"
 stop_mtfd r1
 start_mtfd r1 "$r1"
 run_test "restart of R1's mtfd mid-attack: filters resynced, cancel reaches it" test_restart_r1
+
+# V's mtfd (re)started while a path suffix is already above its
+# threshold: mtf.ko sent that path's one event with nobody listening
+# (V's threshold, 300 pps, stays set in mtf.ko while mtfd is down).  The
+# victim finds the path in mtf.ko's table when it starts and asks, once.
+# X floods V over [R4, R3] (1500 pps from its own address: R4's warned
+# filter is for A's network only).  Daemons start outside the test point
+# (a subshell), as above.
+kstat() { ip netns exec "$v" "$MTFCTL" -j status | jq -er ".stats.$1"; }
+test_victim_start_over() {
+	local e0 e1 g0
+	read -r e0 e1 g0 <"$TMP/start_over"
+	echo "mtf.ko's path events at V: $e0 before the flood, $e1 when V's mtfd started"
+	[ "$e1" -gt "$e0" ] || fail "no event before V's mtfd started: the test proves nothing" || return 1
+	wait_ge 10000 1 dstat v victim_acked || return 1
+	ctl v request show
+	echo "paths found above the threshold at start: $(dstat v victim_scan_over)"
+	expect_eq "V's requests (one suffix above the threshold)" "$(dstat v victim_requests)" 1 || return 1
+	expect_eq "requests for [R4, R3], acknowledged" \
+		"$(show v "[.requests[] | select((.flow.path | join(\",\")) == \"$P4\" and .state == \"acked\")] | length")" 1 || return 1
+	# (R3's gw_requests counts V's retransmissions too.)
+	echo "FILTER_REQs R3 got meanwhile: $(($(dstat r3 gw_requests) - g0))"
+	expect_eq "R3's requests for [R4, R3] from V" \
+		"$(show r3 "[.handshakes[] | select(.kind == \"request\" and .victim == \"$V\" and (.flow.path | join(\",\")) == \"$P4\")] | length")" 1
+}
+stop_mtfd v
+e0=$(kstat path_events) g0=$(dstat r3 gw_requests)
+ip netns exec "$x" "$SPRAY" -d $V -s 10.4.5.1 -c 0 -r 1500 >/dev/null 2>&1 &
+SPRAY_X=$!
+echo "# + udp_spray in X -s 10.4.5.1 -r 1500 (pid $SPRAY_X)"
+# The crossing's event, sent before anyone listens (checked in the test).
+busywait 10000 ge $((e0 + 1)) kstat path_events
+echo "$e0 $(kstat path_events) $g0" >"$TMP/start_over"
+start_mtfd v "$v"
+run_test "victim started with a suffix already above its threshold asks once" test_victim_start_over
+kill $SPRAY_X; wait $SPRAY_X 2>/dev/null
 kill $SPRAY_A; wait $SPRAY_A 2>/dev/null
 
 test_alive() {

@@ -50,6 +50,8 @@ const char *const mtfd_stat_names[__ST_MAX] = {
 	[ST_AG_CANCELLED] = "ag_cancelled", [ST_AG_BUSY] = "ag_busy",
 	[ST_HOST_STOPS] = "host_stops", [ST_HOST_REFUSED] = "host_refused",
 	[ST_KERN_ERR] = "kernel_errors", [ST_RESYNCED] = "resynced_filters",
+	[ST_KERN_EV_LOST] = "kernel_events_lost", [ST_V_SCANS] = "victim_scans",
+	[ST_V_SCAN_OVER] = "victim_scan_over",
 };
 
 uint32_t mtfd_random_id(void)

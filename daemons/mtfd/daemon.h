@@ -26,6 +26,7 @@ enum mtfd_stat {
 	ST_AG_CANCELLED, ST_AG_BUSY,
 	ST_HOST_STOPS, ST_HOST_REFUSED,
 	ST_KERN_ERR, ST_RESYNCED,
+	ST_KERN_EV_LOST, ST_V_SCANS, ST_V_SCAN_OVER,
 	__ST_MAX
 };
 
@@ -137,6 +138,9 @@ struct mtfd {
 	struct topo *topo;
 	struct nft_ctx *nft;
 	uint64_t next_policy_ms;
+	/* Victim: a path table dump owed after lost events, not before. */
+	bool scan_pending;
+	uint64_t next_scan_ms;
 	bool stopping;
 };
 
@@ -157,6 +161,8 @@ void victim_rx(struct mtfd *d, const struct mtf_ctl_addr *from,
 	       const struct mtf_ctl_msg *m);
 void victim_tick(struct mtfd *d, uint64_t now);
 void victim_events(struct mtfd *d);
+/* Once the event loop is set up: the paths already above the threshold. */
+void victim_start(struct mtfd *d);
 /* Operator's requests: 0 or -errno with @err set. */
 int victim_request(struct mtfd *d, const struct mtf_ctl_flow *f, uint8_t action,
 		   uint64_t rate_pps, bool manual, char *err, size_t errlen);

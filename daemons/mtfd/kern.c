@@ -403,6 +403,21 @@ int kern_set_policy(struct kern *k, uint32_t thresh_pps, uint8_t suffix_len)
 	return ret ? fail(k, ret, "config set") : 0;
 }
 
+int kern_get_threshold(struct kern *k, uint32_t *thresh_pps)
+{
+	struct nlmsghdr *nlh = req(k, MTF_CMD_CONFIG_GET);
+	struct mtf_cfg c = { 0 };
+	int ret;
+
+	ret = genl_doit(&k->req, nlh, mtf_cfg_parse, &c);
+	if (ret)
+		return fail(k, ret, "config get");
+	if (!MTF_HAS(&c, MTF_CFG_A_PATH_RATE_THRESH))
+		return fail(k, -EBADMSG, "config get");
+	*thresh_pps = c.path_rate_thresh;
+	return 0;
+}
+
 struct ev {
 	void (*cb)(const struct kern_path_event *e, void *arg);
 	void *arg;
@@ -444,17 +459,21 @@ static int path_msg(const struct nlmsghdr *nlh, void *data)
 
 int kern_events_read(struct kern *k,
 		     void (*cb)(const struct kern_path_event *e, void *arg),
-		     void *arg)
+		     void *arg, bool *lost)
 {
 	struct ev ev = { cb, arg };
 	struct pollfd pfd = { .fd = kern_events_fd(k), .events = POLLIN };
 	int ret;
 
+	*lost = false;
 	/* Drain what is queued, never wait. */
 	while (poll(&pfd, 1, 0) == 1) {
 		ret = genl_recv(&k->ev, path_msg, &ev, NULL);
-		if (ret == -ENOBUFS)
-			continue;	/* events lost: the policy sees the next */
+		if (ret == -ENOBUFS) {
+			/* Events lost: the caller looks at the path table. */
+			*lost = true;
+			continue;
+		}
 		if (ret < 0)
 			return fail(k, ret, "events");
 	}

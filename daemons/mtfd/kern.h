@@ -60,10 +60,15 @@ int kern_filter_walk(struct kern *k, bool by_owner, uint32_t owner,
 int kern_filter_flush_owner(struct kern *k, uint32_t owner);
 /* The kernel's path-rate events threshold and suffix length (0: leave). */
 int kern_set_policy(struct kern *k, uint32_t thresh_pps, uint8_t suffix_len);
-/* Reads pending events: @cb per path event.  Returns 0 or an error. */
+/* The kernel's path-rate events threshold now (0: no events). */
+int kern_get_threshold(struct kern *k, uint32_t *thresh_pps);
+/*
+ * Reads pending events: @cb per path event.  Returns 0 or an error;
+ * *@lost tells that the kernel dropped events (socket overrun) meanwhile.
+ */
 int kern_events_read(struct kern *k,
 		     void (*cb)(const struct kern_path_event *e, void *arg),
-		     void *arg);
+		     void *arg, bool *lost);
 /* Every accounted path or suffix, through @cb. */
 int kern_path_walk(struct kern *k,
 		   void (*cb)(const struct kern_path_event *e, void *arg), void *arg);

@@ -243,6 +243,8 @@ int main(int argc, char **argv)
 		log_err("epoll: %s", strerror(errno));
 		goto out;
 	}
+	if (d.cfg.roles & MTFD_ROLE_VICTIM)
+		victim_start(&d);
 	ret = loop(&d);
 	if (ret)
 		log_err("event loop: %s", strerror(-ret));

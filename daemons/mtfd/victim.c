@@ -14,6 +14,11 @@
 #include "log.h"
 
 #define VREQ_MAX	1024
+/*
+ * Path table dumps after lost events at most this often: an event storm
+ * that overruns the socket again and again costs one dump a second.
+ */
+#define SCAN_MIN_MS	1000
 
 int victim_init(struct mtfd *d)
 {
@@ -32,6 +37,8 @@ int victim_init(struct mtfd *d)
 	}
 	return 0;
 }
+
+static void victim_scan(struct mtfd *d, const char *why);
 
 static struct vreq *find(struct mtfd *d, const struct mtf_ctl_flow *f)
 {
@@ -219,6 +226,11 @@ static void rl_feedback(struct mtfd *d, struct vreq *v, uint64_t now)
 
 void victim_tick(struct mtfd *d, uint64_t now)
 {
+	if (d->scan_pending && now >= d->next_scan_ms) {
+		d->scan_pending = false;
+		victim_scan(d, "events lost");
+		d->next_scan_ms = now + SCAN_MIN_MS;
+	}
 	for (unsigned int i = 0; i < d->n_vreqs; i++) {
 		struct vreq *v = &d->vreqs[i];
 
@@ -277,10 +289,65 @@ static void path_event(const struct kern_path_event *e, void *arg)
 		log_warn("policy request: %s", err);
 }
 
-void victim_events(struct mtfd *d)
+struct scan {
+	struct mtfd *d;
+	uint32_t thresh;
+	unsigned int over;
+};
+
+static void scan_cb(const struct kern_path_event *e, void *arg)
 {
-	if (kern_events_read(d->kern, path_event, d)) {
+	struct scan *s = arg;
+
+	if (e->rate_pps < s->thresh)
+		return;
+	s->over++;
+	path_event(e, s->d);
+}
+
+/*
+ * mtf.ko sends a path's event once, when its rate crosses the threshold
+ * upward, whether anyone listens or not: a path already above it when we
+ * start (or set the threshold), or whose event was lost to an overrun,
+ * would never be asked about.  So then every path the kernel's table has
+ * above its threshold goes through path_event() as if its event had just
+ * come; victim_request() leaves alone a suffix already asked for.  Called
+ * after joining the events group: a crossing during the dump comes as an
+ * event as well, and is the same request.
+ */
+static void victim_scan(struct mtfd *d, const char *why)
+{
+	struct scan s = { .d = d };
+
+	if (kern_get_threshold(d->kern, &s.thresh) ||
+	    (s.thresh && kern_path_walk(d->kern, scan_cb, &s))) {
 		d->stats[ST_KERN_ERR]++;
 		log_err("%s", kern_error(d->kern));
+		return;
+	}
+	d->stats[ST_V_SCANS]++;
+	d->stats[ST_V_SCAN_OVER] += s.over;
+	log_info("path table (%s): %u paths at or above %u pps", why, s.over,
+		 s.thresh);
+}
+
+void victim_start(struct mtfd *d)
+{
+	victim_scan(d, "start");
+	d->next_scan_ms = mtfd_now_ms() + SCAN_MIN_MS;
+}
+
+void victim_events(struct mtfd *d)
+{
+	bool lost;
+
+	if (kern_events_read(d->kern, path_event, d, &lost)) {
+		d->stats[ST_KERN_ERR]++;
+		log_err("%s", kern_error(d->kern));
+	}
+	if (lost) {
+		/* From the tick: one dump for a burst of overruns. */
+		d->stats[ST_KERN_EV_LOST]++;
+		d->scan_pending = true;
 	}
 }

@@ -88,7 +88,9 @@
  * MTF_CMD_EVENT_PATH_RATE (multicast on MTF_GENL_MCGRP_EVENTS)
  *	An MTF_A_PATH nest for a path whose rate crossed the configured
  *	threshold (once per crossing, re-armed when the rate falls below
- *	half of it).
+ *	half of it).  Sent whether anyone listens or not: a listener that
+ *	starts, or lost events (ENOBUFS), finds the paths already above
+ *	the threshold in MTF_CMD_PATH_GET (MTF_PATH_A_RATE_PPS).
  *
  * MTF_A_STATS is a nest of u64 counters indexed by enum mtf_stat; a
  * counter the tool does not know is printed by number.
