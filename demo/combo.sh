@@ -101,12 +101,26 @@ attack_stop() {
 # R3 (the pool's gateway), and their drops.  Roaming: the epochs that
 # began during the series (each moves the service to another server) and
 # what the gates dropped as addressed to an inactive server.
+r1_filters_for() {	# ADDR: R1 holds a filter for it
+	local f d
+	read -r f d < <(combo_filters "$r1" "$1")
+	[ "${f:-0}" -gt 0 ]
+}
+
 defense_numbers() {
 	local def=$1 kind=$2 f1=0 d1=0 f4=0 d4=0 f3=0 d3=0 req=0 ep=0 gd=0 i s
 	local mtf=false roaming=false
 	case $def in mtf|both) mtf=true ;; esac
 	case $def in roam|both) roaming=true ;; esac
 	if $mtf; then
+		# A request the victims made late in the series may still be in
+		# R3's handshake with R1 (its messages cross the flooded link:
+		# ~10 s on a loaded emulator); the attack still runs meanwhile.
+		for i in 1 2 3; do req=$((req + $(dstat "v$i" victim_requests))); done
+		[ "$req" = 0 ] ||
+			busywait "${DEMO_COMBO_FILTER_WAIT_MS:-20000}" r1_filters_for "$ATTACKED" ||
+			say "no filter at R1 yet, $(demo_t) s"
+		req=0
 		read -r f1 d1 < <(combo_filters "$r1" "$ATTACKED")
 		read -r f4 d4 < <(combo_filters "$r4" "$ATTACKED")
 		read -r f3 d3 < <(combo_filters "$r3" "$ATTACKED")
