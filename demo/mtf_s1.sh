@@ -34,7 +34,7 @@ for n in r1:$r1 r4:$r4 r3:$r3; do
 done
 mtfd_topo_bottleneck || exit 1
 
-say "goodput c2 -> V for ${MTF_SECONDS} s, samples every 0.5 s"
+say "goodput c2 -> V ($FLOWS TCP connections, MSS $MSS) for ${MTF_SECONDS} s, samples every 0.5 s"
 # The meter and the watch first: started after the clock, they delayed
 # the attack by 2-3 s on a loaded host.
 attack_meter_start || exit 1

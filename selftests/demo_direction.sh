@@ -87,7 +87,7 @@ check() {	# what condition(awk) values...
 }
 
 t_s1() {
-	scenario mtf_s1.sh DEMO_MTF_SECONDS=24 DEMO_T_ATTACK=1 DEMO_T_POLICY=6 \
+	scenario mtf_s1.sh DEMO_MTF_FLOWS=1 DEMO_MTF_SECONDS=24 DEMO_T_ATTACK=1 DEMO_T_POLICY=6 \
 		DEMO_ATTACK_BYTES=400 DEMO_MTF_BOTTLENECK=1mbit DEMO_MTF_POLICY_PPS=150
 }
 t_s1_fall() {
@@ -105,7 +105,7 @@ t_s1_filters() {
 }
 
 t_s2() {
-	scenario mtf_s2.sh DEMO_MTF_SECONDS=14 DEMO_T_ATTACK=1 DEMO_T_POLICY2=2
+	scenario mtf_s2.sh DEMO_MTF_FLOWS=1 DEMO_MTF_SECONDS=14 DEMO_T_ATTACK=1 DEMO_T_POLICY2=2
 }
 t_s2_r4() {
 	check "R4's filters for the moved attack, its drops after the move" 'a >= 1 && a <= 100 && b > 0' \
