@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # timeout=600
+# once
 #
 # The direction of every result the papers claim, at a tiny scale, from
 # the demo's own scenario scripts (demo/mtf_s1.sh, demo/mtf_s2.sh,
