@@ -54,7 +54,8 @@ attack_meter_finish
 filter_watch_finish r3 r1
 kill "$SPRAY_A"; wait "$SPRAY_A" 2>/dev/null
 t_r3=$T_FILTER_R3 t_r1=$T_FILTER_R1
-say "first filter for V seen at R3 at t=${t_r3}s, at R1 at t=${t_r1}s (polled)"
+seen() { [ "$1" = null ] || [ -z "$1" ] && echo "not seen" || echo "t=${1}s"; }
+say "first filter for V seen at R3 $(seen "$t_r3"), at R1 $(seen "$t_r1") (polled; R3 holds its filter only until R1 takes over)"
 
 r1_filters=$(q "$r1" -j filter show | jq "[.[] | select(.dst == \"$V\")] | length")
 before=$(mean_kbps 0.5 "$t_att")
