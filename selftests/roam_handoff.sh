@@ -232,13 +232,17 @@ test_tables() {
 # confirmed by the client's ACK of new data, which the new server sends
 # before that with MIGRATE (GSO segments with room made for the option:
 # a router forwarding one whose segments exceeded the MTU would drop it).
+# The stream pauses 300 ms before each move (-q): without the pause a
+# client ACK of the old server's data (delayed, or a window update) could
+# reach the new server first and confirm the move before any data went,
+# in every move of a run (seen on both kernels under TCG).
 test_data_carries_migrate() {
 	local rc=0 o0 o1 v0 v1 moves=4
 	ip netns exec "$c" sysctl -qw net.ipv4.tcp_invalid_ratelimit=100000 || return 1
 	o0=$(( $(st "$a" mig_opt_added) + $(st "$b" mig_opt_added) ))
 	v0=$(st "$c" mig_verified)
 	"$TOOL" serve -a /run/netns/"$a" -A $A -b /run/netns/"$b" -B $B -p $PORT3 \
-		-k "$TMP/kmig" -n $moves -i $INTERVAL_MS -s $((8 << 20)) \
+		-k "$TMP/kmig" -n $moves -i $INTERVAL_MS -s $((8 << 20)) -q 300 \
 		>"$TMP/serve2.out" 2>&1 &
 	echo $! >"$TMP/serve.pid"
 	busywait 10000 grep -q listening "$TMP/serve2.out" || fail "server did not start" || return 1
@@ -254,7 +258,9 @@ test_data_carries_migrate() {
 	# 2 MIGRATE-ACCEPT, and per move 2 probes: anything more is data.
 	echo "options added: $((o1 - o0)), of which on segments other than SYN-ACKs and probes: $((o1 - o0 - 2 - 2 * moves))"
 	[ $((v1 - v0)) = $((2 * moves)) ] || fail "mig_verified +$((v1 - v0)), want $((2 * moves))" || return 1
-	[ $((o1 - o0)) -gt $((2 + 2 * moves)) ] || fail "no data segment carried MIGRATE"
+	# Every move after the first (its probe is answered): one at least.
+	[ $((o1 - o0 - 2 - 2 * moves)) -ge $((moves - 1)) ] ||
+		fail "data segments carried MIGRATE in $((o1 - o0 - 2 - 2 * moves)) of the $((moves - 1)) moves after the first"
 }
 
 # What roamctl would not send: the kernel's policies refuse it, with the

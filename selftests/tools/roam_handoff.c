@@ -15,7 +15,12 @@
  * MIGRATE bytes it used (the test replays one of them).
  *
  *   roam_handoff serve -a NSPATH_A -A ADDR_A -b NSPATH_B -B ADDR_B -p PORT
- *                      -k KMIG_HEX -n MOVES -i INTERVAL_MS -s BYTES
+ *                      -k KMIG_HEX -n MOVES -i INTERVAL_MS -s BYTES [-q MS]
+ *
+ * -q MS: the stream pauses MS before each move, so that the client has
+ * acknowledged everything when the move begins and the first client
+ * segment the new server sees answers its own data (with MIGRATE), not
+ * a delayed ACK of the old server's.
  *
  * client: connects both, reads and checks the pattern, sends an echo
  * request every 10 ms and checks the answers; exits 0 only if every
@@ -379,13 +384,13 @@ static int serve(int argc, char **argv)
 	struct conn cs[NCONN];
 	const char *nsp[2] = { NULL, NULL }, *kfile = NULL;
 	uint64_t total = 0, sent = 0, next_move, start, duration;
-	int moves = 0, interval = 200, done_moves = 0, o, i, lfd, one = 1;
+	int moves = 0, interval = 200, quiet = 0, done_moves = 0, o, i, lfd, one = 1;
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	char kbuf[2 * MIG_KEY_LEN + 2];
 	bool stream_done = false;
 	FILE *f;
 
-	while ((o = getopt(argc, argv, "a:A:b:B:p:k:n:i:s:")) != -1) {
+	while ((o = getopt(argc, argv, "a:A:b:B:p:k:n:i:s:q:")) != -1) {
 		switch (o) {
 		case 'a': nsp[0] = optarg; break;
 		case 'b': nsp[1] = optarg; break;
@@ -396,6 +401,7 @@ static int serve(int argc, char **argv)
 		case 'n': moves = atoi(optarg); break;
 		case 'i': interval = atoi(optarg); break;
 		case 's': total = strtoull(optarg, NULL, 0); break;
+		case 'q': quiet = atoi(optarg); break;
 		default: return 2;
 		}
 	}
@@ -448,13 +454,14 @@ static int serve(int argc, char **argv)
 	for (;;) {
 		uint64_t t = now_ns(), allowed;
 		int64_t wait = (int64_t)(next_move - t) / 1000000;
+		bool hush = quiet && !s.p.on && done_moves < moves && wait < quiet;
 		uint8_t buf[65536];
 		ssize_t n;
 
 		allowed = t - start >= duration ? total :
 			  (uint64_t)((double)total * (t - start) / duration);
 		struct pollfd pfd[3] = {
-			{ .fd = stream_done || sent >= allowed ? -1 : cs[0].fd,
+			{ .fd = stream_done || hush || sent >= allowed ? -1 : cs[0].fd,
 			  .events = POLLOUT },
 			{ .fd = cs[1].fd, .events = POLLIN },
 			{ .fd = s.p.on ? mnl_socket_get_fd(s.ev[s.p.to].nl) : -1,
