@@ -29,7 +29,7 @@
 #     R1 filtered only 11 s after the policy.
 #   MTF Scenario 2 (14 s): once the attack moves to [R4, R3], R4 holds a
 #     filter for it and drops it, and no attack packet reaches V.
-#   roaming (3 transfers a case at client load 0.9): the roaming paper
+#   roaming (2 transfers a case at client load 0.9): the roaming paper
 #     claims roaming costs response time without attack (migrations,
 #     fresh connections) and saves it under attack.
 #     - The cost does not show at this scale, nor reliably at the demo's:
@@ -118,13 +118,13 @@ t_s2_v() {
 }
 
 t_roam() {
-	scenario roam_rt.sh DEMO_ROAM_LOADS=0.9 DEMO_ROAM_N=3 DEMO_ROAM_FILE=f4 \
+	scenario roam_rt.sh DEMO_ROAM_LOADS=0.9 DEMO_ROAM_N=2 DEMO_ROAM_FILE=f4 \
 		DEMO_ROAM_FILE_ATTACK=f1 DEMO_ROAM_ATTACK=3 DEMO_ROAM_TIMEOUT=20000 || return 1
 	jq -c 'select(.type == "drops") | del(.scenario, .type)' "$OUT/roam-rt.jsonl"
 }
 t_roam_cost() {
 	check "no attack: transfers ok static/roaming, migrations roaming" \
-		'a == 3 && b == 3 && c >= 3' \
+		'a == 2 && b == 2 && c >= 2' \
 		"$(mean false false ok)" "$(mean true false ok)" "$(mean true false migrations)" || return 1
 	check "no attack: mean response time static / roaming (ms)" 'b > 0 && b < 1.5 * a' \
 		"$(mean false false mean_all_ms)" "$(mean true false mean_all_ms)"
@@ -135,7 +135,7 @@ t_roam_gain() {
 		"$(mean false true mean_all_ms) / $(mean true true mean_all_ms)"
 	away=$(jq -s '[.[] | select(.type == "case" and .roaming and .attack) |
 		(.attacked) as $a | .servers[] | split(":")[0] | select(. != $a)] | length' "$OUT/roam-rt.jsonl")
-	check "flood 3x, roaming: transfers ok, connections to servers not flooded" 'a == 3 && b >= 1' \
+	check "flood 3x, roaming: transfers ok, connections to servers not flooded" 'a == 2 && b >= 1' \
 		"$(mean true true ok)" "$away"
 }
 
@@ -219,7 +219,7 @@ run_test "mtf-s1: R1 blocks 1000 sources with 1..100 filters" t_s1_filters
 run_test "mtf-s2 runs (14 s, the attack moves to [R4, R3])" t_s2
 run_test "mtf-s2: the second path is blocked at R4" t_s2_r4
 run_test "mtf-s2: no attack packet reaches V over the second path" t_s2_v
-run_test "roam-rt runs (4 cases x 3 transfers, load 0.9)" t_roam
+run_test "roam-rt runs (4 cases x 2 transfers, load 0.9)" t_roam
 run_test "roam-rt: without attack every 4 Mbit transfer migrates, cost bounded" t_roam_cost
 run_test "roam-rt: under a 3x flood roaming clients are served away from it" t_roam_gain
 run_test "combo runs (pool behind MTF gateways, both defenses, UDP flood)" t_combo

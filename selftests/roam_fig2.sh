@@ -1,5 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
+# once
+# (make check runs it on the last kernel only: roam.ko's part in it, the
+# gates, contracts and revocations, and authd with roamds, run on every
+# kernel in roam_gate.sh, roam_revoke.sh and roam_roamd_handoff.sh.)
 #
 # Proactive server roaming end to end, in the shape of the paper's
 # Figure 2 (seed 000, scaled down): three pool servers behind 1 Mb/s
