@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # once
-# (make check runs it on the last kernel only: roam.ko's part in it, the
+# (make check runs it on the first kernel only: roam.ko's part in it, the
 # gates, contracts and revocations, and authd with roamds, run on every
 # kernel in roam_gate.sh, roam_revoke.sh and roam_roamd_handoff.sh.)
 #
