@@ -101,6 +101,12 @@ attack_stop() {
 # R3 (the pool's gateway), and their drops.  Roaming: the epochs that
 # began during the series (each moves the service to another server) and
 # what the gates dropped as addressed to an inactive server.
+victim_requests() {	# the requests the three servers' mtfd made so far
+	local i n=0
+	for i in 1 2 3; do n=$((n + $(dstat "v$i" victim_requests))); done
+	echo "$n"
+}
+
 r1_filters_for() {	# ADDR: R1 holds a filter for it
 	local f d
 	read -r f d < <(combo_filters "$r1" "$1")
@@ -116,15 +122,13 @@ defense_numbers() {
 		# A request the victims made late in the series may still be in
 		# R3's handshake with R1 (its messages cross the flooded link:
 		# ~10 s on a loaded emulator); the attack still runs meanwhile.
-		for i in 1 2 3; do req=$((req + $(dstat "v$i" victim_requests))); done
-		[ "$req" = 0 ] ||
+		[ "$(victim_requests)" = 0 ] ||
 			busywait "${DEMO_COMBO_FILTER_WAIT_MS:-20000}" r1_filters_for "$ATTACKED" ||
 			say "no filter at R1 yet, $(demo_t) s"
-		req=0
 		read -r f1 d1 < <(combo_filters "$r1" "$ATTACKED")
 		read -r f4 d4 < <(combo_filters "$r4" "$ATTACKED")
 		read -r f3 d3 < <(combo_filters "$r3" "$ATTACKED")
-		for i in 1 2 3; do req=$((req + $(dstat "v$i" victim_requests))); done
+		req=$(victim_requests)
 		say "MTF: $req request(s) from the victims; filters for $ATTACKED (dropped):" \
 			"R1 $f1 ($d1), R4 $f4 ($d4), R3 $f3 ($d3)"
 	fi
