@@ -98,7 +98,7 @@ scan() {	# args...: scan-klog's exit status; its output in $tmp/out
 
 mapfile -t clean < <(ls "$DATA"/*.log 2>/dev/null)
 nrep=$(( $(grep -c -- '^--$' <<<"$reports") + 1 ))
-plan=$(( ${#clean[@]} + nrep + 1 + 8 + 3 + 1 ))
+plan=$(( ${#clean[@]} + nrep + 1 + 8 + 3 + 1 + 2 ))
 echo "TAP version 13"
 echo "1..$plan"
 
@@ -149,6 +149,26 @@ ok $((rc != 2)) "unknown option -> exit 2 (got $rc)"
 # stdin is read when no file is given.
 rc=0; scan <"$tmp/nul" || rc=$?
 ok $((rc != 1)) "a report on stdin -> exit 1 (got $rc)"
+
+# -F: the first report's whole stack, from a file and from stdin (the
+# stall that hung a CI run showed only "schedule" with 3 lines of context).
+stall='[  530.747681] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:
+[  530.747997] rcu: 	Tasks blocked on level-0 rcu_node (CPUs 0-1): P3216/1:b..l
+[  530.748655] Call Trace:
+[  530.748742]  <TASK>
+[  530.748822]  __schedule+0x34d/0x9e0
+[  530.748966]  schedule+0x5a/0xd0
+[  530.749001]  schedule_timeout+0x118/0x150
+[  530.749002]  wait_for_completion+0x86/0x160
+[  530.749003]  __wait_rcu_gp+0x136/0x160
+[  530.749004]  synchronize_rcu+0x100/0x110'
+{ head -n "$half" "$base"; printf '%s\n' "$stall"; tail -n "+$((half + 1))" "$base"; } >"$tmp/log"
+rc=0; scan -F 12 "$tmp/log" || rc=$?
+t=1; [ $rc -eq 1 ] && grep -q '| .*synchronize_rcu+0x100' "$tmp/out" && t=0
+ok $t "-F 12: the first report's whole stack is shown (exit $rc)"
+rc=0; scan -F 12 <"$tmp/log" || rc=$?
+t=1; [ $rc -eq 1 ] && grep -q '| .*synchronize_rcu+0x100' "$tmp/out" && t=0
+ok $t "-F 12 on stdin: the same (exit $rc)"
 
 # No fixture found, or a report lost in the splitting: a failure too.
 [ ${#clean[@]} -gt 0 ] || { echo "# no clean log in $DATA"; fail=$((fail + 1)); }
