@@ -23,8 +23,13 @@
 # (default "0.3 0.6"), file DEMO_ROAM_FILE (f1, 1 Mbit; f4 and f12 are
 # 4 and 12 Mbit; DEMO_ROAM_FILE_ATTACK for the cases under attack, by
 # default the same), attack DEMO_ROAM_ATTACK (1.5 of the 1 Mb/s bottleneck,
-# 1000-bit packets), DEMO_ROAM_TIMEOUT ms per transfer (30000; a transfer
-# that times out counts as that long in "mean_all_ms").
+# 1000-bit packets; DEMO_ROAM_ATTACK_BYTES sets another packet size, the
+# same bit rate), DEMO_ROAM_TIMEOUT ms per transfer (30000; a transfer
+# that times out counts as that long in "mean_all_ms").  DEMO_ROAM_SEQ=1:
+# one client fetching its files back to back instead of Poisson arrivals
+# (no two transfers share a link, so a case's mean is the transfer's own
+# cost; the load is then only a label), after one uncounted transfer in
+# the cases without attack.
 #
 # Testbed: selftests/roam_topo.lib.  Results: DEMO_OUT/roam-rt.jsonl.
 
@@ -44,6 +49,13 @@ case $ATT_KIND in udp|tcp) ;; *) echo "DEMO_ROAM_ATTACK_KIND: udp or tcp" >&2; e
 # Packets the bottleneck queues hold (as NS-2's DropTail; empty: tbf's
 # own byte limit, where a flood of 125-byte packets leaves room for ACKs).
 QUEUE=${DEMO_ROAM_QUEUE-10}
+# The links' token bucket (tbf burst, default the testbed's 10kb).  NS-2's
+# links send nothing ahead of their rate; a 10 KB bucket lets a connection
+# that migrates to an idle link start with 80 ms worth at once, which hides
+# the migration's cost (4 Mbit transfers back to back: 44 ms faster with
+# 1.5 migrations each; with 2kb, 65 ms slower).  selftests/demo_direction.sh
+# uses 2kb.
+BURST=${DEMO_ROAM_BURST:-10kb}
 FILE=${DEMO_ROAM_FILE:-f1}
 FILE_ATT=${DEMO_ROAM_FILE_ATTACK:-$FILE}
 ATT_LOAD=${DEMO_ROAM_ATTACK:-1.5}
@@ -54,8 +66,10 @@ mbit() {
 MBIT=$(mbit "$FILE") && MBIT_ATT=$(mbit "$FILE_ATT") || exit 2
 # The paper's R_att = Tot_att * BW / (1000 bits * N_att), per attacker:
 # the same total as from one, spread over the testbed's four.
-ATTACK_BYTES=125 N_ATT=4
-ATTACK_PPS=$(awk -v l="$ATT_LOAD" -v n=$N_ATT 'BEGIN { p = int(l * 1000 / n + 0.5); printf "%d", (p > 0 ? p : 1) }')
+ATTACK_BYTES=${DEMO_ROAM_ATTACK_BYTES:-125} N_ATT=4
+ATTACK_PPS=$(awk -v l="$ATT_LOAD" -v n=$N_ATT -v b="$ATTACK_BYTES" \
+	'BEGIN { p = int(l * 1e6 / (8 * b) / n + 0.5); printf "%d", (p > 0 ? p : 1) }')
+SEQ=${DEMO_ROAM_SEQ:-0}
 
 T=$(mktemp -d /tmp/roam_rt.XXXXXX)
 chmod 700 "$T"
@@ -94,16 +108,28 @@ series() {
 	local dir=$T/series.$roaming.$attack.$load file=$FILE mb=$MBIT
 	[ "$attack" = yes ] && file=$FILE_ATT mb=$MBIT_ATT
 	mkdir -p "$dir"
+	# Back to back without attack: one transfer first, not counted.  The
+	# first of a series was 100-150 ms slower than the rest (a cold
+	# route, tcp_metrics, the file server's first read), as much as two
+	# migrations cost.
+	if [ "$SEQ" = 1 ] && [ "$attack" = no ]; then
+		if [ "$roaming" = yes ]; then
+			fetch "$cl" alice -f "$file" -t "$XFER_TIMEOUT" >/dev/null 2>&1
+		else
+			fetch_static 1 -f "$file" -t "$XFER_TIMEOUT" >/dev/null 2>&1
+		fi
+	fi
 	read -r q0 q1 q2 q3 < <(qstats)
 	i=0
 	for gap in $(arrivals "$load" "$mb"); do
-		sleep "$(awk -v g="$gap" 'BEGIN { printf "%.3f", g / 1000 }')"
+		[ "$SEQ" = 1 ] || sleep "$(awk -v g="$gap" 'BEGIN { printf "%.3f", g / 1000 }')"
 		if [ "$roaming" = yes ]; then
 			fetch "$cl" alice -f "$file" -t "$XFER_TIMEOUT" >"$dir/$i.json" 2>"$dir/$i.err" &
 		else
 			fetch_static 1 -f "$file" -t "$XFER_TIMEOUT" >"$dir/$i.json" 2>"$dir/$i.err" &
 		fi
 		pids+=($!)
+		[ "$SEQ" = 1 ] && wait $!
 		i=$((i + 1))
 	done
 	wait "${pids[@]}" 2>/dev/null
@@ -181,6 +207,7 @@ say "testbed: Figure 2 (selftests/roam_topo.lib); loads $LOADS, $N transfers of 
 	"($MBIT_ATT Mbit under attack); $ATT_KIND attack $ATT_LOAD of the bottleneck from $N_ATT attackers;" \
 	"cases: $CASES; intervals: $INTERVALS"
 ROAM_QUEUE_PKTS=$QUEUE
+ROAM_BURST=$BURST
 roam_topo_setup || exit 1
 
 if has static-quiet || has static-attack; then
@@ -236,6 +263,10 @@ jq -s --argjson to "$XFER_TIMEOUT" \
 	 mean_ms: ([.[] | select(.ok) | .ms] | if length > 0 then add / length | round else null end),
 	 max_ms: ([.[] | select(.ok) | .ms] | max),
 	 mean_all_ms: ([.[] | if .ok then .ms else $to end] | add / length | round),
+	 median_all_ms: ([.[] | if .ok then .ms else $to end] | sort |
+		if length % 2 == 1 then .[length / 2 | floor]
+		else (.[length / 2 - 1] + .[length / 2]) / 2 | round end),
+	 min_migrations: ([.[].migrations] | min),
 	 file: .[0].file, attack_load: .[0].attack_load,
 	 migrations_per_transfer: ([.[].migrations] | add / length),
 	 migrations: ([.[].migrations] | add)}' -c "$DEMO_FILE" |

@@ -29,29 +29,27 @@
 #     R1 filtered only 11 s after the policy.
 #   MTF Scenario 2 (14 s): once the attack moves to [R4, R3], R4 holds a
 #     filter for it and drops it, and no attack packet reaches V.
-#   roaming (2 transfers a case at client load 0.9): the roaming paper
-#     claims roaming costs response time without attack (migrations,
-#     fresh connections) and saves it under attack.
-#     - The cost does not show at this scale, nor reliably at the demo's:
-#       with a 20 ms RTT and 1 Mb/s a fresh connection is at full rate in
-#       two round trips, so a migration costs about as much as the noise
-#       of emulation (the demo measured -72/-41 ms with 1 Mbit files, this
-#       test -367 ms with 4 Mbit ones).  What is asserted: every 4 Mbit
-#       transfer (longer than any 2-4 s epoch) migrates at least once and
-#       finishes, and roaming's response time stays within 1.5x static.
-#     - The gain does not show robustly either: under a UDP flood at the
-#       server active when it starts (1 Mbit transfers, floods of 1.5-5x
-#       the bottleneck, queues of 10 packets as NS-2's DropTail) static
-#       transfers took 1288-3383 ms and roaming ones 1071-1714 ms, either
-#       way round from run to run: the flood takes only the server's
-#       inbound link (requests, SYNs, ACKs; a download tolerates lost
-#       ACKs), and the emulated routers forward only a few thousand
-#       packets a second, fewer on a loaded host, so the flood reaching
-#       the queue is smaller than sent.  What is asserted: under a 3x
-#       flood every roaming transfer finishes, and the roaming clients
-#       were served by a server the attacker did not flood (the service
-#       left the attacked address, which is where the paper's gain comes
-#       from).  The response times and the queues' drops are printed.
+#   roaming (one client fetching 5 files back to back in each case, 2 s
+#     epochs, links without a token-bucket burst, as NS-2's): the roaming
+#     paper claims roaming costs response time without attack and saves
+#     it under attack.
+#     - Cost: every 4 Mbit transfer (4.3 s, longer than two epochs)
+#       migrates, and the median roaming transfer is slower than the
+#       median static one: each migration drops what the old link had in
+#       flight and reconnects (measured +120-150 ms for 2 migrations, the
+#       transfers themselves within +-15 ms but for the first of a case,
+#       100-150 ms slower: roam_rt.sh runs one uncounted transfer first,
+#       and the check compares medians).  Earlier versions of this test saw
+#       no cost, or a gain: with Poisson arrivals transfers shared links
+#       (roaming spreads them over three), and a 10 KB tbf burst gave a
+#       connection that migrated to an idle link 80 ms of data at once.
+#     - Gain: under a 3x UDP flood (1000-byte packets: 375 pps that the
+#       emulated routers forward in full) at the server active when it
+#       starts, the median roaming transfer is faster than the median
+#       static one (measured 1.1-1.2 s against 2.6-3.4 s: the flood takes
+#       two thirds of the requests, SYNs and ACKs to the flooded server;
+#       roaming clients meet it one epoch in three), and roaming clients
+#       were served by servers the attacker did not flood.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -117,27 +115,37 @@ t_s2_v() {
 		"$(sum mtf-s2 attack_pkts_at_v_after_move)"
 }
 
+ROAM_KNOBS=(DEMO_ROAM_SEQ=1 DEMO_ROAM_N=5 DEMO_ROAM_LOADS=0.9 DEMO_ROAM_INTERVAL=2
+	DEMO_ROAM_FILE=f4 DEMO_ROAM_FILE_ATTACK=f1 DEMO_ROAM_ATTACK=3
+	DEMO_ROAM_ATTACK_BYTES=1000 DEMO_ROAM_BURST=2kb DEMO_ROAM_TIMEOUT=20000)
 t_roam() {
-	scenario roam_rt.sh DEMO_ROAM_LOADS=0.9 DEMO_ROAM_N=2 DEMO_ROAM_FILE=f4 \
-		DEMO_ROAM_FILE_ATTACK=f1 DEMO_ROAM_ATTACK=3 DEMO_ROAM_TIMEOUT=20000 || return 1
+	scenario roam_rt.sh "${ROAM_KNOBS[@]}" || return 1
 	jq -c 'select(.type == "drops") | del(.scenario, .type)' "$OUT/roam-rt.jsonl"
+	jq -c 'select(.type == "case") | [.roaming, .attack, .ms, .migrations]' "$OUT/roam-rt.jsonl" |
+		paste -sd' ' | fold -w 100
 }
 t_roam_cost() {
-	check "no attack: transfers ok static/roaming, migrations roaming" \
-		'a == 2 && b == 2 && c >= 2' \
-		"$(mean false false ok)" "$(mean true false ok)" "$(mean true false migrations)" || return 1
-	check "no attack: mean response time static / roaming (ms)" 'b > 0 && b < 1.5 * a' \
-		"$(mean false false mean_all_ms)" "$(mean true false mean_all_ms)"
+	check "no attack: transfers ok static/roaming, fewest migrations of a roaming transfer" \
+		'a == 5 && b == 5 && c >= 1' \
+		"$(mean false false ok)" "$(mean true false ok)" "$(mean true false min_migrations)" || return 1
+	echo "no attack: mean response time static / roaming (ms):" \
+		"$(mean false false mean_all_ms) / $(mean true false mean_all_ms)"
+	check "no attack: median response time static / roaming (ms)" 'a > 0 && b > a' \
+		"$(mean false false median_all_ms)" "$(mean true false median_all_ms)"
 }
 t_roam_gain() {
 	local away
 	echo "flood 3x: mean response time static / roaming (ms, timeouts as 20 s):" \
 		"$(mean false true mean_all_ms) / $(mean true true mean_all_ms)"
+	check "flood 3x: median response time static / roaming (ms, timeouts as 20 s)" \
+		'b > 0 && b < a' \
+		"$(mean false true median_all_ms)" "$(mean true true median_all_ms)" || return 1
 	away=$(jq -s '[.[] | select(.type == "case" and .roaming and .attack) |
 		(.attacked) as $a | .servers[] | split(":")[0] | select(. != $a)] | length' "$OUT/roam-rt.jsonl")
-	check "flood 3x, roaming: transfers ok, connections to servers not flooded" 'a == 2 && b >= 1' \
+	check "flood 3x, roaming: transfers ok, connections to servers not flooded" 'a == 5 && b >= 1' \
 		"$(mean true true ok)" "$away"
 }
+
 
 # Beyond both papers (demo/combo.sh, selftests/combo_topo.lib): the pool
 # behind MTF gateways, both defenses on, the UDP flood (1.5x, over R1) at
@@ -219,9 +227,9 @@ run_test "mtf-s1: R1 blocks 1000 sources with 1..100 filters" t_s1_filters
 run_test "mtf-s2 runs (14 s, the attack moves to [R4, R3])" t_s2
 run_test "mtf-s2: the second path is blocked at R4" t_s2_r4
 run_test "mtf-s2: no attack packet reaches V over the second path" t_s2_v
-run_test "roam-rt runs (4 cases x 2 transfers, load 0.9)" t_roam
-run_test "roam-rt: without attack every 4 Mbit transfer migrates, cost bounded" t_roam_cost
-run_test "roam-rt: under a 3x flood roaming clients are served away from it" t_roam_gain
+run_test "roam-rt runs (4 cases x 5 transfers back to back)" t_roam
+run_test "roam-rt: without attack every 4 Mbit transfer migrates, and roaming is slower" t_roam_cost
+run_test "roam-rt: under a 3x flood roaming is faster, served away from the flood" t_roam_gain
 run_test "combo runs (pool behind MTF gateways, both defenses, UDP flood)" t_combo
 run_test "combo: the flood is filtered at R1, upstream of the pool, not the clients' path" t_combo_mtf
 run_test "combo: every transfer finishes and the service roams" t_combo_roam
